@@ -1,0 +1,4 @@
+/** Every command's registration, in the order `--help` lists them. One line per command module. */
+import type { Register } from '../program.ts';
+
+export const registrations: Register[] = [];

@@ -1,0 +1,45 @@
+/**
+ * The process environment a command runs in. Commands receive this instead of touching `process`
+ * directly, so tests can run the CLI in-process (`run(argv, io)`) and capture stdout/stderr.
+ */
+export interface Io {
+  stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
+  stderr: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
+  /** Reads all of standard input (for --registry-password-stdin and friends). */
+  readStdin(): Promise<string>;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** An in-memory Io for tests. */
+export function memoryIo(opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Io & {
+  out(): string;
+  err(): string;
+} {
+  let out = '';
+  let err = '';
+  const dec = new TextDecoder();
+  return {
+    stdout: { write: (s) => (out += typeof s === 'string' ? s : dec.decode(s)) },
+    stderr: { write: (s) => (err += typeof s === 'string' ? s : dec.decode(s)) },
+    readStdin: async () => opts.stdin ?? '',
+    env: opts.env ?? {},
+    cwd: opts.cwd ?? '/',
+    out: () => out,
+    err: () => err,
+  };
+}

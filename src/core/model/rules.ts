@@ -1,0 +1,101 @@
+/**
+ * NFD rule objects (pkg/apis/nfd/nodefeaturerule/v1alpha1), JSON field names as NFD's API.
+ * See nfd-rules.md §1.2.
+ */
+
+/** The match operators. `""` is the empty op (upstream `MatchAny`), accepted by the engine only. */
+export const MATCH_OPS = [
+  'In',
+  'NotIn',
+  'InRegexp',
+  'Exists',
+  'DoesNotExist',
+  'Gt',
+  'Ge',
+  'Lt',
+  'Le',
+  'GtLt',
+  'GeLe',
+  'IsTrue',
+  'IsFalse',
+] as const;
+
+export type MatchOp = (typeof MATCH_OPS)[number] | '';
+
+/** The only meaningful `type` value (comparison ops compare as versions). */
+export type ValueType = 'version' | (string & {});
+
+export interface MatchExpression {
+  op: MatchOp;
+  /** Go `[]string`; `undefined` is Go nil. */
+  value?: string[] | null;
+  type?: ValueType;
+}
+
+/** `{ELEMENT_NAME: MatchExpression}` — an unordered map. */
+export type MatchExpressionSet = Record<string, MatchExpression>;
+
+export interface FeatureMatcherTerm {
+  feature: string;
+  /** Present-but-empty `{}` is not the same as absent (nfd-rules.md §4.4). */
+  matchExpressions?: MatchExpressionSet | null;
+  matchName?: MatchExpression | null;
+}
+
+export type FeatureMatcher = FeatureMatcherTerm[];
+
+export interface MatchAnyElem {
+  matchFeatures: FeatureMatcher;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+/** NodeFeatureRule `spec.rules[]`. */
+export interface Rule {
+  name: string;
+  labels?: Record<string, string> | null;
+  labelsTemplate?: string;
+  annotations?: Record<string, string> | null;
+  vars?: Record<string, string> | null;
+  varsTemplate?: string;
+  taints?: Taint[] | null;
+  extendedResources?: Record<string, string> | null;
+  matchFeatures?: FeatureMatcher | null;
+  matchAny?: MatchAnyElem[] | null;
+}
+
+/** NodeFeatureGroup `spec.featureGroupRules[]` and image-compatibility `rules[]`. */
+export interface GroupRule {
+  name: string;
+  vars?: Record<string, string> | null;
+  varsTemplate?: string;
+  matchFeatures?: FeatureMatcher | null;
+  matchAny?: MatchAnyElem[] | null;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [k: string]: unknown;
+}
+
+export interface NodeFeatureRule {
+  apiVersion: string;
+  kind: 'NodeFeatureRule';
+  metadata: ObjectMeta;
+  spec: { rules: Rule[] };
+}
+
+export interface NodeFeatureGroup {
+  apiVersion: string;
+  kind: 'NodeFeatureGroup';
+  metadata: ObjectMeta;
+  spec: { featureGroupRules: GroupRule[] };
+  status?: { nodes?: { name: string }[] };
+}

@@ -1,0 +1,140 @@
+/**
+ * Error classes shared by every layer. Each has a stable `code` (branch on it, never on message text)
+ * and a `kind` that `cli/main.ts` alone turns into an exit code (see README "Exit codes").
+ * Brand checks use Symbol.for so `instanceof`-like tests work across duplicate copies of the library
+ * (the undici pattern).
+ */
+
+/** What category of failure this is; `cli/main.ts` maps each to one exit code. */
+export type ErrorKind =
+  | 'usage' // 2: bad flags or arguments
+  | 'invalid-input' // 3: spec, rule or features file is invalid
+  | 'registry' // 4: registry, network or authentication failure
+  | 'artifact-not-found' // 5: the image has no compatibility artifact
+  | 'internal'; // 70: a bug
+
+const BRAND = Symbol.for('imgcompat.error');
+
+/** A position inside an input file, 1-based like editors show it. */
+export interface SourcePosition {
+  file?: string;
+  line: number;
+  column: number;
+}
+
+/** One problem found in an input file. */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  message: string;
+  /** Where in the file; absent when the problem is about the file as a whole. */
+  position?: SourcePosition;
+  /** JSON-pointer-like path of the offending value, e.g. `compatibilities[0].rules[1].name`. */
+  path?: string;
+}
+
+export function formatPosition(p: SourcePosition | undefined): string {
+  if (!p) return '';
+  return `${p.file ? `${p.file}:` : ''}${p.line}:${p.column}`;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = formatPosition(d.position);
+  return `${where ? `${where}: ` : ''}${d.severity}: ${d.message}`;
+}
+
+export class ImgcompatError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly [BRAND] = true;
+
+  constructor(kind: ErrorKind, code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  static is(value: unknown): value is ImgcompatError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+}
+
+/** Bad command-line usage: unknown flag, missing argument, conflicting options. */
+export class UsageError extends ImgcompatError {
+  constructor(message: string, code = 'E_USAGE') {
+    super('usage', code, message);
+  }
+}
+
+/**
+ * An input document (spec, NodeFeatureRule, features file) is malformed or invalid. Carries every
+ * diagnostic found so the CLI can list them all with line:column.
+ */
+export class InvalidInputError extends ImgcompatError {
+  readonly diagnostics: Diagnostic[];
+  constructor(message: string, diagnostics: Diagnostic[] = [], code = 'E_INVALID_INPUT') {
+    super('invalid-input', code, message);
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** A spec/rule failed NFD's semantic validation or could not be parsed. */
+export class SpecError extends InvalidInputError {
+  constructor(message: string, diagnostics: Diagnostic[] = [], code = 'E_SPEC_INVALID') {
+    super(message, diagnostics, code);
+  }
+}
+
+/** Rule evaluation failed (NFD's Execute returned an error: bad regexp, template error, ...). */
+export class RuleEvaluationError extends ImgcompatError {
+  constructor(message: string, code = 'E_RULE_EVAL', options?: { cause?: unknown }) {
+    super('invalid-input', code, message, options);
+  }
+}
+
+export interface RegistryErrorDetails {
+  registry?: string;
+  repository?: string;
+  reference?: string;
+  status?: number;
+}
+
+/**
+ * Registry, network or authentication failure. The message must name the registry, repository and
+ * HTTP status where known, and never contain credentials.
+ */
+export class RegistryError extends ImgcompatError {
+  readonly details: RegistryErrorDetails;
+  constructor(
+    message: string,
+    details: RegistryErrorDetails = {},
+    code = 'E_REGISTRY',
+    options?: { cause?: unknown },
+  ) {
+    super('registry', code, message, options);
+    this.details = details;
+  }
+}
+
+/** The image exists but carries no compatibility artifact. */
+export class ArtifactNotFoundError extends ImgcompatError {
+  constructor(message: string, code = 'E_ARTIFACT_NOT_FOUND') {
+    super('artifact-not-found', code, message);
+  }
+}
+
+/** A host feature source failed (only fatal under --strict). */
+export class DiscoveryError extends ImgcompatError {
+  readonly source: string;
+  constructor(source: string, message: string, code = 'E_DISCOVERY', options?: { cause?: unknown }) {
+    super('invalid-input', code, message, options);
+    this.source = source;
+  }
+}
+
+/** A bug in imgcompat. The CLI asks for a bug report. */
+export class InternalError extends ImgcompatError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('internal', 'E_INTERNAL', message, options);
+  }
+}
