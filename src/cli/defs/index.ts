@@ -1,4 +1,7 @@
 /** Every command's registration, in the order `--help` lists them. One line per command module. */
 import type { Register } from '../program.ts';
+import { registerJob } from './job.ts';
 
-export const registrations: Register[] = [];
+export const registrations: Register[] = [
+  registerJob,
+];
