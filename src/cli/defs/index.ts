@@ -1,6 +1,21 @@
 /** Every command's registration, in the order `--help` lists them. One line per command module. */
 import type { Register } from '../program.ts';
 import { registerCompletion } from './completion.ts';
+import { registerEval } from './eval.ts';
+import { registerExport } from './export.ts';
 import { registerJob } from './job.ts';
+import { registerNfr } from './nfr.ts';
+import { registerRegistry } from './registry.ts';
+import { registerValidateNode } from './validate-node.ts';
+import { registerValidateSpec } from './validate-spec.ts';
 
-export const registrations: Register[] = [registerJob, registerCompletion];
+export const registrations: Register[] = [
+  registerValidateNode,
+  registerEval,
+  registerValidateSpec,
+  registerNfr,
+  registerJob,
+  registerExport,
+  registerRegistry,
+  registerCompletion,
+];

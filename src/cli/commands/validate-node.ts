@@ -1,0 +1,151 @@
+/**
+ * `imgcompat validate-node`: NFD's `nfd compat validate-node` (nfd-rules.md §10) — fetch the image's
+ * newest compatibility artifact, discover this host, evaluate, print the report — with NFD's flags and
+ * output, and the fixes NFD lacks:
+ * - the exit status is the verdict (0 compatible, 1 incompatible) instead of always 0;
+ * - a failed referrers call is a registry error (exit 4), where NFD dereferences a nil spec and panics;
+ * - the `local` source (features.d, e.g. GPU Feature Discovery output) is discovered, NFD skips it;
+ * - `--spec` / `--features` run offline from files, `--host-root`/`--host-prefix` read a mounted host.
+ */
+import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
+import { loadSpec } from '../../core/load/load-spec.ts';
+import type { Features } from '../../core/model/features.ts';
+import type { Spec } from '../../core/model/spec.ts';
+import { validateNode } from '../../core/report/node-validator.ts';
+import { formatDiagnostic, InvalidInputError, RegistryError, UsageError } from '../../errors.ts';
+import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
+import type { Io } from '../io.ts';
+import type { CommandContext } from '../program.ts';
+import { withProgress } from '../progress.ts';
+import { parseDuration, type RegistryFlags, registryOptions } from '../registry-options.ts';
+import { printReport, type ReportFormat } from '../report-output.ts';
+import { discoverForExport } from './export-features.ts';
+import { readInputFile } from './input-files.ts';
+
+export interface ValidateNodeOptions extends RegistryFlags {
+  image?: string;
+  spec?: string;
+  features?: string;
+  tags: string[];
+  output: ReportFormat;
+  summary?: boolean;
+  hostRoot?: string;
+  hostPrefix?: string;
+  sources?: string;
+  strict?: boolean;
+}
+
+/** NFD runs the whole command under a one-minute context (validate-node.go); so do we by default. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+async function readFileInput(io: Io, file: string, flag: string): Promise<string> {
+  const r = await readInputFile(io.cwd, file);
+  if ('problem' in r)
+    throw new InvalidInputError(`cannot use ${flag}: ${r.problem.message}`, [], 'E_INPUT_UNREADABLE');
+  return r.text;
+}
+
+function warn(io: Io, diagnostics: readonly Parameters<typeof formatDiagnostic>[0][]): void {
+  for (const d of diagnostics) io.stderr.write(`imgcompat: ${formatDiagnostic(d)}\n`);
+}
+
+/** Rejects with a registry error when `work` outlives the deadline (the work itself is abandoned). */
+function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new RegistryError(`${what}: timed out after ${ms / 1000}s (--timeout)`, {}, 'E_REGISTRY_TIMEOUT'),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+interface LoadedSpec {
+  spec: Spec;
+  source: string;
+  context: Record<string, unknown>;
+}
+
+async function specFromRegistry(
+  opts: ValidateNodeOptions,
+  ctx: CommandContext,
+  image: string,
+): Promise<LoadedSpec> {
+  const reference = parseReference(image);
+  const timeoutMs =
+    opts.timeout !== undefined ? parseDuration('--timeout', opts.timeout) : DEFAULT_TIMEOUT_MS;
+  const ropts = await registryOptions({ ...opts, timeout: opts.timeout ?? `${timeoutMs}ms` }, ctx);
+  const fetched = await withProgress(
+    ctx.io,
+    `fetching the compatibility artifact of ${formatReference(reference)}`,
+    withDeadline(
+      fetchNewestSpec(reference, ropts),
+      timeoutMs,
+      `fetching the compatibility artifact of ${image}`,
+    ),
+  );
+  const source = `${fetched.repository}@${fetched.descriptor.digest}`;
+  if (opts.verbose) ctx.io.stderr.write(`imgcompat: using compatibility artifact ${source}\n`);
+  const { spec, warnings } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
+  warn(ctx.io, warnings);
+  return {
+    spec,
+    source,
+    context: { image, subject: fetched.subjectDigest, artifact: fetched.descriptor.digest },
+  };
+}
+
+async function specFromFile(io: Io, file: string): Promise<LoadedSpec> {
+  const { spec, warnings } = loadSpec(await readFileInput(io, file, '--spec'), { file });
+  warn(io, warnings);
+  return { spec, source: file, context: { spec: file } };
+}
+
+async function hostFeatures(opts: ValidateNodeOptions, ctx: CommandContext): Promise<Features> {
+  if (opts.features !== undefined) {
+    const loaded = loadFeatures(await readFileInput(ctx.io, opts.features, '--features'), {
+      file: opts.features,
+    });
+    warn(ctx.io, loaded.warnings);
+    return singleFeatures(loaded, opts.features);
+  }
+  const result = await withProgress(ctx.io, 'discovering host features', discoverForExport(opts, ctx));
+  return result.features;
+}
+
+export async function run(opts: ValidateNodeOptions, ctx: CommandContext): Promise<number> {
+  if (opts.image === undefined && opts.spec === undefined) {
+    throw new UsageError(
+      'either --image (fetch the spec attached to an image) or --spec (a local spec file) is required',
+    );
+  }
+  if (opts.image !== undefined && opts.spec !== undefined) {
+    throw new UsageError('--image and --spec cannot be combined: the spec comes from one or the other');
+  }
+  if (
+    opts.features !== undefined &&
+    (opts.hostRoot !== undefined || opts.hostPrefix !== undefined || opts.sources !== undefined)
+  ) {
+    throw new UsageError(
+      '--features replaces discovery; it cannot be combined with --host-root, --host-prefix or --sources',
+    );
+  }
+  // Fetch and parse the spec before discovery: a missing artifact or bad spec needs no host scan.
+  const loaded =
+    opts.image !== undefined
+      ? await specFromRegistry(opts, ctx, opts.image)
+      : await specFromFile(ctx.io, opts.spec!);
+  const features = await hostFeatures(opts, ctx);
+  const report = validateNode(loaded.spec, features, { tags: opts.tags });
+  return printReport(report, loaded.spec, ctx.io, {
+    output: opts.output,
+    summary: opts.summary === true,
+    tags: opts.tags,
+    specSource: loaded.source,
+    context: loaded.context,
+  });
+}

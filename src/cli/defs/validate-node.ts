@@ -1,0 +1,67 @@
+import { Option } from 'commander';
+import type { Register } from '../program.ts';
+import { addRegistryOptions } from '../registry-options.ts';
+import { parseStringSlice } from './eval.ts';
+
+export const registerValidateNode: Register = (program, ctx) => {
+  const cmd = program
+    .command('validate-node')
+    .description(
+      "check this host against an image's compatibility artifact (like `nfd compat validate-node`)",
+    )
+    .option(
+      '--image <ref>',
+      'image whose newest compatibility artifact is evaluated (registry or oci:DIR[:tag])',
+    )
+    .option('--spec <file>', 'evaluate a local spec file instead of fetching the artifact')
+    .option(
+      '--features <file>',
+      'saved features (NFD Features JSON or a NodeFeature object) instead of discovery',
+    )
+    .option(
+      '--tags <tags>',
+      'only evaluate sets with one of these tags (comma-separated, repeatable)',
+      parseStringSlice,
+    )
+    .option('--output-json', 'print the JSON report (NFD flag; same as --output json)')
+    .addOption(
+      new Option('-o, --output <format>', 'report format')
+        .choices(['table', 'json', 'yaml'])
+        .default('table'),
+    )
+    .option('--summary', 'print a verdict summary (per set: compatible, first failing expression) instead')
+    .option('--host-root <dir>', "read the host's files under this directory (env IMGCOMPAT_HOST_ROOT)")
+    .option('--host-prefix <prefix>', "NFD's host path prefix: / (default) or /host- (container layout)")
+    .option(
+      '--sources <list>',
+      "feature sources in NFD's syntax: all (default, includes local), all,-pci, cpu,kernel",
+    )
+    .option('--strict', 'exit 3 when any feature source could not read what it needs');
+  addRegistryOptions(cmd, { platform: true });
+  cmd
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 compatible (at least one compatibility set passed), 1 incompatible, 2 usage error,
+3 invalid spec or features file, 4 registry/network/authentication error, 5 no compatibility artifact.
+
+Examples:
+  imgcompat validate-node --image registry.example/app:1.0
+  imgcompat validate-node --image registry.example/app:1.0 --tags gpu --output json
+  imgcompat validate-node --image oci:examples/layout:app
+  imgcompat validate-node --spec spec.yaml --features node-features.json
+  echo "$TOKEN" | imgcompat validate-node --image reg.example/app:1 --registry-token-stdin
+  imgcompat validate-node --image reg.example/app:1 --host-prefix /host-     # in a Job, see \`imgcompat job\``,
+    )
+    .action(async (opts) => {
+      const { run } = await import('../commands/validate-node.ts');
+      ctx.exitCode = await run(
+        {
+          ...opts,
+          tags: opts.tags ?? [],
+          output: opts.outputJson ? 'json' : (opts.output as 'table' | 'json' | 'yaml'),
+        },
+        ctx,
+      );
+    });
+};

@@ -1,0 +1,108 @@
+/**
+ * Printing a validate-node report and choosing the verdict's exit status, shared by `eval`,
+ * `validate-node` and the `nfd` drop-in. The table and JSON are NFD's (byte-identical); the verdict line
+ * after the table, the YAML form and `--summary` are ours.
+ */
+import { stringify } from 'yaml';
+import type { CompatibilityStatus } from '../core/model/report.ts';
+import type { Spec } from '../core/model/spec.ts';
+import { marshalReport } from '../core/report/go-json.ts';
+import { compatibleSets, isSetCompatible } from '../core/report/node-validator.ts';
+import { cliColorEnabled, renderReport } from '../core/report/table.ts';
+import { EXIT } from './exit-codes.ts';
+import type { Io } from './io.ts';
+
+export type ReportFormat = 'table' | 'json' | 'yaml';
+
+export interface ReportOutputOptions {
+  output: ReportFormat;
+  /** Print a verdict summary object (JSON) instead of NFD's array. */
+  summary?: boolean;
+  tags: readonly string[];
+  /** Where the spec came from (file or `registry/repo@digest`), for messages and the summary. */
+  specSource: string;
+  /** Extra facts for the summary (image, artifact digest, ...). */
+  context?: Record<string, unknown>;
+}
+
+function describeSet(set: CompatibilityStatus, index: number): string {
+  const label = set.tag ? `tag ${set.tag}` : set.description ? set.description : '';
+  return label ? `#${index + 1} (${label})` : `#${index + 1}`;
+}
+
+/** Our addition after NFD's tables: which sets passed. */
+export function verdictLine(report: readonly CompatibilityStatus[], color: boolean): string {
+  const passed = compatibleSets(report);
+  const paint = (s: string, code: number) => (color ? `\x1b[${code};1m${s}\x1b[0m` : s);
+  if (passed.length > 0) {
+    const names = passed.map((p) => describeSet(p.set, p.index)).join(', ');
+    const total = `${report.length} set${report.length === 1 ? '' : 's'}`;
+    return `${paint('Verdict: compatible', 32)} - ${passed.length} of ${total} passed: ${names}\n`;
+  }
+  return `${paint('Verdict: incompatible', 31)} - no compatibility set passed (${report.length} evaluated)\n`;
+}
+
+/** The first expression row that failed in a rule, as `feature.name {op...}`, for summaries. */
+function firstFailure(rule: NonNullable<CompatibilityStatus['rules']>[number]): string | undefined {
+  const rows = [
+    ...(rule.matchedExpressions ?? []),
+    ...(rule.matchedAny ?? []).flatMap((a) => a.matchedExpressions ?? []),
+  ];
+  const row = rows.find((r) => !r.isMatch);
+  if (!row) return undefined;
+  const values = row.expression.value?.length ? ` ${JSON.stringify(row.expression.value)}` : '';
+  return `${row.feature}${row.name ? `.${row.name}` : ''} ${row.expression.op}${values}`;
+}
+
+export function summarize(
+  report: readonly CompatibilityStatus[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    ...extra,
+    compatible: compatibleSets(report).length > 0,
+    sets: report.map((set, i) => ({
+      index: i + 1,
+      ...(set.tag ? { tag: set.tag } : {}),
+      ...(set.description ? { description: set.description } : {}),
+      ...(set.weight ? { weight: set.weight } : {}),
+      compatible: isSetCompatible(set),
+      rules: (set.rules ?? []).map((r) => {
+        const failure = r.isMatch ? undefined : firstFailure(r);
+        return { name: r.name, isMatch: r.isMatch, ...(failure ? { firstFailure: failure } : {}) };
+      }),
+    })),
+  };
+}
+
+/**
+ * Prints the report in the chosen form and returns the exit status: 0 when at least one set passed,
+ * 1 when none did (including when `--tags` left no set to evaluate, which is said on stderr).
+ */
+export function printReport(
+  report: CompatibilityStatus[],
+  spec: Spec,
+  io: Io,
+  opts: ReportOutputOptions,
+): number {
+  if (opts.tags.length > 0 && report.length === 0) {
+    const known = [...new Set(spec.compatibilities.map((c) => c.tag ?? '').filter((t) => t !== ''))];
+    io.stderr.write(
+      `imgcompat: no compatibility set has tag ${opts.tags.map((t) => JSON.stringify(t)).join(' or ')}` +
+        ` (tags in ${opts.specSource}: ${known.length > 0 ? known.join(', ') : 'none'}); nothing was evaluated\n`,
+    );
+  }
+  if (opts.summary) {
+    const s = summarize(report, opts.context);
+    io.stdout.write(opts.output === 'yaml' ? stringify(s) : `${JSON.stringify(s, null, 2)}\n`);
+  } else if (opts.output === 'json') {
+    // NFD's exact bytes: json.Marshal output with no trailing newline.
+    io.stdout.write(marshalReport(report));
+  } else if (opts.output === 'yaml') {
+    io.stdout.write(stringify(JSON.parse(marshalReport(report))));
+  } else {
+    const color = cliColorEnabled(io.env, io.stdout.isTTY === true);
+    io.stdout.write(renderReport(report, { color }) + verdictLine(report, color));
+  }
+  return compatibleSets(report).length > 0 ? EXIT.ok : EXIT.incompatible;
+}
