@@ -1,0 +1,535 @@
+/**
+ * The match operators and the expression-set functions of NFD's
+ * `pkg/apis/nfd/nodefeaturerule/expression.go` (nfd-rules.md §2–§4), with the same lazy validation,
+ * nil-vs-empty handling and ordering of the matched elements.
+ *
+ * Go walks expression sets in random map order; we walk them in byte order of the element names so
+ * that results never depend on how a document was written (§4.4 "Evaluation order").
+ */
+
+import { RuleEvaluationError } from '../../errors.ts';
+import type { InstanceFeature } from '../model/features.ts';
+import type { MatchExpression, MatchExpressionSet } from '../model/rules.ts';
+import { goQuote, goStringList } from '../values/go-quote.ts';
+import { atoi, type Int64 } from '../values/int64.ts';
+import { type CompiledRegexp, compileRegexp } from '../values/regexp.ts';
+import { compareVersions, parseVersionForCompare, type Version } from '../values/version.ts';
+import { compareBytes, sortedKeys } from './byte-order.ts';
+import { copyInto, setOwn } from './own.ts';
+import type { MatchedElement } from './status.ts';
+
+/** NFD's `MatchedKeyName` / `MatchedKeyValue`. */
+export const MATCHED_KEY_NAME = 'Name';
+export const MATCHED_KEY_VALUE = 'Value';
+
+/** Flag elements (`map[string]Nil`); `null`/`undefined` is Go's nil map. */
+export type FlagElements = Readonly<Record<string, unknown>> | null | undefined;
+/** Attribute elements (`map[string]string`); `null`/`undefined` is Go's nil map. */
+export type AttributeElements = Readonly<Record<string, string>> | null | undefined;
+/** Instance elements; nil and empty behave the same. */
+export type InstanceElements = readonly InstanceFeature[] | null | undefined;
+
+/** Result of the `Match*` functions: NFD's `(bool, []MatchedElement, *MatchExpressionSet)`. */
+export interface MatchResult {
+  isMatch: boolean;
+  /** `null` is Go's nil slice. */
+  matched: MatchedElement[] | null;
+  /** The subset of the expression set that held; `null` is Go's nil pointer. */
+  matchedExpressions: MatchExpressionSet | null;
+}
+
+/** Result of the name-matching functions: NFD's `(bool, []MatchedElement)`. */
+export interface NameMatchResult {
+  isMatch: boolean;
+  matched: MatchedElement[];
+}
+
+const VALID_OPS: ReadonlySet<string> = new Set([
+  '',
+  'In',
+  'NotIn',
+  'InRegexp',
+  'Exists',
+  'DoesNotExist',
+  'Gt',
+  'Ge',
+  'Lt',
+  'Le',
+  'GtLt',
+  'GeLe',
+  'IsTrue',
+  'IsFalse',
+]);
+
+const EMPTY: readonly string[] = [];
+
+const hasOwn = Object.hasOwn;
+
+function fail(message: string): never {
+  throw new RuleEvaluationError(message, 'E_MATCH_EXPRESSION');
+}
+
+/** The display form NFD's report uses for an expression: `{op: "Gt", value: ["x"]}`. */
+function exprString(e: MatchExpression): string {
+  const values = e.value ?? EMPTY;
+  if (values.length === 0) return `{op: ${goQuote(e.op ?? '')}}`;
+  return `{op: ${goQuote(e.op ?? '')}, value: [${values.map(goQuote).join(' ')}]}`;
+}
+
+function mustBeEmpty(e: MatchExpression, values: readonly string[]): void {
+  if (values.length !== 0) {
+    fail(
+      `invalid expression, 'value' field must be empty for Op ${goQuote(e.op ?? '')} (have ${goStringList(values)})`,
+    );
+  }
+}
+
+function mustBeNonEmpty(e: MatchExpression, values: readonly string[]): void {
+  if (values.length === 0)
+    fail(`invalid expression, 'value' field must be non-empty for Op ${goQuote(e.op ?? '')}`);
+}
+
+/** Compiled pattern lists, per expression value array; each entry keeps the patterns it was built from. */
+const compiledLists = new WeakMap<readonly string[], { patterns: string[]; compiled: CompiledRegexp[] }>();
+
+function samePatterns(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function compileAll(e: MatchExpression, values: readonly string[]): CompiledRegexp[] {
+  const hit = compiledLists.get(values);
+  // The snapshot check keeps the cache right even if a caller changes the array in place.
+  if (hit !== undefined && samePatterns(hit.patterns, values)) return hit.compiled;
+  // Every pattern is compiled before any is tried: one invalid pattern is an error even when another
+  // would match (§2). The "expressiom" typo is upstream's.
+  const compiled = new Array<CompiledRegexp>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    try {
+      compiled[i] = compileRegexp(values[i]!);
+    } catch {
+      fail(
+        `invalid expressiom, 'value' field must only contain valid regexps for Op ${goQuote(e.op ?? '')} (have ${goStringList(values)})`,
+      );
+    }
+  }
+  compiledLists.set(values, { patterns: values.slice(), compiled });
+  return compiled;
+}
+
+/** `type` of an ordering op: `false` for integers, `true` for versions; anything else is an error. */
+function isVersionType(e: MatchExpression): boolean {
+  const t = e.type ?? '';
+  if (t === '') return false;
+  if (t === 'version') return true;
+  return fail(
+    `invalid expression, 'type' field only accepts "version" value for Op ${goQuote(e.op ?? '')} (have ${goQuote(t)})`,
+  );
+}
+
+function inputInt(value: string): Int64 {
+  try {
+    return atoi(value);
+  } catch {
+    return fail(`not a number ${goQuote(value)}`);
+  }
+}
+
+function exprInt(e: MatchExpression, v: string): Int64 {
+  try {
+    return atoi(v);
+  } catch {
+    return fail(`not a number ${goQuote(v)} in ${exprString(e)}`);
+  }
+}
+
+function inputVersion(value: string): Version {
+  try {
+    return parseVersionForCompare(value);
+  } catch {
+    return fail(`not a version ${goQuote(value)}`);
+  }
+}
+
+function exprVersion(e: MatchExpression, v: string): Version {
+  try {
+    return parseVersionForCompare(v);
+  } catch {
+    return fail(`not a version ${goQuote(v)} in ${exprString(e)}`);
+  }
+}
+
+/**
+ * The ordering ops (§2 table): count check, then type check, then the element value is parsed, then
+ * the expression values; integers use the int64 range, versions Masterminds without pre-release.
+ */
+function orderingOp(e: MatchExpression, values: readonly string[], value: string): boolean {
+  const op = e.op;
+  const single = op === 'Gt' || op === 'Ge' || op === 'Lt' || op === 'Le';
+  if (single) {
+    if (values.length !== 1) {
+      fail(
+        `invalid expression, 'value' field must contain exactly one element for Op ${goQuote(op)} (have ${goStringList(values)})`,
+      );
+    }
+  } else if (values.length !== 2) {
+    fail(
+      `invalid expression, 'value' field must contain exactly two elements for Op ${goQuote(op)} (have ${goStringList(values)})`,
+    );
+  }
+  let c0: number;
+  let c1 = 0;
+  if (isVersionType(e)) {
+    const v = inputVersion(value);
+    const lo = exprVersion(e, values[0]!);
+    c0 = compareVersions(v, lo);
+    if (!single) {
+      // Version ranges are not checked for lo < hi: a reversed range just never matches (§2).
+      c1 = compareVersions(v, exprVersion(e, values[1]!));
+    }
+  } else {
+    const v = inputInt(value);
+    const lo = exprInt(e, values[0]!);
+    c0 = v < lo ? -1 : v > lo ? 1 : 0;
+    if (!single) {
+      const hi = exprInt(e, values[1]!);
+      // Integer ranges must have lo < hi, for GeLe too (quirk 8).
+      if (lo >= hi) {
+        fail(
+          `invalid expression, value[0] must be less than Value[1] for Op ${goQuote(op)} (have ${goStringList(values)})`,
+        );
+      }
+      c1 = v < hi ? -1 : v > hi ? 1 : 0;
+    }
+  }
+  switch (op) {
+    case 'Gt':
+      return c0 > 0;
+    case 'Ge':
+      return c0 >= 0;
+    case 'Lt':
+      return c0 < 0;
+    case 'Le':
+      return c0 <= 0;
+    case 'GtLt':
+      return c0 > 0 && c1 < 0;
+    default: // GeLe
+      return c0 >= 0 && c1 <= 0;
+  }
+}
+
+/**
+ * NFD's `evaluateMatchExpression(expr, valid, value)` (§2). `value` is `null`/`undefined` for Go's
+ * nil (flag lookups). Throws `RuleEvaluationError` where NFD returns an error.
+ */
+export function evaluateMatchExpression(
+  e: MatchExpression,
+  valid: boolean,
+  value: string | null | undefined,
+): boolean {
+  // A missing `op` is Go's zero value, the empty op.
+  const op = e.op ?? '';
+  if (!VALID_OPS.has(op)) fail(`invalid Op ${goQuote(String(op))}`);
+  const values = e.value ?? EMPTY;
+  // Eager ops: checked even when the element is missing.
+  switch (op) {
+    case '':
+      mustBeEmpty(e, values);
+      return true;
+    case 'Exists':
+      mustBeEmpty(e, values);
+      return valid;
+    case 'DoesNotExist':
+      mustBeEmpty(e, values);
+      return !valid;
+  }
+  // Lazy validation: nothing below is checked without a real value (§2 step 3).
+  if (!valid || value === null || value === undefined) return false;
+  switch (op) {
+    case 'In':
+      mustBeNonEmpty(e, values);
+      return values.includes(value);
+    case 'NotIn':
+      mustBeNonEmpty(e, values);
+      return !values.includes(value);
+    case 'InRegexp': {
+      mustBeNonEmpty(e, values);
+      const res = compileAll(e, values);
+      for (const re of res) if (re.test(value)) return true;
+      return false;
+    }
+    case 'IsTrue':
+      mustBeEmpty(e, values);
+      return value === 'true';
+    case 'IsFalse':
+      mustBeEmpty(e, values);
+      return value === 'false';
+    default:
+      return orderingOp(e, values, value);
+  }
+}
+
+/** NFD's `evaluateMatchExpressionKeys`: flag lookup, value is nil. */
+export function evaluateMatchExpressionKeys(e: MatchExpression, name: string, keys: FlagElements): boolean {
+  return evaluateMatchExpression(e, keys != null && hasOwn(keys, name), null);
+}
+
+/** NFD's `evaluateMatchExpressionValues`: attribute lookup. */
+export function evaluateMatchExpressionValues(
+  e: MatchExpression,
+  name: string,
+  values: AttributeElements,
+): boolean {
+  // Element values are strings; nothing inherited from Object.prototype is, so no hasOwn is needed.
+  const v = values == null ? undefined : values[name];
+  return typeof v === 'string'
+    ? evaluateMatchExpression(e, true, v)
+    : evaluateMatchExpression(e, false, null);
+}
+
+function byName(a: MatchedElement, b: MatchedElement): number {
+  return compareBytes(a[MATCHED_KEY_NAME] ?? '', b[MATCHED_KEY_NAME] ?? '');
+}
+
+/** Stable sort by `Name` (byte order), as Go's insertion sort gives for the short lists seen here. */
+function sortByName(list: MatchedElement[]): void {
+  if (list.length > 1) list.sort(byName);
+}
+
+/** NFD's `MatchKeyNames`: `matchName` over flag names. */
+export function matchKeyNames(e: MatchExpression, keys: FlagElements): NameMatchResult {
+  const matched: MatchedElement[] = [];
+  if (keys != null) {
+    for (const k of Object.keys(keys)) {
+      if (evaluateMatchExpression(e, true, k)) matched.push({ [MATCHED_KEY_NAME]: k });
+    }
+  }
+  sortByName(matched);
+  return { isMatch: matched.length > 0, matched };
+}
+
+/** NFD's `MatchValueNames`: `matchName` over attribute names. */
+export function matchValueNames(e: MatchExpression, values: AttributeElements): NameMatchResult {
+  const matched: MatchedElement[] = [];
+  if (values != null) {
+    for (const k of Object.keys(values)) {
+      if (evaluateMatchExpression(e, true, k)) {
+        matched.push({ [MATCHED_KEY_NAME]: k, [MATCHED_KEY_VALUE]: values[k]! });
+      }
+    }
+  }
+  sortByName(matched);
+  return { isMatch: matched.length > 0, matched };
+}
+
+/** NFD's `MatchInstanceAttributeNames`: each instance whose attribute names match, once, in order. */
+export function matchInstanceAttributeNames(
+  e: MatchExpression,
+  instances: InstanceElements,
+): NameMatchResult {
+  const matched: MatchedElement[] = [];
+  if (instances != null) {
+    for (const inst of instances) {
+      const attrs = inst.attributes ?? {};
+      // Go evaluates every name of the instance (an error on any name aborts), then adds it once.
+      let hit = false;
+      for (const k of Object.keys(attrs)) if (evaluateMatchExpression(e, true, k)) hit = true;
+      if (hit) matched.push(attrs);
+    }
+  }
+  return { isMatch: matched.length > 0, matched };
+}
+
+/**
+ * NFD's `MatchGetKeys` (§4.1): all expressions must hold on the flags, always fail-fast. On success
+ * one `{Name}` per expression (including `DoesNotExist`/`""` on absent keys), sorted.
+ */
+export function matchGetKeys(set: MatchExpressionSet, keys: FlagElements): MatchResult {
+  const names = sortedKeys(set);
+  const matched: MatchedElement[] = [];
+  const subset: MatchExpressionSet = {};
+  for (const n of names) {
+    const e = set[n]!;
+    if (!evaluateMatchExpressionKeys(e, n, keys)) {
+      return { isMatch: false, matched: null, matchedExpressions: null };
+    }
+    matched.push({ [MATCHED_KEY_NAME]: n });
+    setOwn(subset, n, e);
+  }
+  return { isMatch: true, matched, matchedExpressions: subset };
+}
+
+/** NFD's `MatchGetValues` (§4.2). */
+export function matchGetValues(
+  set: MatchExpressionSet,
+  values: AttributeElements,
+  failFast: boolean,
+): MatchResult {
+  return getValues(set, sortedKeys(set), values, failFast);
+}
+
+/** `matchGetValues` with the set's names already sorted (they are reused for every instance). */
+function getValues(
+  set: MatchExpressionSet,
+  names: readonly string[],
+  values: AttributeElements,
+  failFast: boolean,
+): MatchResult {
+  const matched: MatchedElement[] = [];
+  const subset: MatchExpressionSet = {};
+  let isMatch = true;
+  for (const n of names) {
+    const e = set[n]!;
+    if (evaluateMatchExpressionValues(e, n, values)) {
+      const v = values != null && hasOwn(values, n) ? values[n]! : '';
+      matched.push({ [MATCHED_KEY_NAME]: n, [MATCHED_KEY_VALUE]: v });
+      setOwn(subset, n, e);
+    } else {
+      if (failFast) return { isMatch: false, matched: null, matchedExpressions: null };
+      isMatch = false;
+    }
+  }
+  return { isMatch, matched, matchedExpressions: subset };
+}
+
+/**
+ * NFD's `MatchGetInstances` (§4.3): the set against each instance on its own. True iff at least one
+ * instance satisfies all expressions. The subset is the union over instances of what held.
+ */
+export function matchGetInstances(
+  set: MatchExpressionSet,
+  instances: InstanceElements,
+  failFast: boolean,
+): MatchResult {
+  return getInstances(set, sortedKeys(set), instances, failFast);
+}
+
+function getInstances(
+  set: MatchExpressionSet,
+  names: readonly string[],
+  instances: InstanceElements,
+  failFast: boolean,
+): MatchResult {
+  // Same outcome as running getValues on every instance and merging, without building the
+  // per-instance element lists (instances are the largest sets: PCI, USB, network devices).
+  const matched: MatchedElement[] = [];
+  const subset: MatchExpressionSet = {};
+  const count = names.length;
+  if (instances != null && instances.length > 0) {
+    const exprs = names.map((n) => set[n]!);
+    const held = new Uint8Array(count);
+    const heldHere = new Uint8Array(count);
+    for (const inst of instances) {
+      const attrs = inst.attributes;
+      let all = true;
+      heldHere.fill(0);
+      for (let i = 0; i < count; i++) {
+        if (evaluateMatchExpressionValues(exprs[i]!, names[i]!, attrs)) {
+          heldHere[i] = 1;
+        } else {
+          all = false;
+          // Under fail-fast Go's MatchValues returns a nil subset for this instance.
+          if (failFast) break;
+        }
+      }
+      if (all) matched.push(attrs ?? {});
+      if (all || !failFast) for (let i = 0; i < count; i++) if (heldHere[i] === 1) held[i] = 1;
+    }
+    for (let i = 0; i < count; i++) if (held[i] === 1) setOwn(subset, names[i]!, set[names[i]!]!);
+  }
+  return { isMatch: matched.length > 0, matched, matchedExpressions: subset };
+}
+
+/**
+ * NFD's `MatchMulti` (§4.4): a `matchExpressions` term on a feature that may have flag, attribute and
+ * instance sets at once. Flags and attributes are a union per expression (`DoesNotExist` must hold in
+ * both); instances are evaluated separately and can rescue the term.
+ */
+export function matchMulti(
+  set: MatchExpressionSet,
+  keys: FlagElements,
+  values: AttributeElements,
+  instances: InstanceElements,
+  failFast: boolean,
+): MatchResult {
+  let matched: MatchedElement[] = [];
+  let subset: MatchExpressionSet = {};
+  const hasKeys = keys != null;
+  const hasValues = values != null;
+  let isMatch = hasKeys || hasValues;
+  const names = sortedKeys(set);
+  for (const n of names) {
+    const e = set[n]!;
+    let matchK = false;
+    let matchV = false;
+    if (hasKeys) {
+      matchK = evaluateMatchExpressionKeys(e, n, keys);
+      if (matchK) {
+        matched.push({ [MATCHED_KEY_NAME]: n });
+        setOwn(subset, n, e);
+      } else if (e.op === 'DoesNotExist') {
+        isMatch = false;
+        if (!failFast) continue;
+        matched = [];
+        subset = {};
+        break;
+      }
+    }
+    if (hasValues) {
+      matchV = evaluateMatchExpressionValues(e, n, values);
+      if (matchV) {
+        matched.push({ [MATCHED_KEY_NAME]: n, [MATCHED_KEY_VALUE]: hasOwn(values, n) ? values[n]! : '' });
+        setOwn(subset, n, e);
+      } else if (e.op === 'DoesNotExist') {
+        isMatch = false;
+        if (!failFast) continue;
+        matched = [];
+        subset = {};
+        break;
+      }
+    }
+    if (!matchK && !matchV) {
+      isMatch = false;
+      if (!failFast) continue;
+      matched = [];
+      subset = {};
+      break;
+    }
+  }
+  sortByName(matched);
+  const inst = getInstances(set, names, instances, failFast);
+  if (inst.isMatch) isMatch = true;
+  if (inst.matched !== null) for (const m of inst.matched) matched.push(m);
+  copyInto(subset, inst.matchedExpressions);
+  return { isMatch, matched, matchedExpressions: subset };
+}
+
+/**
+ * NFD's `MatchNamesMulti` (§4.5): a `matchName` term. Flag then attribute names (stable-sorted by
+ * name), then each instance with a matching attribute name, once, in order.
+ */
+export function matchNamesMulti(
+  e: MatchExpression,
+  keys: FlagElements,
+  values: AttributeElements,
+  instances: InstanceElements,
+): NameMatchResult {
+  const matched: MatchedElement[] = [];
+  if (keys != null) {
+    for (const k of Object.keys(keys)) {
+      if (evaluateMatchExpression(e, true, k)) matched.push({ [MATCHED_KEY_NAME]: k });
+    }
+  }
+  if (values != null) {
+    for (const k of Object.keys(values)) {
+      if (evaluateMatchExpression(e, true, k)) {
+        matched.push({ [MATCHED_KEY_NAME]: k, [MATCHED_KEY_VALUE]: values[k]! });
+      }
+    }
+  }
+  sortByName(matched);
+  const inst = matchInstanceAttributeNames(e, instances);
+  for (const m of inst.matched) matched.push(m);
+  return { isMatch: matched.length > 0, matched };
+}

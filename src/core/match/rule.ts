@@ -1,0 +1,128 @@
+/**
+ * NFD's `Execute` (NodeFeatureRule `Rule`) and `ExecuteGroupRule` (NodeFeatureGroup rules and
+ * image-compatibility rules), nfd-rules.md §6.
+ *
+ * Order of the outputs for a key produced more than once: matchAny expansions in element order, then
+ * the matchFeatures expansion, then the static map (later wins at each step).
+ */
+
+import type { Features } from '../model/features.ts';
+import type { GroupRule, MatchAnyElem, Rule, Taint } from '../model/rules.ts';
+import { evaluateFeatureMatcher } from './feature-matcher.ts';
+import { cloneMap, copyInto } from './own.ts';
+import { emptyMatchFeatureStatus, type MatchStatus } from './status.ts';
+import { executeTemplate } from './templates.ts';
+
+export interface RuleOutput {
+  matchStatus: MatchStatus;
+  /** `null` (Go nil) when the rule did not match; `{}` when it matched but produced nothing. */
+  labels: Record<string, string> | null;
+  annotations: Record<string, string> | null;
+  vars: Record<string, string> | null;
+  taints: Taint[] | null;
+  extendedResources: Record<string, string> | null;
+}
+
+export interface GroupRuleOutput {
+  matchStatus: MatchStatus;
+  vars: Record<string, string> | null;
+}
+
+/** What both rule kinds share: the matchers, the vars and the templates that feed them. */
+interface Outputs {
+  isMatch: boolean;
+  matchStatus: MatchStatus;
+  labels: Record<string, string> | null;
+  vars: Record<string, string> | null;
+}
+
+function run(
+  matchAny: readonly MatchAnyElem[] | null | undefined,
+  matchFeatures: Rule['matchFeatures'],
+  labelsTemplate: string,
+  varsTemplate: string,
+  withLabels: boolean,
+  features: Features,
+  failFast: boolean,
+): Outputs {
+  const matchStatus: MatchStatus = { isMatch: false, matchAny: [] };
+  const labels: Record<string, string> = {};
+  const vars: Record<string, string> = {};
+  let anyOk = true;
+  if (matchAny != null && matchAny.length > 0) {
+    anyOk = false;
+    const noTemplates = labelsTemplate === '' && varsTemplate === '';
+    for (const elem of matchAny) {
+      const r = evaluateFeatureMatcher(elem.matchFeatures, features, failFast);
+      if (r.isMatch) {
+        anyOk = true;
+        // Without templates and with fail-fast the first hit ends the loop, and its status is
+        // not appended (§6.3); later elements are never evaluated and cannot error.
+        if (failFast && noTemplates) break;
+        const data = r.status!.matchedFeatures;
+        if (withLabels) executeTemplate(labelsTemplate, data, labels);
+        executeTemplate(varsTemplate, data, vars);
+      }
+      matchStatus.matchAny.push(r.status ?? emptyMatchFeatureStatus());
+    }
+    if (!anyOk && failFast) return { isMatch: false, matchStatus, labels: null, vars: null };
+  }
+  if (matchFeatures != null && matchFeatures.length > 0) {
+    const r = evaluateFeatureMatcher(matchFeatures, features, failFast);
+    if (r.status !== undefined) matchStatus.matchFeatureStatus = r.status;
+    // A failing matchFeatures returns nil outputs whatever failFast is.
+    if (!r.isMatch) return { isMatch: false, matchStatus, labels: null, vars: null };
+    const data = r.status!.matchedFeatures;
+    if (withLabels) executeTemplate(labelsTemplate, data, labels);
+    executeTemplate(varsTemplate, data, vars);
+  }
+  // Without fail-fast a failed matchAny does not stop evaluation: the outputs are returned even
+  // though the rule did not match (quirk 5).
+  matchStatus.isMatch = anyOk;
+  return { isMatch: anyOk, matchStatus, labels, vars };
+}
+
+/**
+ * NFD's `Execute(rule, features, failFast)`. Production paths (nfd-master, NodeFeatureGroup) use
+ * `failFast = true`; validate-node uses `false`. Throws `RuleEvaluationError` where NFD returns an
+ * error (invalid expression, template failure).
+ */
+export function executeRule(rule: Rule, features: Features, failFast: boolean): RuleOutput {
+  const o = run(
+    rule.matchAny,
+    rule.matchFeatures,
+    rule.labelsTemplate ?? '',
+    rule.varsTemplate ?? '',
+    true,
+    features,
+    failFast,
+  );
+  if (o.labels === null) {
+    return {
+      matchStatus: o.matchStatus,
+      labels: null,
+      annotations: null,
+      vars: null,
+      taints: null,
+      extendedResources: null,
+    };
+  }
+  copyInto(o.labels, rule.labels);
+  copyInto(o.vars!, rule.vars);
+  return {
+    matchStatus: o.matchStatus,
+    labels: o.labels,
+    annotations: cloneMap(rule.annotations),
+    vars: o.vars,
+    taints: rule.taints == null ? null : rule.taints.map((t) => ({ ...t })),
+    extendedResources: cloneMap(rule.extendedResources),
+  };
+}
+
+/** NFD's `ExecuteGroupRule(rule, features, failFast)`: the same algorithm with vars only (§6.2). */
+export function executeGroupRule(rule: GroupRule, features: Features, failFast: boolean): GroupRuleOutput {
+  const o = run(rule.matchAny, rule.matchFeatures, '', rule.varsTemplate ?? '', false, features, failFast);
+  if (o.vars === null) return { matchStatus: o.matchStatus, vars: null };
+  copyInto(o.vars, rule.vars);
+  return { matchStatus: o.matchStatus, vars: o.vars };
+}
