@@ -3,7 +3,7 @@ import { chmod } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { cli: 'src/cli/bin.ts' },
+  entryPoints: { cli: 'src/cli/bin.ts', nfd: 'src/cli/nfd-bin.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -21,3 +21,4 @@ await build({
   logLevel: 'warning',
 });
 await chmod('dist/cli.mjs', 0o755);
+await chmod('dist/nfd.mjs', 0o755);

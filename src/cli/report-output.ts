@@ -23,6 +23,11 @@ export interface ReportOutputOptions {
   specSource: string;
   /** Extra facts for the summary (image, artifact digest, ...). */
   context?: Record<string, unknown>;
+  /**
+   * NFD's exact stdout for the `nfd` drop-in: no verdict line, and NFD's colour rule (colour in pipes
+   * too, off only by NO_COLOR/TERM=dumb).
+   */
+  nfdExact?: boolean;
 }
 
 function describeSet(set: CompatibilityStatus, index: number): string {
@@ -101,8 +106,8 @@ export function printReport(
   } else if (opts.output === 'yaml') {
     io.stdout.write(stringify(JSON.parse(marshalReport(report))));
   } else {
-    const color = cliColorEnabled(io.env, io.stdout.isTTY === true);
-    io.stdout.write(renderReport(report, { color }) + verdictLine(report, color));
+    const color = cliColorEnabled(io.env, io.stdout.isTTY === true, { nfdExact: opts.nfdExact === true });
+    io.stdout.write(renderReport(report, { color }) + (opts.nfdExact ? '' : verdictLine(report, color)));
   }
   return compatibleSets(report).length > 0 ? EXIT.ok : EXIT.incompatible;
 }
