@@ -11,6 +11,11 @@ mkdir -p "$GOBIN"
 # Debian packages the tests use. Add a package here together with the command it provides.
 declare -A APT_PACKAGES=(
   # [command]=package
+  # Registry end-to-end tests (test/e2e): distribution 2.8 (no referrers API: the tag-schema fallback),
+  # skopeo to push test images, htpasswd (bcrypt) for the Basic-auth registry.
+  [docker-registry]=docker-registry
+  [skopeo]=skopeo
+  [htpasswd]=apache2-utils
 )
 missing=()
 for cmd in "${!APT_PACKAGES[@]}"; do
@@ -24,6 +29,11 @@ fi
 
 # Go tools: [binary name]=module@version
 declare -A GO_TOOLS=(
+  # Registry end-to-end tests (test/e2e): the oras CLI for interoperability in both directions. (The
+  # referrers-API registry is go-containerregistry v0.22.1's, built from tools/referrers-registry,
+  # because `crane registry serve` cannot switch its referrers API on and olareg/zot are not served
+  # by the Go module proxy.)
+  [oras]=oras.land/oras/cmd/oras@v1.3.6
 )
 for bin in "${!GO_TOOLS[@]}"; do
   if [[ ! -x "$GOBIN/$bin" ]]; then

@@ -1,0 +1,92 @@
+/**
+ * `imgcompat nfr dryrun --rule FILE --features FILE`: what NodeFeatureRule / NodeFeatureGroup objects
+ * would do to the node described by a features file (`kubectl nfd dryrun`), see core/report/dryrun.ts.
+ * Exit 0 when every rule evaluated and every output would be accepted; 3 when a rule failed to
+ * evaluate or an output is invalid (nfd-master would drop it), or a file is invalid.
+ */
+import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
+import { loadRules } from '../../core/load/load-rule.ts';
+import { type DryRun, dryRun } from '../../core/report/dryrun.ts';
+import { formatDiagnostic, InvalidInputError } from '../../errors.ts';
+import { EXIT } from '../exit-codes.ts';
+import type { Io } from '../io.ts';
+import type { CommandContext } from '../program.ts';
+import { readInputFile } from './input-files.ts';
+
+export interface NfrDryRunOptions {
+  rule: string;
+  features: string;
+  output: 'text' | 'json';
+}
+
+async function read(io: Io, file: string, flag: string): Promise<string> {
+  const r = await readInputFile(io.cwd, file);
+  if ('problem' in r)
+    throw new InvalidInputError(`cannot use ${flag}: ${r.problem.message}`, [], 'E_INPUT_UNREADABLE');
+  return r.text;
+}
+
+function section(title: string, entries: string[]): string {
+  return entries.length === 0 ? '' : `  ${title}:\n${entries.map((e) => `    ${e}\n`).join('')}`;
+}
+
+function formatText(results: readonly DryRun[]): string {
+  let out = '';
+  for (const r of results) {
+    out += `${r.kind} ${r.name}\n`;
+    for (const rule of r.rules) {
+      const vars = rule.vars
+        ? ` (vars: ${Object.entries(rule.vars)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')})`
+        : '';
+      const status =
+        rule.status === 'matched'
+          ? 'matched'
+          : rule.status === 'not-matched'
+            ? 'did not match'
+            : `error: ${rule.error}`;
+      out += `  rule ${JSON.stringify(rule.name)}: ${status}${vars}\n`;
+    }
+    if (r.kind === 'NodeFeatureGroup') {
+      out += `  node ${JSON.stringify(r.nodeName)}: ${r.member ? 'member of the group' : 'not a member'}\n`;
+      continue;
+    }
+    out += section(
+      'Labels',
+      Object.entries(r.labels).map(([k, v]) => `${k}=${v}`),
+    );
+    out += section(
+      'Annotations',
+      Object.entries(r.annotations).map(([k, v]) => `${k}=${v}`),
+    );
+    out += section(
+      'Extended resources',
+      Object.entries(r.extendedResources).map(([k, v]) => `${k}=${v}`),
+    );
+    out += section(
+      'Taints',
+      r.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
+    );
+    out += section('Problems', r.problems);
+  }
+  return out;
+}
+
+export async function run(opts: NfrDryRunOptions, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const { documents, warnings } = loadRules(await read(io, opts.rule, '--rule'), { file: opts.rule });
+  const loaded = loadFeatures(await read(io, opts.features, '--features'), { file: opts.features });
+  for (const w of [...warnings, ...loaded.warnings]) io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
+  const features = singleFeatures(loaded, opts.features);
+  const results = dryRun(
+    documents.map((d) => d.object),
+    features,
+  );
+  io.stdout.write(opts.output === 'json' ? `${JSON.stringify(results, null, 2)}\n` : formatText(results));
+  const failed = results.some(
+    (r) =>
+      r.rules.some((x) => x.status === 'error') || (r.kind === 'NodeFeatureRule' && r.problems.length > 0),
+  );
+  return failed ? EXIT.invalidInput : EXIT.ok;
+}
