@@ -1,0 +1,51 @@
+/**
+ * Reading input files for the validation commands: the 4 MiB cap is enforced from the file size
+ * before anything is read, and a file that cannot be read becomes a diagnostic naming the path
+ * (exit 3), not an exception, so the other files are still checked.
+ */
+import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { MAX_INPUT_BYTES } from '../../core/load/go-yaml.ts';
+import type { Diagnostic } from '../../errors.ts';
+
+export type ReadResult = { text: string } | { problem: Diagnostic };
+
+function reason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Read `file` (relative to `cwd`) as UTF-8, refusing files over the input size limit. */
+export async function readInputFile(cwd: string, file: string): Promise<ReadResult> {
+  // About the file as a whole: no line:column, the path leads the message.
+  const problem = (message: string): ReadResult => ({
+    problem: { severity: 'error', message: `${file}: ${message}` },
+  });
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(resolve(cwd, file), 'r');
+    const st = await fh.stat();
+    if (st.isDirectory()) return problem('cannot read file: is a directory');
+    if (st.size > MAX_INPUT_BYTES) {
+      return problem(`file is ${st.size} bytes, larger than the ${MAX_INPUT_BYTES}-byte (4 MiB) limit`);
+    }
+    // Read at most one byte past the limit: the size may change under us (a pipe, a growing file).
+    const buf = Buffer.alloc(MAX_INPUT_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n > MAX_INPUT_BYTES)
+        return problem(`file is larger than the ${MAX_INPUT_BYTES}-byte (4 MiB) limit`);
+    }
+    return { text: new TextDecoder('utf-8').decode(buf.subarray(0, n)) };
+  } catch (err) {
+    return problem(`cannot read file: ${reason(err)}`);
+  } finally {
+    await fh?.close();
+  }
+}

@@ -1,0 +1,63 @@
+import { Option } from 'commander';
+import type { Register } from '../program.ts';
+import { addNfrGenerate } from './nfg.ts';
+
+/** The `nfr` group: NodeFeatureRule / NodeFeatureGroup tools. Subcommands are added below. */
+export const registerNfr: Register = (program, ctx) => {
+  const nfr = program.command('nfr').description('NodeFeatureRule and NodeFeatureGroup tools');
+
+  nfr
+    .command('validate')
+    .description('check NodeFeatureRule / NodeFeatureGroup files as `kubectl nfd validate` does')
+    .argument('<file...>', 'YAML or JSON files; several ---separated objects per file are accepted')
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        'text: problems on stderr as file:line:col; json: one JSON document',
+      )
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 when every object is valid (warnings allowed), 3 when any file is invalid or unreadable.
+
+Example:
+  imgcompat nfr validate my-rules.yaml`,
+    )
+    .action(async (files: string[], opts: { output: string }) => {
+      const { run } = await import('../commands/nfr-validate.ts');
+      ctx.exitCode = await run({ files, output: opts.output as 'text' | 'json' }, ctx);
+    });
+
+  nfr
+    .command('dryrun')
+    .description(
+      'show what NodeFeatureRule / NodeFeatureGroup objects would do to a node (`kubectl nfd dryrun`)',
+    )
+    .requiredOption(
+      '--rule <file>',
+      'NodeFeatureRule / NodeFeatureGroup file (YAML or JSON, several objects allowed)',
+    )
+    .requiredOption('--features <file>', 'the node: NFD Features JSON or a NodeFeature object')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      `
+Rules run as nfd-master runs them (in order, rule.matched fed forward); labels are shown with the
+prefix nfd-master adds. Exit status: 0 ok, 3 when a rule fails to evaluate, an output would be rejected,
+or a file is invalid.
+
+Example:
+  imgcompat nfr dryrun --rule my-rules.yaml --features node-features.json`,
+    )
+    .action(async (opts: { rule: string; features: string; output: string }) => {
+      const { run } = await import('../commands/nfr-dryrun.ts');
+      ctx.exitCode = await run(
+        { rule: opts.rule, features: opts.features, output: opts.output as 'text' | 'json' },
+        ctx,
+      );
+    });
+  addNfrGenerate(nfr, ctx);
+};

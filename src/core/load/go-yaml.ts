@@ -1,0 +1,762 @@
+/**
+ * Reads YAML (or JSON) the way NFD does, with positions: sigs.k8s.io/yaml `Unmarshal` = goyaml.v2
+ * (YAML 1.1 scalars) into `interface{}`, then `convertToJSONableObject` (numbers and booleans become
+ * text where the Go field is a string), then `encoding/json` into the Go struct (case-insensitive
+ * field names, unknown fields ignored, type mismatches are errors). See ts-ecosystem.md §2.2.
+ *
+ * The `yaml` package parses with the failsafe schema, so every scalar keeps its text and style; we
+ * walk its AST alongside a `TypeDesc` of the Go target type and resolve each scalar the goyaml.v2 way
+ * (go-scalar.ts). Every produced value gets a source position (positions.ts).
+ *
+ * Differences from Go, on purpose: unknown fields and duplicate keys are reported as warnings (Go
+ * ignores unknown fields and lets the last duplicate win silently); and hostile input is refused before
+ * it can hurt: a size cap, a nesting-depth limit, and goyaml.v2's own alias-expansion limit.
+ */
+import {
+  Composer,
+  type CST,
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Parser,
+  Scalar,
+  type YAMLMap,
+} from 'yaml';
+import type { Diagnostic } from '../../errors.ts';
+import { compareBytes } from '../match/byte-order.ts';
+import { setOwn } from '../match/own.ts';
+import { goQuote } from '../values/go-quote.ts';
+import {
+  type GoScalar,
+  goScalarToKey,
+  goScalarToString,
+  ResolveError,
+  resolveGoScalar,
+  TAG_BINARY,
+  TAG_MERGE,
+} from './go-scalar.ts';
+import { childPath, Positions } from './positions.ts';
+
+/** Largest input accepted, in bytes (issue 2 "a spec over 4 MiB"). */
+export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Deepest nesting of collections accepted. Real specs nest about 10 levels. The `yaml` composer is
+ * recursive: it overflows the JS stack near 800 levels of flow collections, and a few thousand take
+ * the whole process down, so the depth is checked on the CST before composing. (goyaml.v2 allows
+ * 10000; no sensible document comes near either limit.)
+ */
+export const MAX_DEPTH = 200;
+
+/** The Go type a YAML value is decoded into. */
+export type TypeDesc =
+  | { kind: 'string' }
+  | { kind: 'int' }
+  | { kind: 'list'; elem: TypeDesc }
+  | {
+      kind: 'map';
+      elem: TypeDesc;
+      /** Set when a null element would make NFD crash (a nil `*MatchExpression`): the message. */
+      nullElemError?: string;
+    }
+  | StructDesc
+  /** `interface{}`, or a type with its own JSON unmarshaller (metav1.Time): no coercion. */
+  | { kind: 'any' };
+
+export interface StructDesc {
+  kind: 'struct';
+  /** What the object is, for messages: "compatibility spec", "rule", ... */
+  name: string;
+  fields: Record<string, TypeDesc>;
+  /** Zero values filled in for absent fields the model declares as required. */
+  zero?: Record<string, () => unknown>;
+  /** Unknown fields are expected (Kubernetes ObjectMeta has many): no warning. */
+  open?: boolean;
+}
+
+export const STRING: TypeDesc = { kind: 'string' };
+export const INT: TypeDesc = { kind: 'int' };
+export const ANY: TypeDesc = { kind: 'any' };
+export const listOf = (elem: TypeDesc): TypeDesc => ({ kind: 'list', elem });
+export const mapOf = (elem: TypeDesc, nullElemError?: string): TypeDesc =>
+  nullElemError === undefined ? { kind: 'map', elem } : { kind: 'map', elem, nullElemError };
+export function struct(
+  name: string,
+  fields: Record<string, TypeDesc>,
+  opts: { zero?: Record<string, () => unknown>; open?: boolean } = {},
+): StructDesc {
+  return { kind: 'struct', name, fields, ...opts };
+}
+
+export interface ParsedYaml {
+  /** The composed documents (empty when there were syntax errors or the text was refused). */
+  documents: Document.Parsed[];
+  lineCounter: LineCounter;
+  /** Syntax errors, size and depth errors, and parser warnings. */
+  diagnostics: Diagnostic[];
+}
+
+export interface DecodedDocument {
+  /** The decoded value (`undefined` when decoding was aborted). */
+  value: unknown;
+  positions: Positions;
+  /** Errors and warnings of this document, with positions. */
+  diagnostics: Diagnostic[];
+}
+
+/** UTF-8 length of `s` without allocating. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+function pos(lc: LineCounter, offset: number, file: string | undefined) {
+  const { line, col } = lc.linePos(offset);
+  return file === undefined ? { line, column: col } : { file, line, column: col };
+}
+
+/** Depth of the deepest collection in the CST, found without recursion (the CST may be hostile). */
+function cstTooDeep(tokens: CST.Token[], limit: number): number | undefined {
+  const stack: Array<[CST.Token, number]> = [];
+  for (const t of tokens) if (t.type === 'document' && t.value) stack.push([t.value, 0]);
+  while (stack.length > 0) {
+    const [t, d] = stack.pop()!;
+    if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
+      if (d + 1 > limit) return t.offset;
+      for (const item of t.items) {
+        const it = item as CST.CollectionItem;
+        if (it.key && typeof it.key === 'object') stack.push([it.key, d + 1]);
+        if (it.value) stack.push([it.value, d + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parse `text` into YAML documents with the failsafe schema. Refuses input over `MAX_INPUT_BYTES` and
+ * nesting deeper than `MAX_DEPTH` before composing. Never throws on bad input.
+ */
+export function parseYaml(text: string, file?: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const whole = file === undefined ? undefined : { file, line: 1, column: 1 };
+  const size = utf8Length(text);
+  if (size > MAX_INPUT_BYTES) {
+    diagnostics.push({
+      severity: 'error',
+      message: `input is ${size} bytes, larger than the ${MAX_INPUT_BYTES}-byte (4 MiB) limit`,
+      ...(whole ? { position: whole } : {}),
+    });
+    return { documents: [], lineCounter, diagnostics };
+  }
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const deep = cstTooDeep(tokens, MAX_DEPTH);
+  if (deep !== undefined) {
+    diagnostics.push({
+      severity: 'error',
+      message: `nesting is deeper than the limit of ${MAX_DEPTH} levels`,
+      position: pos(lineCounter, deep, file),
+    });
+    return { documents: [], lineCounter, diagnostics };
+  }
+  let documents: Document.Parsed[];
+  try {
+    documents = [
+      ...new Composer({
+        schema: 'failsafe',
+        uniqueKeys: false,
+        prettyErrors: false,
+        keepSourceTokens: false,
+      }).compose(tokens),
+    ];
+  } catch (e) {
+    // The composer reports its own problems as document errors; this is a last resort.
+    diagnostics.push({
+      severity: 'error',
+      message: `cannot parse YAML: ${e instanceof Error ? e.message : String(e)}`,
+      ...(whole ? { position: whole } : {}),
+    });
+    return { documents: [], lineCounter, diagnostics };
+  }
+  let hasErrors = false;
+  for (const doc of documents) {
+    for (const e of doc.errors) {
+      hasErrors = true;
+      diagnostics.push({
+        severity: 'error',
+        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+        position: pos(lineCounter, e.pos[0], file),
+      });
+    }
+    for (const w of doc.warnings) {
+      // Tags are resolved by the decoder the goyaml.v2 way; the failsafe schema's complaint is noise.
+      if (w.code === 'TAG_RESOLVE_FAILED') continue;
+      diagnostics.push({
+        severity: 'warning',
+        message: w.message.split('\n')[0]!,
+        position: pos(lineCounter, w.pos[0], file),
+      });
+    }
+  }
+  return { documents: hasErrors ? [] : documents, lineCounter, diagnostics };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** Thrown inside the decoder to stop at a document-fatal problem (excessive aliasing, depth). */
+class Abort extends Error {}
+
+type YNode = unknown;
+
+function typeLabel(t: TypeDesc): string {
+  switch (t.kind) {
+    case 'string':
+      return 'a string';
+    case 'int':
+      return 'an integer';
+    case 'list':
+      return 'a list';
+    case 'map':
+      return 'a map';
+    case 'struct':
+      return `a ${t.name} object`;
+    default:
+      return 'a value';
+  }
+}
+
+function describeScalar(s: GoScalar): string {
+  switch (s.t) {
+    case 'str':
+      return `the string ${goQuote(s.v.length > 40 ? `${s.v.slice(0, 40)}...` : s.v)}`;
+    case 'bool':
+      return `the boolean ${s.v}`;
+    case 'null':
+      return 'null';
+    case 'float':
+      return `the number ${s.v}`;
+    default:
+      return `the number ${s.v}`;
+  }
+}
+
+/** goyaml.v2's alias-expansion limit (decode.go `allowedAliasRatio`). */
+function allowedAliasRatio(decodeCount: number): number {
+  const low = 400000;
+  const high = 4000000;
+  if (decodeCount <= low) return 0.99;
+  if (decodeCount >= high) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - low) / (high - low));
+}
+
+/** Go zero value of a type, as the model represents it. */
+export function zeroValue(t: TypeDesc): unknown {
+  switch (t.kind) {
+    case 'string':
+      return '';
+    case 'int':
+      return 0;
+    case 'struct':
+      return applyZero(t, {});
+    default:
+      return null;
+  }
+}
+
+function applyZero(t: StructDesc, obj: Record<string, unknown>): Record<string, unknown> {
+  if (t.zero) {
+    for (const [k, make] of Object.entries(t.zero)) if (obj[k] === undefined) obj[k] = make();
+  }
+  return obj;
+}
+
+/** ASCII case folding plus the two non-ASCII runes Go's folding maps onto ASCII letters (ſ→s, K→k). */
+function foldKey(s: string): string {
+  return s.toLowerCase().replaceAll('\u017f', 's').replaceAll('\u212a', 'k');
+}
+
+interface Entry {
+  key: string;
+  keyNode: YNode;
+  value: YNode;
+  /** Came in through a merge key (`<<`); overriding those is not a duplicate. */
+  fromMerge: boolean;
+}
+
+class Decoder {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly positions: Positions;
+  private decodeCount = 0;
+  private aliasCount = 0;
+  private aliasDepth = 0;
+  private depth = 0;
+  private readonly activeAliases = new Set<unknown>();
+  private readonly foldCache = new WeakMap<StructDesc, Map<string, string>>();
+
+  private readonly doc: Document.Parsed;
+  private readonly lc: LineCounter;
+  private readonly file: string | undefined;
+
+  constructor(doc: Document.Parsed, lc: LineCounter, file: string | undefined) {
+    this.doc = doc;
+    this.lc = lc;
+    this.file = file;
+    this.positions = new Positions(file);
+  }
+
+  private where(node: YNode) {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range ? pos(this.lc, range[0], this.file) : undefined;
+  }
+
+  error(message: string, node: YNode, path?: string): void {
+    this.report('error', message, node, path);
+  }
+
+  warning(message: string, node: YNode, path?: string): void {
+    this.report('warning', message, node, path);
+  }
+
+  private report(severity: 'error' | 'warning', message: string, node: YNode, path?: string): void {
+    const position = this.where(node);
+    this.diagnostics.push({
+      severity,
+      message,
+      ...(position ? { position } : {}),
+      ...(path !== undefined && path !== '' ? { path } : {}),
+    });
+  }
+
+  private record(path: string, node: YNode): void {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (!range) return;
+    const { line, col } = this.lc.linePos(range[0]);
+    this.positions.setValue(path, line, col);
+  }
+
+  private count(): void {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (
+      this.aliasCount > 100 &&
+      this.decodeCount > 1000 &&
+      this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)
+    ) {
+      throw new Abort('document contains excessive aliasing (YAML alias expansion limit exceeded)');
+    }
+  }
+
+  /** Resolve an alias to its anchored node, guarding against self-reference. */
+  private withAlias<T>(node: YNode, f: (target: YNode) => T): T {
+    const alias = node as { source: string; resolve(doc: Document): unknown };
+    if (this.activeAliases.has(node)) {
+      throw new Abort(`anchor '${alias.source}' value contains itself`);
+    }
+    const target = alias.resolve(this.doc);
+    if (target === undefined) {
+      this.error(`unknown anchor '${alias.source}' referenced`, node);
+      return f(null);
+    }
+    this.activeAliases.add(node);
+    this.aliasDepth++;
+    try {
+      return f(target);
+    } finally {
+      this.aliasDepth--;
+      this.activeAliases.delete(node);
+    }
+  }
+
+  /** The goyaml.v2 value of a scalar node. */
+  scalar(node: Scalar): GoScalar | undefined {
+    const tag = node.tag ?? '';
+    if (tag === TAG_BINARY) {
+      // !!binary: goyaml.v2 base64-decodes it into a Go string (the `yaml` package already decoded it).
+      const v = node.value;
+      if (v instanceof Uint8Array) return { t: 'str', v: new TextDecoder().decode(v) };
+      this.error('!!binary value contains invalid base64 data', node);
+      return undefined;
+    }
+    const text = typeof node.value === 'string' ? node.value : String(node.value ?? '');
+    const plain = node.type === Scalar.PLAIN;
+    if (!plain && tag === '') return { t: 'str', v: text };
+    // The non-specific tag `!` makes goyaml.v2 keep the text.
+    if (tag === '!') return { t: 'str', v: text };
+    try {
+      return resolveGoScalar(tag, text);
+    } catch (e) {
+      if (e instanceof ResolveError) {
+        this.error(e.message, node);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * YAML 1.1 reads some unquoted text as a number or boolean, and NFD then sees Go's rendering of it,
+   * not what was written (`0200` is "128", `y` is "true", `1.10` is "1.1"). Same result as NFD, but
+   * say so: it is rarely what the author meant.
+   */
+  private noteConversion(
+    node: Scalar,
+    s: GoScalar,
+    result: string,
+    what: 'key' | 'value',
+    path?: string,
+  ): void {
+    if (s.t === 'str') return;
+    const text = typeof node.value === 'string' ? node.value : '';
+    if (text === result) return;
+    const kind =
+      s.t === 'bool' ? 'a YAML 1.1 boolean' : s.t === 'float' ? 'a YAML 1.1 float' : 'a YAML 1.1 integer';
+    this.warning(
+      `unquoted ${what} ${text} is ${kind} and NFD reads it as ${goQuote(result)}; quote it (${goQuote(text)}) if the text was meant`,
+      node,
+      path,
+    );
+  }
+
+  /** A node's mapping entries, with merge keys (`<<`) applied and keys turned into JSON keys. */
+  private entries(node: YAMLMap, path: string, out: Map<string, Entry>, fromMerge: boolean): void {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as YNode;
+      this.count();
+      if (isScalar(keyNode) && this.isMergeKey(keyNode)) {
+        this.merge(pair.value as YNode, path, out);
+        continue;
+      }
+      const key = this.keyString(keyNode);
+      if (key === undefined) continue;
+      if (out.has(key) && !fromMerge && !out.get(key)!.fromMerge) {
+        this.warning(
+          `duplicate key ${goQuote(key)}: the later value is used, as NFD does`,
+          keyNode,
+          childPath(path, key),
+        );
+      }
+      out.set(key, { key, keyNode, value: pair.value as YNode, fromMerge });
+    }
+  }
+
+  private isMergeKey(k: Scalar): boolean {
+    return (k.type === Scalar.PLAIN && k.tag === undefined && k.value === '<<') || k.tag === TAG_MERGE;
+  }
+
+  /** goyaml.v2 `merge`: a mapping, an alias to one, or a sequence of those (earlier ones win). */
+  private merge(value: YNode, path: string, out: Map<string, Entry>): void {
+    const want = 'map merge requires map or sequence of maps as the value';
+    const one = (n: YNode): void => {
+      if (isAlias(n)) {
+        this.withAlias(n, (t) => {
+          if (isMap(t)) this.entries(t, path, out, true);
+          else this.error(want, n);
+        });
+      } else if (isMap(n)) this.entries(n, path, out, true);
+      else this.error(want, n);
+    };
+    if (isSeq(value)) {
+      for (let i = value.items.length - 1; i >= 0; i--) one(value.items[i]);
+    } else one(value);
+  }
+
+  /** The JSON object key for a YAML key node (sigs.k8s.io/yaml rules), or undefined after an error. */
+  private keyString(k: YNode): string | undefined {
+    if (isAlias(k)) return this.withAlias(k, (t) => this.keyString(t));
+    if (k === null || k === undefined) {
+      this.error('unsupported map key: null (NFD fails to read such a document)', k);
+      return undefined;
+    }
+    if (!isScalar(k)) {
+      this.error('a map key must be a scalar, not a list or map', k);
+      return undefined;
+    }
+    const s = this.scalar(k);
+    if (s === undefined) return undefined;
+    const key = goScalarToKey(s);
+    if (key === null) {
+      const what = s.t === 'null' ? 'null' : `${s.t === 'uint' ? 'the uint64 ' : ''}${goScalarToString(s)}`;
+      this.error(`unsupported map key: ${what} (NFD fails to read such a document)`, k);
+      return undefined;
+    }
+    this.noteConversion(k, s, key, 'key');
+    return key;
+  }
+
+  /**
+   * Decode `node` into Go type `t`. Returns `undefined` for YAML null (JSON null leaves a Go value
+   * untouched) and after a reported error.
+   */
+  decode(node: YNode, t: TypeDesc, path: string): unknown {
+    if (isAlias(node)) {
+      this.count();
+      this.record(path, node);
+      return this.withAlias(node, (target) => this.decode(target, t, path));
+    }
+    this.count();
+    if (node === null || node === undefined) return undefined;
+    this.record(path, node);
+    if (isScalar(node)) return this.decodeScalar(node, t, path);
+    if (++this.depth > MAX_DEPTH) throw new Abort(`nesting is deeper than the limit of ${MAX_DEPTH} levels`);
+    try {
+      if (isSeq(node)) return this.decodeSeq(node.items as YNode[], node, t, path);
+      if (isMap(node)) return this.decodeMap(node, t, path);
+    } finally {
+      this.depth--;
+    }
+    return undefined;
+  }
+
+  private decodeScalar(node: Scalar, t: TypeDesc, path: string): unknown {
+    const s = this.scalar(node);
+    if (s === undefined) return undefined;
+    if (s.t === 'null') return undefined;
+    switch (t.kind) {
+      case 'string': {
+        const str = goScalarToString(s)!;
+        this.noteConversion(node, s, str, 'value', path);
+        return str;
+      }
+      case 'int':
+        return this.toInt(s, node, path);
+      case 'any':
+        if (s.t === 'float' && !Number.isFinite(s.v)) {
+          // No target type: the float reaches json.Marshal, which refuses NaN and infinities.
+          this.error(
+            `json: unsupported value: ${goScalarToString(s)} (NFD fails to read such a document)`,
+            node,
+            path,
+          );
+          return undefined;
+        }
+        return s.t === 'int' || s.t === 'uint' ? Number(s.v) : s.v;
+      default:
+        this.error(`${path || 'document'}: expected ${typeLabel(t)}, found ${describeScalar(s)}`, node, path);
+        return undefined;
+    }
+  }
+
+  /** encoding/json into a Go `int` from what json.Marshal printed for the YAML value. */
+  private toInt(s: GoScalar, node: YNode, path: string): number | undefined {
+    const min = -(1n << 63n);
+    const max = (1n << 63n) - 1n;
+    let v: bigint | undefined;
+    if (s.t === 'int' || s.t === 'uint') v = s.v;
+    else if (s.t === 'float') {
+      if (!Number.isFinite(s.v)) {
+        this.error(`json: unsupported value: ${goScalarToString(s)}`, node, path);
+        return undefined;
+      }
+      // json.Marshal prints integral floats below 1e21 without a fraction or exponent, which an
+      // int field accepts; anything else is "cannot unmarshal number ... into ... int".
+      if (Number.isInteger(s.v) && Math.abs(s.v) < 1e21) v = BigInt(s.v);
+    }
+    if (v === undefined || v < min || v > max) {
+      const what =
+        s.t === 'str'
+          ? describeScalar(s)
+          : s.t === 'bool'
+            ? describeScalar(s)
+            : `the number ${goScalarToString(s)}`;
+      this.error(`${path}: expected an integer, found ${what}`, node, path);
+      return undefined;
+    }
+    return Number(v);
+  }
+
+  private decodeSeq(items: YNode[], node: YNode, t: TypeDesc, path: string): unknown {
+    if (t.kind === 'any') return items.map((n, i) => this.decode(n, ANY, childPath(path, i)) ?? null);
+    if (t.kind !== 'list') {
+      this.error(`${path || 'document'}: expected ${typeLabel(t)}, found a list`, node, path);
+      // Still walk the items for errors Go would also report (aliasing, NaN in unknown data).
+      return undefined;
+    }
+    const out: unknown[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const v = this.decode(items[i], t.elem, childPath(path, i));
+      out[i] = v === undefined ? zeroValue(t.elem) : v;
+    }
+    return out;
+  }
+
+  private decodeMap(node: YAMLMap, t: TypeDesc, path: string): unknown {
+    const entries = new Map<string, Entry>();
+    this.entries(node, path, entries, false);
+    for (const e of entries.values()) {
+      const kr = (e.keyNode as { range?: [number, number, number] } | null)?.range;
+      if (kr) {
+        const { line, col } = this.lc.linePos(kr[0]);
+        this.positions.setKey(childPath(path, e.key), line, col);
+      }
+    }
+    if (t.kind === 'any') {
+      const out: Record<string, unknown> = {};
+      for (const e of entries.values())
+        setOwn(out, e.key, this.decode(e.value, ANY, childPath(path, e.key)) ?? null);
+      return out;
+    }
+    if (t.kind === 'map') {
+      const out: Record<string, unknown> = {};
+      for (const e of entries.values()) {
+        const p = childPath(path, e.key);
+        let v = this.decode(e.value, t.elem, p);
+        if (v === undefined) {
+          if (t.nullElemError !== undefined && this.isNull(e.value)) {
+            this.error(t.nullElemError, e.value ?? e.keyNode, p);
+            continue;
+          }
+          v = zeroValue(t.elem);
+        }
+        setOwn(out, e.key, v);
+      }
+      return out;
+    }
+    if (t.kind === 'struct') return this.decodeStruct(entries, t, path);
+    this.error(`${path || 'document'}: expected ${typeLabel(t)}, found a map`, node, path);
+    return undefined;
+  }
+
+  private isNull(n: YNode): boolean {
+    if (n === null || n === undefined) return true;
+    if (isAlias(n)) return false;
+    return isScalar(n) && this.scalar(n)?.t === 'null';
+  }
+
+  private folded(t: StructDesc): Map<string, string> {
+    let m = this.foldCache.get(t);
+    if (!m) {
+      m = new Map();
+      for (const name of Object.keys(t.fields)) m.set(foldKey(name), name);
+      this.foldCache.set(t, m);
+    }
+    return m;
+  }
+
+  private decodeStruct(entries: Map<string, Entry>, t: StructDesc, path: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const folded = this.folded(t);
+    const seen = new Map<string, string>();
+    // json.Marshal sorts the keys of the intermediate map, and encoding/json lets the last of several
+    // case variants of one field win: walk in byte order so the same key wins here.
+    const sorted = [...entries.values()].sort((a, b) => compareBytes(a.key, b.key));
+    for (const e of sorted) {
+      const p = childPath(path, e.key);
+      const field = Object.hasOwn(t.fields, e.key) ? e.key : folded.get(foldKey(e.key));
+      if (field === undefined) {
+        if (!t.open) {
+          // NFD (encoding/json) ignores unknown fields silently; a typo would go unnoticed there.
+          this.warning(`unknown field ${goQuote(e.key)} in ${t.name} (NFD ignores it)`, e.keyNode, p);
+        }
+        this.decode(e.value, ANY, p);
+        continue;
+      }
+      const other = seen.get(field);
+      if (other !== undefined) {
+        this.warning(
+          `${goQuote(e.key)} and ${goQuote(other)} both set field ${goQuote(field)} (field names match case-insensitively); ${goQuote(e.key)} is used, as NFD does`,
+          e.keyNode,
+          p,
+        );
+      } else if (e.key !== field) {
+        this.warning(
+          `field ${goQuote(e.key)} is read as ${goQuote(field)} (NFD matches field names case-insensitively)`,
+          e.keyNode,
+          p,
+        );
+      }
+      seen.set(field, e.key);
+      const fp = childPath(path, field);
+      if (e.key !== field) {
+        const kp = this.positions.key(p);
+        if (kp) this.positions.setKey(fp, kp.line, kp.column);
+      }
+      const v = this.decode(e.value, t.fields[field]!, fp);
+      if (v === undefined) delete out[field];
+      else out[field] = v;
+    }
+    // Fields in the Go struct's order (the order NFD's types and the model declare them).
+    const ordered: Record<string, unknown> = {};
+    for (const name of Object.keys(t.fields)) {
+      if (out[name] !== undefined) ordered[name] = out[name];
+      else if (t.zero?.[name]) ordered[name] = t.zero[name]!();
+    }
+    return ordered;
+  }
+
+  /** Decode the whole document into `t`; document-fatal problems end up as one error. */
+  run(t: TypeDesc): unknown {
+    try {
+      const v = this.decode(this.doc.contents as YNode, t, '');
+      return v === undefined ? zeroValue(t) : v;
+    } catch (e) {
+      if (e instanceof Abort) {
+        this.error(e.message, this.doc.contents as YNode);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+}
+
+/**
+ * Decode one parsed document into Go type `t`. The value is shaped like the model (canonical field
+ * names, Go zero values for required fields, absent keys for Go nil).
+ */
+export function decodeDocument(
+  doc: Document.Parsed,
+  t: TypeDesc,
+  lineCounter: LineCounter,
+  file?: string,
+): DecodedDocument {
+  const d = new Decoder(doc, lineCounter, file);
+  const value = d.run(t);
+  return { value, positions: d.positions, diagnostics: d.diagnostics };
+}
+
+/** Whether a document's top level is a mapping (after following an alias). */
+export function topLevelKind(doc: Document.Parsed): 'map' | 'seq' | 'scalar' | 'empty' {
+  let c: unknown = doc.contents;
+  if (isAlias(c)) c = c.resolve(doc);
+  if (c === null || c === undefined) return 'empty';
+  if (isMap(c)) return 'map';
+  if (isSeq(c)) return 'seq';
+  if (isScalar(c)) {
+    const v = c.value;
+    return c.type === Scalar.PLAIN &&
+      c.tag === undefined &&
+      (v === '' || v === '~' || v === 'null' || v === 'Null' || v === 'NULL')
+      ? 'empty'
+      : 'scalar';
+  }
+  return 'scalar';
+}
+
+/** The top-level keys of a mapping document, as JSON keys (for detecting what a document is). */
+export function topLevelKeys(doc: Document.Parsed): string[] {
+  let c: unknown = doc.contents;
+  if (isAlias(c)) c = c.resolve(doc);
+  if (!isMap(c)) return [];
+  const keys: string[] = [];
+  for (const p of c.items) {
+    if (isPair(p) && isScalar(p.key)) keys.push(String(p.key.value));
+  }
+  return keys;
+}

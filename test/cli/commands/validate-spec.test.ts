@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { memoryIo } from '../../../src/cli/io.ts';
+import { run } from '../../../src/cli/main.ts';
+
+const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'imgcompat-validate-spec-'));
+
+function write(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return name;
+}
+
+async function cli(args: string[]) {
+  const io = memoryIo({ cwd: dir });
+  const code = await run(['validate-spec', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+/** No bad input may print a stack trace or an internal-error message. */
+function noStackTrace(text: string): void {
+  assert.doesNotMatch(text, /^\s+at /m);
+  assert.doesNotMatch(text, /internal error|bug in imgcompat/i);
+}
+
+function spec(matchExpressions: string, extra = ''): string {
+  return `version: v1alpha1
+compatibilities:
+- rules:
+  - name: r
+${extra}    matchFeatures:
+    - feature: cpu.cpuid
+      matchExpressions:
+        ${matchExpressions}
+`;
+}
+
+/** Runs one bad file: exit 3, an `error:` line naming file:line:col that matches `re`. */
+async function expectBad(name: string, text: string, re: RegExp, withLineCol = true) {
+  write(name, text);
+  const r = await cli([name]);
+  assert.equal(r.code, 3, r.err);
+  noStackTrace(r.err + r.out);
+  const line = r.err.split('\n').find((l) => re.test(l));
+  assert.ok(line, `no stderr line matching ${re}:\n${r.err}`);
+  if (withLineCol) assert.match(line, new RegExp(`^${name.replace('.', '\\.')}:\\d+:\\d+: error: `));
+  assert.match(r.out, new RegExp(`^${name.replace('.', '\\.')}: invalid`, 'm'));
+  return r;
+}
+
+/** `expectBad` for tests that need nothing back. */
+async function bad(name: string, text: string, re: RegExp, withLineCol = true): Promise<void> {
+  await expectBad(name, text, re, withLineCol);
+}
+
+test('the example spec is valid (exit 0, no warnings)', async () => {
+  const io = memoryIo({ cwd: repo });
+  const code = await run(['validate-spec', 'examples/spec.yaml'], io);
+  assert.equal(code, 0);
+  assert.equal(io.err(), '');
+  assert.equal(io.out(), 'examples/spec.yaml: valid, 1 compatibility set\n');
+});
+
+test('warnings are printed but do not fail', async () => {
+  write('warn.yaml', spec('AVX: {op: Exists, typo: 1}'));
+  const r = await cli(['warn.yaml']);
+  assert.equal(r.code, 0);
+  assert.match(
+    r.err,
+    /^warn\.yaml:8:27: warning: unknown field "typo" in MatchExpression \(NFD ignores it\)$/m,
+  );
+  assert.match(r.out, /warn\.yaml: valid, 1 compatibility set \(0 errors, 1 warning\)/);
+});
+
+test('bad input: malformed YAML', () =>
+  bad('malformed.yaml', 'version: v1alpha1\ncompatibilities: [\n  {rules: [}\n', /YAML syntax error/));
+
+test('bad input: malformed JSON', () =>
+  bad(
+    'malformed.json',
+    '{"version": "v1alpha1",\n "compatibilities": [{"rules": [,]}]}\n',
+    /YAML syntax error/,
+  ));
+
+test('bad input: a spec over 4 MiB (refused from its size)', async () => {
+  const r = await expectBad(
+    'big.yaml',
+    `${spec('AVX: {op: Exists}')}#${'x'.repeat(4 * 1024 * 1024)}\n`,
+    /4 MiB/,
+    false,
+  );
+  assert.match(r.err, /^error: big\.yaml: file is \d+ bytes, larger than the 4194304-byte \(4 MiB\) limit$/m);
+});
+
+test('bad input: a YAML alias bomb', () => {
+  const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  const names = 'abcdefghi';
+  for (let i = 1; i < names.length; i++) {
+    lines.push(
+      `${names[i]}: &${names[i]} [${Array(9)
+        .fill(`*${names[i - 1]}`)
+        .join(',')}]`,
+    );
+  }
+  return bad('bomb.yaml', `${lines.join('\n')}\n${spec('AVX: {op: Exists}')}`, /excessive aliasing/);
+});
+
+test('bad input: deep nesting', () =>
+  bad(
+    'deep.yaml',
+    `version: v1alpha1\ncompatibilities: ${'['.repeat(100000)}${']'.repeat(100000)}\n`,
+    /nesting is deeper than the limit/,
+  ));
+
+test('bad input: unknown op (the message lists the valid ops)', async () => {
+  const r = await expectBad('op.yaml', spec('AVX: {op: Has}'), /invalid Op "Has"/);
+  assert.match(
+    r.err,
+    /op\.yaml:8:19: error: invalid Op "Has": the valid ops are In, NotIn, InRegexp, Exists, DoesNotExist, Gt, Ge, Lt, Le, GtLt, GeLe, IsTrue, IsFalse/,
+  );
+});
+
+test('bad input: wrong value count', () =>
+  bad(
+    'count.yaml',
+    spec('AVX: {op: GtLt, value: ["1"]}'),
+    /must contain exactly two elements for Op "GtLt"/,
+  ));
+
+test("bad input: invalid regex (Go's error text)", () =>
+  bad(
+    'regex.yaml',
+    spec('AVX: {op: InRegexp, value: ["a)"]}'),
+    /error parsing regexp: unexpected \): `a\)`/,
+  ));
+
+test('(a+)+$ is accepted', async () => {
+  write('redos.yaml', spec('AVX: {op: InRegexp, value: ["(a+)+$"]}'));
+  const r = await cli(['redos.yaml']);
+  assert.equal(r.code, 0, r.err);
+});
+
+test('bad input: a non-integer under Gt', () =>
+  bad('gt.yaml', spec('AVX: {op: Gt, value: ["2.5"]}'), /not a number "2\.5"/));
+
+test('bad input: a template using an unsupported function', () =>
+  bad(
+    'tmpl.yaml',
+    spec('AVX: {op: Exists}', '    varsTemplate: "{{ expandenv \\"$HOME\\" }}"\n'),
+    /function "expandenv" not defined/,
+  ));
+
+test('bad input: an empty compatibilities list', () =>
+  bad('empty.yaml', 'version: v1alpha1\ncompatibilities: []\n', /"compatibilities" is empty/));
+
+test('bad input: an unsupported version names the supported one', () =>
+  bad(
+    'version.yaml',
+    spec('AVX: {op: Exists}').replace('v1alpha1', 'v1'),
+    /the supported version is "v1alpha1"/,
+  ));
+
+test('a missing file is exit 3 with its path; other files are still checked', async () => {
+  const ok = write('ok.yaml', spec('AVX: {op: Exists}'));
+  const r = await cli(['missing.yaml', ok]);
+  assert.equal(r.code, 3);
+  assert.match(r.err, /^error: missing\.yaml: cannot read file: no such file$/m);
+  assert.match(r.out, /^ok\.yaml: valid/m);
+  noStackTrace(r.err);
+});
+
+test('--output json: one document with every diagnostic', async () => {
+  write('j.yaml', spec('AVX: {op: Gt, value: [x]}'));
+  const r = await cli(['--output', 'json', 'j.yaml']);
+  assert.equal(r.code, 3);
+  const doc = JSON.parse(r.out) as {
+    valid: boolean;
+    files: Array<{
+      file: string;
+      valid: boolean;
+      errors: number;
+      diagnostics: Array<Record<string, unknown>>;
+    }>;
+  };
+  assert.equal(doc.valid, false);
+  assert.equal(doc.files[0]!.errors, 1);
+  assert.deepEqual(doc.files[0]!.diagnostics[0], {
+    severity: 'error',
+    message: 'not a number "x": Op "Gt" compares integers (add "type: version" to compare versions)',
+    file: 'j.yaml',
+    line: 8,
+    column: 31,
+    path: 'compatibilities[0].rules[0].matchFeatures[0].matchExpressions.AVX.value[0]',
+  });
+});
+
+test('no file argument is a usage error', async () => {
+  const r = await cli([]);
+  assert.equal(r.code, 2);
+});
