@@ -132,9 +132,38 @@ export class DiscoveryError extends ImgcompatError {
   }
 }
 
+/**
+ * Reading one host file failed for a reason other than "it does not exist" (EACCES, EIO, EISDIR, a
+ * symlink that leaves the host root, ...). Sources turn it into a `SourceProblem` (path + errno) and keep
+ * going; under --strict the discovery fails with exit 3.
+ */
+export class HostReadError extends ImgcompatError {
+  readonly path: string;
+  /** The errno name (`EACCES`, `EIO`, ...) or `EXDEV` for a link that would leave the host root. */
+  readonly errno: string;
+  constructor(path: string, errno: string, message: string, options?: { cause?: unknown }) {
+    super('invalid-input', 'E_HOST_READ', message, options);
+    this.path = path;
+    this.errno = errno;
+  }
+}
+
 /** A bug in imgcompat. The CLI asks for a bug report. */
 export class InternalError extends ImgcompatError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('internal', 'E_INTERNAL', message, options);
+  }
+}
+
+/**
+ * The Kubernetes API server could not be reached, timed out, rejected the credentials or forbade a
+ * request (RBAC). Same exit status as registry/network/auth failures (4); the message names the server,
+ * and for a 403 the verb, the resource and a ClusterRole rule that would grant it.
+ */
+export class KubeApiError extends ImgcompatError {
+  readonly status: number | undefined;
+  constructor(message: string, code = 'E_KUBE_API', status?: number, options?: { cause?: unknown }) {
+    super('registry', code, message, options);
+    this.status = status;
   }
 }

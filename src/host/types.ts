@@ -35,6 +35,16 @@ export interface HostFiles {
 export interface HostInfo {
   /** Node's `process.arch` naming: 'x64', 'arm64', 's390x', 'ppc64', ... */
   arch: string;
+  /**
+   * False when the files describe another machine (a fixture tree): then a source must not use this
+   * process's own CPU instructions or auxv, only files. Absent means true (the running host, possibly
+   * mounted under --host-root / --host-prefix in a container, which shares the host's CPU and kernel).
+   */
+  live?: boolean;
+  /** `NODE_NAME` as NFD reads it from its environment for `system.name` (absent → ""). */
+  nodeName?: string;
+  /** The clock for features.d `# +expiry-time` (tests pin it); absent → the real time. */
+  now?: () => Date;
 }
 
 /** A non-fatal problem a source met (reported on stderr; fatal under --strict). */

@@ -1,0 +1,104 @@
+/**
+ * Host discovery: runs the selected feature sources concurrently and merges their features under
+ * `<source>.<feature>` names, as NFD's `source.GetAllFeatures()` does. A source that fails or meets an
+ * unreadable file reports `SourceProblem`s and the others keep running (issue 3 §5); a source that throws
+ * unexpectedly contributes no features and one problem. The caller decides whether problems are fatal.
+ */
+import type { Features } from '../core/model/features.ts';
+import { createHostFiles } from './root.ts';
+import { selectSources } from './source-selection.ts';
+import { lastCpuidMethod } from './sources/cpu/index.ts';
+import { SOURCES } from './sources/index.ts';
+import type { DiscoveryContext, HostFiles, HostInfo, SourceProblem } from './types.ts';
+
+export interface DiscoverOptions {
+  /** NFD `-feature-sources` syntax (`all`, `all,-pci`, `cpu,kernel`); default `all`. */
+  sources?: string | readonly string[];
+  /** Read the host under this directory; default env `IMGCOMPAT_HOST_ROOT`, else `/`. */
+  hostRoot?: string;
+  /** NFD's hostpath prefix (`/host-` for its container layout); default `/`. */
+  hostPrefix?: string;
+  /** Environment for `NODE_NAME` and `IMGCOMPAT_HOST_ROOT`; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Replace the file access and host facts (fixture hosts); `hostRoot`/`hostPrefix` are then unused. */
+  files?: HostFiles;
+  host?: HostInfo;
+  /** Verbose trace lines. */
+  onTrace?: (message: string) => void;
+}
+
+export interface DiscoveryResult {
+  /** NFD's `GetAllFeatures()`: all three maps present, names prefixed with `<source>.`. */
+  features: Required<Features>;
+  /** Each source's own features (unprefixed names), for label generation. */
+  bySource: Record<string, Features>;
+  /** The sources that ran, in name order. */
+  sources: string[];
+  /** `--sources` entries that name no source (NFD ignores them with a log line). */
+  unknownSources: string[];
+  problems: SourceProblem[];
+  /** How the cpu source read CPUID (`addon`, `dev-cpu`, `cpuinfo`, `fixture`) when it ran. */
+  cpuidMethod?: string;
+}
+
+/** The real host's facts: this process's architecture, NODE_NAME from the environment. */
+export function liveHostInfo(env: Record<string, string | undefined>): HostInfo {
+  return { arch: process.arch, live: true, nodeName: env.NODE_NAME ?? '' };
+}
+
+export async function discoverHost(opts: DiscoverOptions = {}): Promise<DiscoveryResult> {
+  const env = opts.env ?? process.env;
+  const hostRoot = opts.hostRoot ?? (env.IMGCOMPAT_HOST_ROOT || undefined);
+  const files =
+    opts.files ??
+    createHostFiles({
+      ...(hostRoot !== undefined ? { root: hostRoot } : {}),
+      ...(opts.hostPrefix !== undefined ? { prefix: opts.hostPrefix } : {}),
+    });
+  const host = opts.host ?? liveHostInfo(env);
+  const trace = opts.onTrace ?? (() => {});
+  const selection = selectSources(
+    opts.sources,
+    SOURCES.map((e) => ({ name: e.source.name, disableByDefault: e.disableByDefault })),
+  );
+  const problems: SourceProblem[] = [];
+  const ctx: DiscoveryContext = { files, host, problem: (p) => problems.push(p), trace };
+
+  const results = await Promise.all(
+    selection.enabled.map(async (name) => {
+      const entry = SOURCES.find((e) => e.source.name === name)!;
+      const started = performance.now();
+      try {
+        const f = await entry.source.discover(ctx);
+        trace(`${name}: discovered in ${(performance.now() - started).toFixed(1)} ms`);
+        return [name, f] as const;
+      } catch (err) {
+        const e = err as Error & { path?: unknown; errno?: unknown };
+        const p: SourceProblem = { source: name, message: `discovery failed: ${e?.message ?? String(err)}` };
+        if (typeof e?.path === 'string') p.path = e.path;
+        if (typeof e?.errno === 'string') p.errno = e.errno;
+        problems.push(p);
+        return [name, {}] as const;
+      }
+    }),
+  );
+
+  const features: Required<Features> = { flags: {}, attributes: {}, instances: {} };
+  const bySource: Record<string, Features> = {};
+  for (const [name, f] of results) {
+    bySource[name] = f;
+    for (const [k, v] of Object.entries(f.flags ?? {})) features.flags[`${name}.${k}`] = v;
+    for (const [k, v] of Object.entries(f.attributes ?? {})) features.attributes[`${name}.${k}`] = v;
+    for (const [k, v] of Object.entries(f.instances ?? {})) features.instances[`${name}.${k}`] = v;
+  }
+  const result: DiscoveryResult = {
+    features,
+    bySource,
+    sources: selection.enabled,
+    unknownSources: selection.unknown,
+    problems,
+  };
+  const method = selection.enabled.includes('cpu') ? lastCpuidMethod() : undefined;
+  if (method !== undefined) result.cpuidMethod = method;
+  return result;
+}

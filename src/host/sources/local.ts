@@ -1,0 +1,148 @@
+/**
+ * NFD's `local` source (source/local/local.go; nfd-features.md §4.9): feature files in
+ * /etc/kubernetes/node-feature-discovery/features.d/ → local.feature and local.label (both always
+ * present). Hooks (executables in source.d/) were removed from NFD in v0.17.0, so there are none here.
+ */
+import type { Features } from '../../core/model/features.ts';
+import type { DiscoveryContext, FeatureSource } from '../types.ts';
+import { newFeatures, put, setAttributes } from './features-builder.ts';
+import { FAILED, SourceReader } from './source-reader.ts';
+
+/** NFD reads this fixed absolute path, never with the host prefix (the DaemonSet mounts it as is). */
+export const FEATURES_DIR = '/etc/kubernetes/node-feature-discovery/features.d';
+/** NFD skips feature files larger than this (exactly 65536 bytes is still read; §6.17). */
+export const MAX_FEATURE_FILE_BYTES = 65536;
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/** Go `time.Parse(time.RFC3339, s)` (fractional seconds accepted), or undefined when it fails. */
+export function parseRfc3339(s: string): Date | undefined {
+  const m = RFC3339.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 59) return undefined;
+  let offsetMin = 0;
+  if (m[8] !== 'Z') {
+    const oh = Number(m[9]);
+    const om = Number(m[10]);
+    if (oh > 23 || om > 59) return undefined;
+    offsetMin = (m[8]!.startsWith('-') ? -1 : 1) * (oh * 60 + om);
+  }
+  const frac = m[7] ? Number(`0${m[7]}`) * 1000 : 0;
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, sec) + frac - offsetMin * 60_000);
+}
+
+export interface ParsedFeatureFile {
+  features: Record<string, string>;
+  labels: Record<string, string>;
+  /** Malformed directives, as `line N: message` (NFD logs them and goes on). */
+  errors: string[];
+}
+
+/** One feature file's lines (NFD `parseFeatureFile`), with `now` as the parse start time. */
+export function parseFeatureFile(text: string, now: Date): ParsedFeatureFile {
+  const features: Record<string, string> = {};
+  const labels: Record<string, string> = {};
+  const errors: string[] = [];
+  let expiry = now;
+  let skipFeature = false;
+  let skipLabel = false;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    if (line.startsWith('#')) {
+      // Only `# +` (hash, space, plus) starts a directive (§6.16); anything else is a comment.
+      if (!line.startsWith('# +')) continue;
+      const directive = line.slice(3);
+      const eq = directive.indexOf('=');
+      const key = eq < 0 ? directive : directive.slice(0, eq);
+      switch (key) {
+        case 'expiry-time': {
+          if (eq < 0) {
+            errors.push(`line ${i + 1}: expiry-time directive without a value`);
+            break;
+          }
+          const at = parseRfc3339(directive.slice(eq + 1).trim());
+          if (at === undefined)
+            errors.push(`line ${i + 1}: bad expiry-time ${JSON.stringify(directive.slice(eq + 1))}`);
+          else expiry = at;
+          break;
+        }
+        case 'no-feature':
+          skipFeature = true;
+          break;
+        case 'no-label':
+          skipLabel = true;
+          break;
+        default:
+          errors.push(`line ${i + 1}: unknown directive ${JSON.stringify(key)}`);
+      }
+      continue;
+    }
+    // An expired line is dropped before the no-feature/no-label reset, so a skip carries over.
+    if (expiry.getTime() < now.getTime()) continue;
+    const eq = line.indexOf('=');
+    // The key is not trimmed (`a = b` → key `a `, value ` b`); no `=` means the value `true`.
+    const key = eq < 0 ? line : line.slice(0, eq);
+    const value = eq < 0 ? 'true' : line.slice(eq + 1);
+    if (skipFeature) delete features[key];
+    else put(features, key, value);
+    if (skipLabel) delete labels[key];
+    else put(labels, key, value);
+    skipFeature = false;
+    skipLabel = false;
+  }
+  return { features, labels, errors };
+}
+
+async function readFeatureFile(r: SourceReader, name: string): Promise<string | undefined> {
+  const p = `${FEATURES_DIR}/${name}`;
+  // os.Stat follows links; anything but a regular file gives no lines.
+  const kind = await r.statKind(p);
+  if (kind !== 'file') return undefined;
+  const bytes = await r.bytes(p, { maxBytes: MAX_FEATURE_FILE_BYTES });
+  return bytes === undefined || bytes === FAILED ? undefined : new TextDecoder().decode(bytes);
+}
+
+async function discoverLocal(ctx: DiscoveryContext): Promise<Features> {
+  const r = new SourceReader(ctx, 'local');
+  const f = newFeatures();
+  const features: Record<string, string> = {};
+  const labels: Record<string, string> = {};
+  const names = await r.dir(FEATURES_DIR);
+  if (Array.isArray(names)) {
+    const visible = names.filter((n) => !n.startsWith('.'));
+    const texts = await Promise.all(visible.map((n) => readFeatureFile(r, n)));
+    visible.forEach((name, i) => {
+      const text = texts[i];
+      if (text === undefined) return;
+      const parsed = parseFeatureFile(text, ctx.host.now?.() ?? new Date());
+      for (const e of parsed.errors)
+        r.problem(`${FEATURES_DIR}/${name}: ${e}`, `${FEATURES_DIR}/${name}`, 'EINVAL');
+      // Files are merged in name order; a later file overwrites an earlier one's keys.
+      for (const [k, v] of Object.entries(parsed.features)) put(features, k, v);
+      for (const [k, v] of Object.entries(parsed.labels)) put(labels, k, v);
+    });
+  } else if (names === undefined) {
+    r.trace(`${FEATURES_DIR}: absent`);
+  }
+  setAttributes(f, 'feature', features);
+  setAttributes(f, 'label', labels);
+  return f;
+}
+
+export const localSource: FeatureSource = {
+  name: 'local',
+  discover: discoverLocal,
+  // Labels are the local.label elements as they are: no `local-` mangling (nfd-features.md §1.2).
+  labels: (features) => ({ ...(features.attributes?.label?.elements ?? {}) }),
+};
