@@ -9,7 +9,12 @@ cd "$(dirname "$0")/.."
 
 version=$(node -p 'require("./package.json").version')
 tag=${1:-localhost/imgcompat:$version}
-ctx=.cache/image-context
+# Optional, for tests and parallel runs: IMAGE_CONTEXT_DIR (a private build context instead of
+# .cache/image-context), BUILDAH_ROOT / BUILDAH_RUNROOT (a dedicated buildah storage root and run root).
+ctx=${IMAGE_CONTEXT_DIR:-.cache/image-context}
+buildah_global=(--storage-driver vfs)
+if [[ -n "${BUILDAH_ROOT:-}" ]]; then buildah_global+=(--root "$BUILDAH_ROOT"); fi
+if [[ -n "${BUILDAH_RUNROOT:-}" ]]; then buildah_global+=(--runroot "$BUILDAH_RUNROOT"); fi
 rm -rf "$ctx"
 mkdir -p "$ctx/rootfs"/{usr/local/bin,usr/bin,etc,app,tmp}
 root=$ctx/rootfs
@@ -42,5 +47,5 @@ printf 'root:x:0:0:root:/:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/:/sbin/n
 printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
 chmod 1777 "$root/tmp"
 
-buildah --storage-driver vfs bud --isolation chroot --layers=false -q -f Containerfile -t "$tag" "$ctx" >/dev/null
+buildah "${buildah_global[@]}" bud --isolation chroot --layers=false -q -f Containerfile -t "$tag" "$ctx" >/dev/null
 echo "$tag"

@@ -16,6 +16,8 @@ declare -A APT_PACKAGES=(
   [docker-registry]=docker-registry
   [skopeo]=skopeo
   [htpasswd]=apache2-utils
+  # The container-image test (test/e2e/container-image.test.ts): builds, runs and pushes the image.
+  [buildah]=buildah
 )
 missing=()
 for cmd in "${!APT_PACKAGES[@]}"; do

@@ -20,6 +20,7 @@ import {
   INVALID_SPEC,
   INVALID_SPEC_LINE,
   imgcompat,
+  imgcompatProcess,
   LINUX_AMD64,
   LINUX_ARM64,
   literal,
@@ -52,19 +53,21 @@ let dist: TestRegistry;
 let ggcr: TestRegistry;
 let basic: TestRegistry;
 let token: TestRegistry;
+let tls: TestRegistry;
 /** The fault proxy in front of `dist` (requests counted; slow answers on demand). */
 let proxy: FaultProxy;
 const started: TestRegistry[] = [];
 
 before(async () => {
   if (skip) return;
-  [dist, ggcr, basic, token] = await Promise.all([
+  [dist, ggcr, basic, token, tls] = await Promise.all([
     startDockerRegistry(),
     startGgcrRegistry(),
     startDockerRegistry({ auth: 'basic', users: { canary: CANARY } }),
     startDockerRegistry({ auth: 'token', users: { canary: CANARY } }),
+    startDockerRegistry({ tls: true }),
   ]);
-  started.push(dist, ggcr, basic, token);
+  started.push(dist, ggcr, basic, token, tls);
   proxy = await startFaultProxy(`http://${dist.host}`);
 });
 after(async () => {
@@ -417,6 +420,26 @@ describe('validate-node: authentication (docker-registry 2.8)', { skip }, () => 
   });
 });
 
+describe('validate-node: TLS with a private CA (docker-registry 2.8)', { skip }, () => {
+  test('--ca-file trusts the registry; without it the certificate is rejected (exit 4)', async () => {
+    const img = await pushImage(tls, 'vn/tls', 'v1');
+    await attach(tls, img.ref, IMAGE_SPEC);
+    const ok = await imgcompat([
+      'validate-node',
+      '--image',
+      img.ref,
+      ...cliTransportFlags(tls),
+      '--features',
+      FEATURES,
+      '--output',
+      'json',
+    ]);
+    assert.equal(ok.out, (await evalJson(IMAGE_SPEC)).out, ok.err);
+    const untrusted = await imgcompat(['validate-node', '--image', img.ref, '--features', FEATURES]);
+    assertCleanFailure(untrusted, 4, 'unknown CA', literal(tls.host), /certificate|UNABLE_TO_VERIFY/i);
+  });
+});
+
 describe('validate-node: usage errors and timeouts (docker-registry 2.8 behind the fault proxy)', {
   skip,
 }, () => {
@@ -510,5 +533,37 @@ describe('validate-node: usage errors and timeouts (docker-registry 2.8 behind t
     ]);
     proxy.clearFaults();
     assertCleanFailure(hung, 4, 'hanging registry', /timed out|timeout/i);
+  });
+  test('whole process: after the timeout is reported nothing more is sent, and the process ends', async () => {
+    // Each request is slow (but shorter than --timeout): the deadline fires in the middle of the fetch.
+    // The trace (--verbose) must show no request after the timeout message: the abandoned fetch is
+    // aborted, not left retrying in the background of a process that cannot exit until it is done.
+    proxy.clearFaults();
+    proxy.inject({ fault: { kind: 'delay', ms: 400 } });
+    const r = await imgcompatProcess([
+      'validate-node',
+      '--image',
+      ref,
+      '--plain-http',
+      '--timeout',
+      '1s',
+      '--features',
+      FEATURES,
+      '--verbose',
+    ]);
+    proxy.clearFaults();
+    assert.equal(r.code, 4, r.stderr);
+    const lines = r.stderr.split('\n');
+    const at = lines.findIndex((l) => /timed out after 1s \(--timeout\)/.test(l));
+    assert.ok(at > 0, r.stderr);
+    assert.ok(
+      lines.slice(0, at).some((l) => /^imgcompat: > /.test(l)),
+      'requests were traced before it',
+    );
+    assert.deepEqual(
+      lines.slice(at + 1).filter((l) => /^imgcompat: (> |< |\s+retrying)/.test(l)),
+      [],
+      `no request after the timeout:\n${r.stderr}`,
+    );
   });
 });

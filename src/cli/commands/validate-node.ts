@@ -13,7 +13,13 @@ import type { Features } from '../../core/model/features.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
 import { formatDiagnostic, InvalidInputError, RegistryError, UsageError } from '../../errors.ts';
-import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
+import {
+  fetchNewestSpec,
+  formatReference,
+  parseReference,
+  type RegistryOptions,
+} from '../../registry/index.ts';
+import { type FetchLike, fetchFor } from '../../registry/transport/tls.ts';
 import type { Io } from '../io.ts';
 import type { CommandContext } from '../program.ts';
 import { withProgress } from '../progress.ts';
@@ -33,6 +39,8 @@ export interface ValidateNodeOptions extends RegistryFlags {
   hostPrefix?: string;
   sources?: string;
   strict?: boolean;
+  /** The `nfd` drop-in: NFD's exact table output (see ReportOutputOptions.nfdExact). */
+  nfdExact?: boolean;
 }
 
 /** NFD runs the whole command under a one-minute context (validate-node.go); so do we by default. */
@@ -49,19 +57,66 @@ function warn(io: Io, diagnostics: readonly Parameters<typeof formatDiagnostic>[
   for (const d of diagnostics) io.stderr.write(`imgcompat: ${formatDiagnostic(d)}\n`);
 }
 
-/** Rejects with a registry error when `work` outlives the deadline (the work itself is abandoned). */
-function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * Rejects with a registry error when `work` outlives the deadline, and then aborts `work` through the
+ * signal it was given (see `abortable`): an abandoned fetch must not go on retrying and keep the process
+ * alive after the timeout was reported.
+ */
+function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, what: string): Promise<T> {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RegistryError(`${what}: timed out after ${ms / 1000}s (--timeout)`, {}, 'E_REGISTRY_TIMEOUT'),
-        ),
-      ms,
-    );
+    timer = setTimeout(() => {
+      const error = new RegistryError(
+        `${what}: timed out after ${ms / 1000}s (--timeout)`,
+        {},
+        'E_REGISTRY_TIMEOUT',
+      );
+      reject(error);
+      controller.abort(error);
+    }, ms);
   });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([work(controller.signal), deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The registry client has no cancellation of its own; the whole-fetch deadline reaches it through its
+ * injection points: every request's fetch also listens to `signal`, and retry back-off waits end when it
+ * fires. (Without this, a timed-out run went on retrying in the background for several times --timeout,
+ * still tracing requests under --verbose, before the process could exit.) The real fetch is chosen as the
+ * client would (global fetch, or undici's for --insecure/--ca-file), lazily so `oci:` layouts need none.
+ */
+function abortable(ropts: RegistryOptions, signal: AbortSignal): RegistryOptions {
+  let base: Promise<FetchLike> | undefined;
+  return {
+    ...ropts,
+    fetch: async (input, init) => {
+      base ??= ropts.fetch
+        ? Promise.resolve(ropts.fetch)
+        : fetchFor({ insecure: ropts.insecure, caFile: ropts.caFile });
+      const fetchImpl = await base;
+      return fetchImpl(input, {
+        ...init,
+        signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal,
+      });
+    },
+    sleep: (ms) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
+  };
 }
 
 interface LoadedSpec {
@@ -83,7 +138,7 @@ async function specFromRegistry(
     ctx.io,
     `fetching the compatibility artifact of ${formatReference(reference)}`,
     withDeadline(
-      fetchNewestSpec(reference, ropts),
+      (signal) => fetchNewestSpec(reference, abortable(ropts, signal)),
       timeoutMs,
       `fetching the compatibility artifact of ${image}`,
     ),
@@ -147,5 +202,6 @@ export async function run(opts: ValidateNodeOptions, ctx: CommandContext): Promi
     tags: opts.tags,
     specSource: loaded.source,
     context: loaded.context,
+    nfdExact: opts.nfdExact === true,
   });
 }

@@ -38,6 +38,11 @@ export const registerValidateNode: Register = (program, ctx) => {
     )
     .option('--strict', 'exit 3 when any feature source could not read what it needs');
   addRegistryOptions(cmd, { platform: true });
+  // Here --timeout bounds the whole fetch (NFD runs validate-node under one one-minute context), not each
+  // request as the shared registry flags describe it.
+  const timeout = cmd.options.find((o) => o.long === '--timeout');
+  if (timeout)
+    timeout.description = 'deadline for fetching the artifact, e.g. 30s, 2m, 500ms (default 60s, as NFD)';
   cmd
     .addHelpText(
       'after',
