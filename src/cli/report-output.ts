@@ -96,6 +96,8 @@ export function printReport(
       `imgcompat: no compatibility set has tag ${opts.tags.map((t) => JSON.stringify(t)).join(' or ')}` +
         ` (tags in ${opts.specSource}: ${known.length > 0 ? known.join(', ') : 'none'}); nothing was evaluated\n`,
     );
+    // Machine-readable forms still get their (empty) document; the table has nothing to show.
+    if (opts.output === 'table' && !opts.summary) return EXIT.incompatible;
   }
   if (opts.summary) {
     const s = summarize(report, opts.context);

@@ -7,8 +7,9 @@
 import { type Diagnostic, InvalidInputError } from '../../errors.ts';
 import type { Features } from '../model/features.ts';
 import { countSummary, hasErrors, sortDiagnostics } from './diagnostics.ts';
+import { parseStrictJsonFeatures } from './features-json.ts';
 import { decodeDocument, parseYaml, topLevelKeys, topLevelKind } from './go-yaml.ts';
-import type { Positions } from './positions.ts';
+import { Positions } from './positions.ts';
 import { FEATURES, NODE_FEATURE, NODE_FEATURE_LIST, TYPE_META_ONLY } from './schema.ts';
 
 export type FeaturesFormat = 'Features' | 'NodeFeature' | 'NodeFeatureList';
@@ -51,6 +52,16 @@ function item(nf: NodeFeatureValue): FeaturesItem {
 /** Load features; throws `InvalidInputError` (with diagnostics) on anything else. */
 export function loadFeatures(text: string, opts: { file?: string } = {}): LoadedFeatures {
   const { file } = opts;
+  const strict = parseStrictJsonFeatures(text);
+  if (strict) {
+    const items =
+      strict.format === 'Features'
+        ? [{ features: strict.features }]
+        : strict.format === 'NodeFeature'
+          ? [item(strict.object)]
+          : strict.objects.map(item);
+    return { format: strict.format, items, warnings: [], positions: new Positions(file) };
+  }
   const where = file === undefined ? {} : { position: { file, line: 1, column: 1 } };
   const parsed = parseYaml(text, file);
   const diagnostics = [...parsed.diagnostics];

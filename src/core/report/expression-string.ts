@@ -1,0 +1,15 @@
+/**
+ * NFD's `MatchExpression.String()` (api/nfd/v1alpha1): `{op: "In", value: ["a" "b"]}`, or
+ * `{op: "Exists"}` when there are no values. Go's `%q` quotes each value and, for a `[]string`,
+ * separates them with a space and no comma. `type` is not shown. Used for the report's sort key and
+ * for the Expression column of the table (nfd-rules.md §10.4).
+ */
+import type { MatchExpression } from '../model/rules.ts';
+import { goQuote } from '../values/go-quote.ts';
+
+export function expressionString(e: MatchExpression): string {
+  const op = goQuote(e.op ?? '');
+  const values = e.value ?? [];
+  if (values.length < 1) return `{op: ${op}}`;
+  return `{op: ${op}, value: [${values.map(goQuote).join(' ')}]}`;
+}
