@@ -1,0 +1,82 @@
+/** `imgcompat discover IMAGE [--output table|json|tree]`: compatibility artifacts, newest first. */
+import {
+  createdOf,
+  type Descriptor,
+  discoverArtifacts,
+  formatReference,
+  parseReference,
+} from '../../registry/index.ts';
+import {
+  ANNOTATION_CREATED,
+  ANNOTATION_CREATED_MISSPELT,
+  COMPAT_ARTIFACT_TYPE,
+} from '../../registry/media-types.ts';
+import type { CommandContext } from '../program.ts';
+import { type RegistryFlags, registryOptions } from '../registry-options.ts';
+
+export interface DiscoverFlags extends RegistryFlags {
+  image: string;
+  output?: 'table' | 'json' | 'tree';
+}
+
+function created(d: Descriptor): string {
+  const a = d.annotations ?? {};
+  const v = a[ANNOTATION_CREATED] ?? a[ANNOTATION_CREATED_MISSPELT];
+  return v === undefined ? '-' : createdOf(d) === undefined ? `${v} (unparsable)` : v;
+}
+
+export async function run(opts: DiscoverFlags, ctx: CommandContext): Promise<number> {
+  const reference = parseReference(opts.image);
+  const d = await discoverArtifacts(reference, await registryOptions(opts, ctx));
+  const root = `${d.repository.name}@${d.subject.digest}`;
+  const out = ctx.io.stdout;
+  switch (opts.output ?? 'table') {
+    case 'json': {
+      // The shape of `oras discover --format json`, one level deep.
+      const node = {
+        reference: root,
+        mediaType: d.subject.mediaType,
+        digest: d.subject.digest,
+        size: d.subject.size,
+        referrers: d.artifacts.map((a) => ({
+          reference: `${d.repository.name}@${a.digest}`,
+          mediaType: a.mediaType,
+          digest: a.digest,
+          size: a.size,
+          ...(a.annotations ? { annotations: a.annotations } : {}),
+          artifactType: a.artifactType ?? COMPAT_ARTIFACT_TYPE,
+        })),
+      };
+      out.write(`${JSON.stringify(node, null, 2)}\n`);
+      break;
+    }
+    case 'tree': {
+      out.write(`${root}\n`);
+      if (d.artifacts.length) {
+        out.write(`└── ${COMPAT_ARTIFACT_TYPE}\n`);
+        d.artifacts.forEach((a, i) => {
+          const last = i === d.artifacts.length - 1;
+          out.write(`    ${last ? '└── ' : '├── '}${a.digest}  ${created(a)}\n`);
+        });
+      }
+      break;
+    }
+    default: {
+      out.write(
+        `Discovered ${d.artifacts.length} compatibility artifact(s) referencing ${formatReference(reference)}\n`,
+      );
+      out.write(`Digest: ${d.subject.digest}\n`);
+      if (d.artifacts.length) {
+        const rows = d.artifacts.map((a) => [a.digest, created(a), String(a.size)]);
+        const head = ['DIGEST', 'CREATED', 'SIZE'];
+        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+        const line = (r: string[]) =>
+          `${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')}\n`;
+        out.write('\n');
+        out.write(line(head));
+        for (const r of rows) out.write(line(r));
+      }
+    }
+  }
+  return 0;
+}

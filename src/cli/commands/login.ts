@@ -1,0 +1,44 @@
+/** `imgcompat login REGISTRY [-u USER] [--password-stdin]`: verify, then store as docker does. */
+import { UsageError } from '../../errors.ts';
+import { normaliseRegistryArgument, saveLogin } from '../../registry/auth/login.ts';
+import { createClient } from '../../registry/index.ts';
+import { registryError } from '../../registry/registry-errors.ts';
+import type { CommandContext } from '../program.ts';
+import { type RegistryFlags, registryOptions, trimStdinSecret } from '../registry-options.ts';
+
+export interface LoginFlags extends RegistryFlags {
+  registry: string;
+  username?: string;
+  passwordStdin?: boolean;
+}
+
+export async function run(opts: LoginFlags, ctx: CommandContext): Promise<number> {
+  const registry = normaliseRegistryArgument(opts.registry);
+  if (!registry) throw new UsageError('login: the registry is empty');
+  if (!opts.username) throw new UsageError('login: --username (-u) is required');
+  if (!opts.passwordStdin) {
+    throw new UsageError(
+      'login: pass the password on standard input with --password-stdin (it is never a flag)',
+    );
+  }
+  const password = trimStdinSecret(await ctx.io.readStdin());
+  if (password === '') throw new UsageError('login: the password read from standard input is empty');
+  const reg = await registryOptions(
+    { ...opts, registryPasswordStdin: false, registryTokenStdin: false },
+    ctx,
+  );
+  const client = createClient({ ...reg, credentials: { username: opts.username, password } });
+  // GET /v2/ answers 401 until the credentials are accepted (Basic) or a token was issued for them (Bearer).
+  const status = await client.ping(registry);
+  if (status !== 200) {
+    throw registryError(`login to ${registry}: /v2/ answered HTTP ${status}; is this a registry?`, {
+      registry,
+      status,
+    });
+  }
+  const saved = await saveLogin(registry, opts.username, password, ctx.io.env);
+  ctx.io.stdout.write(
+    `Login Succeeded${saved.helper ? ` (stored by docker-credential-${saved.helper})` : ` (${saved.path})`}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,14 @@
+/** `imgcompat logout REGISTRY` */
+import { UsageError } from '../../errors.ts';
+import { normaliseRegistryArgument, removeLogin } from '../../registry/auth/login.ts';
+import type { CommandContext } from '../program.ts';
+
+export async function run(opts: { registry: string }, ctx: CommandContext): Promise<number> {
+  const registry = normaliseRegistryArgument(opts.registry);
+  if (!registry) throw new UsageError('logout: the registry is empty');
+  const removed = await removeLogin(registry, ctx.io.env);
+  ctx.io.stdout.write(
+    removed ? `Removing login credentials for ${registry}\n` : `Not logged in to ${registry}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,96 @@
+/** The registry commands: attach, discover, get, remove, login, logout. */
+import { Option } from 'commander';
+import { UsageError } from '../../errors.ts';
+import type { Register } from '../program.ts';
+import { addRegistryOptions } from '../registry-options.ts';
+
+function collectAnnotation(value: string, previous: string[] = []): string[] {
+  if (!value.includes('=')) throw new UsageError(`--annotation "${value}": expected key=value`);
+  return [...previous, value];
+}
+
+export const registerRegistry: Register = (program, ctx) => {
+  addRegistryOptions(
+    program
+      .command('attach')
+      .description('validate a compatibility spec and attach it to an image as an OCI artifact')
+      .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
+      .argument('<spec>', 'the image-compatibility spec (YAML)')
+      .option('--annotation <key=value>', 'add a manifest annotation (repeatable)', collectAnnotation)
+      .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text')),
+    { platform: true },
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgcompat attach registry.example.com/app:1.0 spec.yaml
+  imgcompat attach --platform linux/arm64 registry.example.com/app:1.0 spec.yaml
+  imgcompat attach oci:./layout:1.0 spec.yaml --annotation org.example.team=infra`,
+    )
+    .action(async (image: string, spec: string, opts) => {
+      const { run } = await import('../commands/attach.ts');
+      ctx.exitCode = await run({ ...opts, image, spec }, ctx);
+    });
+
+  addRegistryOptions(
+    program
+      .command('discover')
+      .description("list an image's compatibility artifacts, newest first")
+      .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
+      .addOption(
+        new Option('--output <format>', 'output format').choices(['table', 'json', 'tree']).default('table'),
+      ),
+    { platform: true },
+  ).action(async (image: string, opts) => {
+    const { run } = await import('../commands/discover.ts');
+    ctx.exitCode = await run({ ...opts, image }, ctx);
+  });
+
+  addRegistryOptions(
+    program
+      .command('get')
+      .description("print an image's compatibility spec (the newest, or the one with --digest)")
+      .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
+      .option('--digest <digest>', 'the artifact manifest digest to read (see discover)'),
+    { platform: true },
+  ).action(async (image: string, opts) => {
+    const { run } = await import('../commands/get.ts');
+    ctx.exitCode = await run({ ...opts, image }, ctx);
+  });
+
+  addRegistryOptions(
+    program
+      .command('remove')
+      .description("delete an image's compatibility artifact(s)")
+      .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
+      .option('--digest <digest>', 'the artifact manifest digest to delete')
+      .option('--all', 'delete every compatibility artifact of the image'),
+    { platform: true },
+  ).action(async (image: string, opts) => {
+    const { run } = await import('../commands/remove.ts');
+    ctx.exitCode = await run({ ...opts, image }, ctx);
+  });
+
+  addRegistryOptions(
+    program
+      .command('login')
+      .description("check credentials against a registry and store them in docker's config.json")
+      .argument('<registry>', 'registry host[:port]')
+      .option('-u, --username <name>', 'user name')
+      .option('--password-stdin', 'read the password from standard input'),
+    { credentials: false },
+  ).action(async (registry: string, opts) => {
+    const { run } = await import('../commands/login.ts');
+    ctx.exitCode = await run({ ...opts, registry }, ctx);
+  });
+
+  program
+    .command('logout')
+    .description("remove a registry's credentials from docker's config.json")
+    .argument('<registry>', 'registry host[:port]')
+    .action(async (registry: string) => {
+      const { run } = await import('../commands/logout.ts');
+      ctx.exitCode = await run({ registry }, ctx);
+    });
+};

@@ -1,0 +1,100 @@
+/**
+ * Flags shared by the registry commands (attach, discover, get, remove, login) and their translation into
+ * the registry library's options. NFD's credential flags are kept as NFD spells and reads them
+ * (nfd-rules.md §10.6): the stdin value loses one trailing "\n" and then one trailing "\r".
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import type { RegistryOptions } from '../registry/index.ts';
+import type { CommandContext } from './program.ts';
+
+export interface RegistryFlags {
+  plainHttp?: boolean;
+  insecure?: boolean;
+  caFile?: string;
+  registryUsername?: string;
+  registryPasswordStdin?: boolean;
+  registryTokenStdin?: boolean;
+  timeout?: string;
+  platform?: string;
+  verbose?: boolean;
+}
+
+export function addRegistryOptions(
+  cmd: Command,
+  opts: { platform?: boolean; credentials?: boolean } = {},
+): Command {
+  cmd
+    .option('--plain-http', 'talk to the registry over plain HTTP')
+    .option('--insecure', 'use HTTPS without verifying the certificate (explicit only)')
+    .option('--ca-file <file>', 'PEM file of CA certificates to trust in addition to the default ones');
+  if (opts.credentials !== false) {
+    cmd
+      .option('--registry-username <name>', 'user name for the registry (with --registry-password-stdin)')
+      .option('--registry-password-stdin', 'read the registry password from standard input')
+      .option('--registry-token-stdin', 'read a registry bearer token from standard input');
+  }
+  cmd.option('--timeout <duration>', 'timeout of each registry request, e.g. 30s, 2m, 500ms (default 30s)');
+  if (opts.platform) {
+    cmd.option(
+      '--platform <os[/arch[/variant]][:os_version]>',
+      'select this platform from a multi-platform image',
+    );
+  }
+  cmd.option('--verbose', 'trace every registry request (method, URL, status) on standard error');
+  return cmd;
+}
+
+/** `30s`, `2m`, `500ms`, `1h` or a bare number of seconds → milliseconds. */
+export function parseDuration(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`${flag} "${value}": expected a duration such as 30s, 2m or 500ms`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  const ms = n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+  if (ms <= 0) throw new UsageError(`${flag} "${value}": must be more than zero`);
+  return ms;
+}
+
+/** NFD's stdin trimming: one trailing "\n", then one trailing "\r". */
+export function trimStdinSecret(s: string): string {
+  let v = s;
+  if (v.endsWith('\n')) v = v.slice(0, -1);
+  if (v.endsWith('\r')) v = v.slice(0, -1);
+  return v;
+}
+
+export async function registryOptions(flags: RegistryFlags, ctx: CommandContext): Promise<RegistryOptions> {
+  if (flags.registryPasswordStdin && flags.registryTokenStdin) {
+    throw new UsageError('cannot use --registry-token-stdin and --registry-password-stdin at the same time');
+  }
+  if (flags.insecure && flags.plainHttp) {
+    throw new UsageError(
+      '--insecure and --plain-http cannot be combined: --insecure is HTTPS without verification',
+    );
+  }
+  const credentials: RegistryOptions['credentials'] = {};
+  if (flags.registryPasswordStdin) {
+    const password = trimStdinSecret(await ctx.io.readStdin());
+    // NFD uses the username only together with a password.
+    if (flags.registryUsername !== undefined) {
+      credentials.username = flags.registryUsername;
+      credentials.password = password;
+    }
+  } else if (flags.registryTokenStdin) {
+    credentials.token = trimStdinSecret(await ctx.io.readStdin());
+  }
+  const opts: RegistryOptions = {
+    plainHttp: flags.plainHttp ?? false,
+    insecure: flags.insecure ?? false,
+    env: ctx.io.env,
+    cwd: ctx.io.cwd,
+    credentials,
+  };
+  if (flags.caFile)
+    opts.caFile = flags.caFile.startsWith('/') ? flags.caFile : `${ctx.io.cwd}/${flags.caFile}`;
+  if (flags.timeout !== undefined) opts.timeoutMs = parseDuration('--timeout', flags.timeout);
+  if (flags.platform !== undefined) opts.platform = flags.platform;
+  if (flags.verbose) opts.trace = (line) => ctx.io.stderr.write(`imgcompat: ${line}\n`);
+  return opts;
+}

@@ -1,0 +1,522 @@
+/**
+ * The compatibility-artifact lifecycle on any Repository (registry or OCI layout): attach, discover, get,
+ * remove — and the library entry points the validate commands use (`openRepository`, `fetchNewestSpec`).
+ *
+ * Discovery follows NFD's client (nfd-rules.md §10.2, oci.md §3.1): without --platform the referrers of
+ * the reference's own digest (an index for multi-arch tags), with --platform those of the selected
+ * per-platform manifest; the newest artifact by `org.opencontainers.image.created` (RFC 3339; NFD's
+ * misspelt `oci.opencontainers.image.created` is read when the right key is absent; missing or
+ * unparsable = oldest). NFD's unstable tie is made deterministic: among equally new artifacts the one with
+ * the smallest digest (byte order) is chosen. Where NFD crashes when the referrers call fails, we raise a
+ * RegistryError; no artifact is an ArtifactNotFoundError (exit 5).
+ */
+import { arch } from 'node:os';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { ArtifactNotFoundError, InvalidInputError, RegistryError, UsageError } from '../errors.ts';
+import { credentialLookup, type FlagCredentials } from './auth/credentials.ts';
+import type { Platform } from './descriptor.ts';
+import {
+  type Descriptor,
+  describe,
+  type ImageManifest,
+  isObject,
+  parseJson,
+  plainDescriptor,
+} from './descriptor.ts';
+import { LayoutRepository } from './layout.ts';
+import {
+  ANNOTATION_CREATED,
+  ANNOTATION_CREATED_MISSPELT,
+  ANNOTATION_TITLE,
+  COMPAT_ARTIFACT_TYPE,
+  COMPAT_SPEC_MEDIA_TYPE,
+  DOCKER_CONFIG,
+  DOCKER_MANIFEST,
+  EMPTY_BYTES,
+  EMPTY_DIGEST,
+  EMPTY_MEDIA_TYPE,
+  isIndexType,
+  MAX_METADATA_BYTES,
+  OCI_CONFIG,
+  OCI_MANIFEST,
+} from './media-types.ts';
+import { formatPlatform, goArch, parsePlatform, platformMatches } from './platform.ts';
+import {
+  DEFAULT_TAG,
+  formatRepository,
+  manifestReference,
+  parseReference,
+  type Reference,
+} from './reference.ts';
+import { REGISTRY_CODES, registryError } from './registry-errors.ts';
+import { RegistryClient, type RemoteOptions, RemoteRepository } from './remote.ts';
+import type { Repository } from './repository.ts';
+
+export interface RegistryOptions extends Omit<RemoteOptions, 'credentials'> {
+  /** NFD's flags: --registry-username with --registry-password-stdin, or --registry-token-stdin. */
+  credentials?: FlagCredentials;
+  /** Environment for credential files and helpers (DOCKER_CONFIG, REGISTRY_AUTH_FILE, HOME, PATH, ...). */
+  env?: Record<string, string | undefined>;
+  /** Base for relative `oci:DIR` paths. */
+  cwd?: string;
+  /** `os[/arch[/variant]][:os_version]` (NFD syntax) or a parsed platform. */
+  platform?: string | Platform;
+  /** Go name of this host's architecture, used when --platform names only the OS. */
+  hostArch?: string;
+  /** Reuse one client (token cache, capability state) across calls. */
+  client?: RegistryClient;
+}
+
+export interface OpenedRepository {
+  repository: Repository;
+  reference: Reference;
+}
+
+/** Opens the repository an image reference (string or parsed) points into. */
+export async function openRepository(
+  ref: string | Reference,
+  opts: RegistryOptions = {},
+): Promise<Repository> {
+  return (await openReference(ref, opts)).repository;
+}
+
+export async function openReference(
+  ref: string | Reference,
+  opts: RegistryOptions = {},
+): Promise<OpenedRepository> {
+  const reference = typeof ref === 'string' ? parseReference(ref) : ref;
+  if (reference.kind === 'layout') {
+    const dir = isAbsolute(reference.dir) ? reference.dir : resolvePath(opts.cwd ?? '.', reference.dir);
+    return { repository: await LayoutRepository.open(dir, reference.dir), reference };
+  }
+  const client = opts.client ?? createClient(opts);
+  return { repository: client.repository(reference.registry, reference.repository), reference };
+}
+
+export function createClient(opts: RegistryOptions = {}): RegistryClient {
+  const { credentials, env, ...rest } = opts;
+  return new RegistryClient({ ...rest, credentials: credentialLookup(env ?? {}, credentials ?? {}) });
+}
+
+function wantedPlatform(opts: RegistryOptions): Platform | undefined {
+  if (!opts.platform) return undefined;
+  if (typeof opts.platform !== 'string') return opts.platform;
+  return parsePlatform(opts.platform, opts.hostArch ?? goArch(arch()));
+}
+
+/**
+ * The subject an artifact hangs on: the reference's own manifest (index included) without a platform;
+ * with one, the first matching index entry, or the single manifest if its config matches (oci.md §1.9).
+ */
+export async function resolveSubject(
+  repo: Repository,
+  reference: Reference,
+  opts: RegistryOptions = {},
+): Promise<Descriptor> {
+  const platform = wantedPlatform(opts);
+  const target = await defaultReference(repo, reference);
+  if (!platform) return plainDescriptor(await repo.resolve(target));
+  const { descriptor, bytes } = await repo.fetchManifest(target);
+  const m = parseJson(bytes);
+  if (!isObject(m))
+    throw registryError(`${repo.name}: manifest ${descriptor.digest} is not a JSON object`, {
+      repository: repo.name,
+    });
+  if (isIndexType(descriptor.mediaType) || Array.isArray(m.manifests)) {
+    const entries = (m.manifests as Descriptor[]) ?? [];
+    const hit = entries.find((e) => platformMatches(e.platform, platform));
+    if (!hit) {
+      const have = entries.filter((e) => e.platform).map((e) => formatPlatform(e.platform!));
+      throw registryError(
+        `${repo.name}:${target}: no manifest for platform ${formatPlatform(platform)} (the index has: ${have.join(', ') || 'no platforms'})`,
+        { repository: repo.name, reference: target },
+        'E_PLATFORM_NOT_FOUND',
+      );
+    }
+    return plainDescriptor(hit);
+  }
+  // A single manifest: its config says which platform it is (oras-go requires the matching config type).
+  const manifest = m as unknown as ImageManifest;
+  const configType = descriptor.mediaType === DOCKER_MANIFEST ? DOCKER_CONFIG : OCI_CONFIG;
+  if (!manifest.config || manifest.config.mediaType !== configType) {
+    throw registryError(
+      `${repo.name}:${target}: cannot tell the platform of a manifest whose config is ${manifest.config?.mediaType ?? 'missing'}`,
+      { repository: repo.name, reference: target },
+      'E_PLATFORM_NOT_FOUND',
+    );
+  }
+  const config = parseJson(await repo.fetchBlob(manifest.config, MAX_METADATA_BYTES));
+  const got = isObject(config)
+    ? ({
+        os: String(config.os ?? ''),
+        architecture: String(config.architecture ?? ''),
+        ...(config.variant ? { variant: String(config.variant) } : {}),
+        ...(config['os.version'] ? { 'os.version': String(config['os.version']) } : {}),
+        ...(Array.isArray(config['os.features']) ? { 'os.features': config['os.features'] as string[] } : {}),
+      } satisfies Platform)
+    : undefined;
+  if (!platformMatches(got, platform)) {
+    throw registryError(
+      `${repo.name}:${target}: the image is ${got ? formatPlatform(got) : 'of unknown platform'}, not ${formatPlatform(platform)}`,
+      { repository: repo.name, reference: target },
+      'E_PLATFORM_NOT_FOUND',
+    );
+  }
+  return plainDescriptor(descriptor);
+}
+
+/** For an `oci:DIR` without tag: `latest` if tagged, else the layout's only tag. */
+async function defaultReference(repo: Repository, reference: Reference): Promise<string> {
+  if (
+    reference.kind === 'layout' &&
+    !reference.tag &&
+    !reference.digest &&
+    repo instanceof LayoutRepository
+  ) {
+    const tags = await repo.tags();
+    if (tags.includes(DEFAULT_TAG) || tags.length !== 1) {
+      if (!tags.includes(DEFAULT_TAG)) {
+        throw registryError(
+          `${repo.name}: no tag given and no "latest" tag; tags in the layout: ${tags.join(', ') || 'none'}`,
+          { repository: repo.name },
+          REGISTRY_CODES.notFound,
+        );
+      }
+      return DEFAULT_TAG;
+    }
+    return tags[0]!;
+  }
+  return manifestReference(reference);
+}
+
+// ---- ordering -------------------------------------------------------------------------------------------
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/** Nanoseconds since the epoch of an RFC 3339 time (as Go's time.Parse), or undefined. */
+export function parseRfc3339(s: string | undefined): bigint | undefined {
+  if (!s) return undefined;
+  const m = RFC3339.exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, se, frac, , sign, oh, om] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(se) > 59
+  ) {
+    return undefined;
+  }
+  const ms = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(se));
+  if (new Date(ms).getUTCDate() !== day) return undefined; // e.g. February 30th
+  let offsetMin = 0;
+  if (sign) offsetMin = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  const nanos = BigInt((frac ?? '').padEnd(9, '0').slice(0, 9) || '0');
+  return (BigInt(ms) / 1000n - BigInt(offsetMin * 60)) * 1_000_000_000n + nanos;
+}
+
+/** The created time of an artifact descriptor: the `org.` key, else NFD's documented misspelling. */
+export function createdOf(d: Descriptor): bigint | undefined {
+  const a = d.annotations ?? {};
+  return parseRfc3339(a[ANNOTATION_CREATED]) ?? parseRfc3339(a[ANNOTATION_CREATED_MISSPELT]);
+}
+
+/** Newest first; undated last; equal times → smaller digest first (byte order). */
+export function sortNewestFirst(list: Descriptor[]): Descriptor[] {
+  const keyed = list.map((d) => ({ d, t: createdOf(d) }));
+  keyed.sort((x, y) => {
+    if (x.t !== y.t) {
+      if (x.t === undefined) return 1;
+      if (y.t === undefined) return -1;
+      return x.t > y.t ? -1 : 1;
+    }
+    return x.d.digest < y.d.digest ? -1 : x.d.digest > y.d.digest ? 1 : 0;
+  });
+  return keyed.map((k) => k.d);
+}
+
+// ---- discover / get ------------------------------------------------------------------------------------
+
+export interface Discovery {
+  repository: Repository;
+  reference: Reference;
+  subject: Descriptor;
+  /** Compatibility artifacts, newest first. */
+  artifacts: Descriptor[];
+}
+
+export async function discoverArtifacts(
+  ref: string | Reference,
+  opts: RegistryOptions = {},
+): Promise<Discovery> {
+  return discoverIn(await openReference(ref, opts), opts);
+}
+
+async function discoverIn(
+  { repository, reference }: OpenedRepository,
+  opts: RegistryOptions,
+): Promise<Discovery> {
+  const subject = await resolveSubject(repository, reference, opts);
+  const found = await repository.referrers(subject, COMPAT_ARTIFACT_TYPE);
+  return { repository, reference, subject, artifacts: sortNewestFirst(found) };
+}
+
+export function noArtifactError(reference: Reference, subject: Descriptor): ArtifactNotFoundError {
+  const image = formatRepository(reference);
+  return new ArtifactNotFoundError(
+    `compatibility artifact not found for ${image}@${subject.digest}; attach one with: imgcompat attach ${formatReferenceForHint(reference)} spec.yaml`,
+  );
+}
+
+function formatReferenceForHint(r: Reference): string {
+  const base = formatRepository(r);
+  return r.digest ? `${base}@${r.digest}` : r.tag ? `${base}:${r.tag}` : base;
+}
+
+export interface FetchedSpec {
+  /** The spec YAML exactly as stored. */
+  bytes: Uint8Array;
+  /** The artifact manifest's descriptor (with its annotations when known). */
+  descriptor: Descriptor;
+  /** The layer the spec came from. */
+  layer: Descriptor;
+  subjectDigest: string;
+  /** `registry/repository` or `oci:DIR`. */
+  repository: string;
+}
+
+/** Reads an artifact manifest and its spec layer (the spec media type, else layers[0] as NFD does). */
+export async function fetchSpecOf(
+  repo: Repository,
+  artifact: Descriptor,
+): Promise<{ bytes: Uint8Array; layer: Descriptor; manifest: ImageManifest }> {
+  const { bytes: manifestBytes } = await repo.fetchManifest(artifact);
+  let m: unknown;
+  try {
+    m = parseJson(manifestBytes);
+  } catch {
+    throw new InvalidInputError(
+      `${repo.name}@${artifact.digest}: the artifact manifest is not JSON`,
+      [],
+      REGISTRY_CODES.artifactInvalid,
+    );
+  }
+  if (!isObject(m) || !Array.isArray(m.layers)) {
+    throw new InvalidInputError(
+      `${repo.name}@${artifact.digest}: the artifact is not an image manifest`,
+      [],
+      REGISTRY_CODES.artifactInvalid,
+    );
+  }
+  const manifest = m as unknown as ImageManifest;
+  const layer = manifest.layers.find((l) => l?.mediaType === COMPAT_SPEC_MEDIA_TYPE) ?? manifest.layers[0];
+  if (!layer || typeof layer.digest !== 'string' || typeof layer.size !== 'number') {
+    throw new InvalidInputError(
+      `${repo.name}@${artifact.digest}: compatibility layer not found`,
+      [],
+      REGISTRY_CODES.artifactInvalid,
+    );
+  }
+  const bytes = await repo.fetchBlob(layer, MAX_METADATA_BYTES);
+  return { bytes, layer, manifest };
+}
+
+/**
+ * The newest compatibility spec of an image: resolve (with opts.platform when given), list referrers,
+ * pick the newest, fetch manifest and spec blob — all verified. Throws ArtifactNotFoundError (exit 5)
+ * when there is none and RegistryError (exit 4) for registry failures.
+ */
+export async function fetchNewestSpec(
+  ref: string | Reference,
+  opts: RegistryOptions = {},
+): Promise<FetchedSpec> {
+  const d = await discoverArtifacts(ref, opts);
+  const newest = d.artifacts[0];
+  if (!newest) throw noArtifactError(d.reference, d.subject);
+  const { bytes, layer } = await fetchSpecOf(d.repository, newest);
+  return { bytes, descriptor: newest, layer, subjectDigest: d.subject.digest, repository: d.repository.name };
+}
+
+/** The spec of one artifact chosen by digest (must be a compatibility artifact of this repository). */
+export async function fetchSpecByDigest(
+  ref: string | Reference,
+  digest: string,
+  opts: RegistryOptions = {},
+): Promise<FetchedSpec> {
+  const { repository } = await openReference(ref, opts);
+  const { descriptor, bytes: manifestBytes } = await repository.fetchManifest(digest);
+  const m = parseJson(manifestBytes);
+  if (!isObject(m) || m.artifactType !== COMPAT_ARTIFACT_TYPE) {
+    throw new InvalidInputError(
+      `${repository.name}@${digest} is not a compatibility artifact (artifactType ${isObject(m) ? String(m.artifactType ?? 'missing') : 'missing'})`,
+      [],
+      REGISTRY_CODES.artifactInvalid,
+    );
+  }
+  const { bytes, layer } = await fetchSpecOf(repository, descriptor);
+  const subject = isObject(m.subject) ? String(m.subject.digest ?? '') : '';
+  return {
+    bytes,
+    descriptor: {
+      ...descriptor,
+      artifactType: COMPAT_ARTIFACT_TYPE,
+      annotations: (m.annotations as Record<string, string>) ?? {},
+    },
+    layer,
+    subjectDigest: subject,
+    repository: repository.name,
+  };
+}
+
+// ---- attach --------------------------------------------------------------------------------------------
+
+export interface AttachOptions extends RegistryOptions {
+  /** Extra manifest annotations (`--annotation k=v`). A given `org.opencontainers.image.created` must be RFC 3339. */
+  annotations?: Record<string, string>;
+  /** The created time; default now (UTC, second precision, as oras). */
+  created?: Date;
+  /** `org.opencontainers.image.title` of the layer (oras: the file name as given). */
+  title?: string;
+}
+
+export interface AttachResult {
+  repository: string;
+  subject: Descriptor;
+  artifact: Descriptor;
+  manifest: Uint8Array;
+}
+
+/** Go's json.Marshal escaping (HTML-safe), so our manifests byte-match what oras would write. */
+function goJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  return out;
+}
+
+export function rfc3339Seconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The artifact manifest, field order as oras-go marshals it. */
+export function buildArtifactManifest(
+  subject: Descriptor,
+  spec: Uint8Array,
+  opts: { annotations?: Record<string, string>; created?: Date; title?: string } = {},
+): { bytes: Uint8Array; descriptor: Descriptor; layer: Descriptor } {
+  const annotations: Record<string, string> = { ...(opts.annotations ?? {}) };
+  if (annotations[ANNOTATION_CREATED] !== undefined) {
+    if (parseRfc3339(annotations[ANNOTATION_CREATED]) === undefined) {
+      throw new UsageError(
+        `--annotation ${ANNOTATION_CREATED}=${annotations[ANNOTATION_CREATED]}: not an RFC 3339 time`,
+      );
+    }
+  } else {
+    annotations[ANNOTATION_CREATED] = rfc3339Seconds(opts.created ?? new Date());
+  }
+  const layer: Descriptor = {
+    ...describe(COMPAT_SPEC_MEDIA_TYPE, spec),
+    ...(opts.title ? { annotations: { [ANNOTATION_TITLE]: opts.title } } : {}),
+  };
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    artifactType: COMPAT_ARTIFACT_TYPE,
+    config: { mediaType: EMPTY_MEDIA_TYPE, digest: EMPTY_DIGEST, size: 2, data: 'e30=' },
+    layers: [layer],
+    subject: plainDescriptor(subject),
+    annotations: sortedRecord(annotations),
+  };
+  const bytes = new TextEncoder().encode(goJson(manifest));
+  const descriptor: Descriptor = {
+    ...describe(OCI_MANIFEST, bytes),
+    artifactType: COMPAT_ARTIFACT_TYPE,
+    annotations: manifest.annotations,
+  };
+  return { bytes, descriptor, layer };
+}
+
+/**
+ * Pushes the empty config, the spec layer and the artifact manifest with `subject`; the repository makes it
+ * findable (fallback index on registries without the referrers API, verified by re-reading). The spec
+ * bytes must already be validated by the caller.
+ */
+export async function attachSpec(
+  ref: string | Reference,
+  spec: Uint8Array,
+  opts: AttachOptions = {},
+): Promise<AttachResult> {
+  if (spec.byteLength > MAX_METADATA_BYTES) {
+    throw new RegistryError(
+      `the spec is ${spec.byteLength} bytes; readers refuse more than ${MAX_METADATA_BYTES}`,
+      {},
+      REGISTRY_CODES.sizeLimit,
+    );
+  }
+  const { repository, reference } = await openReference(ref, opts);
+  if (repository instanceof RemoteRepository) repository.intent = 'push';
+  const subject = await resolveSubject(repository, reference, opts);
+  const built = buildArtifactManifest(subject, spec, opts);
+  await repository.pushBlob({ mediaType: EMPTY_MEDIA_TYPE, digest: EMPTY_DIGEST, size: 2 }, EMPTY_BYTES);
+  await repository.pushBlob(built.layer, spec);
+  await repository.pushManifest(built.descriptor, built.bytes);
+  return { repository: repository.name, subject, artifact: built.descriptor, manifest: built.bytes };
+}
+
+// ---- remove --------------------------------------------------------------------------------------------
+
+export interface RemoveOptions extends RegistryOptions {
+  digest?: string;
+  all?: boolean;
+}
+
+export interface RemoveResult {
+  repository: string;
+  subject: Descriptor;
+  removed: Descriptor[];
+}
+
+export async function removeArtifacts(
+  ref: string | Reference,
+  opts: RemoveOptions = {},
+): Promise<RemoveResult> {
+  const opened = await openReference(ref, opts);
+  if (opened.repository instanceof RemoteRepository) opened.repository.intent = 'delete';
+  const d = await discoverIn(opened, opts);
+  let targets: Descriptor[];
+  if (opts.digest) {
+    const hit = d.artifacts.find((a) => a.digest === opts.digest);
+    if (!hit) {
+      throw new ArtifactNotFoundError(
+        `${d.repository.name}@${d.subject.digest} has no compatibility artifact ${opts.digest}` +
+          (d.artifacts.length ? `; it has: ${d.artifacts.map((a) => a.digest).join(', ')}` : ''),
+      );
+    }
+    targets = [hit];
+  } else if (opts.all) {
+    targets = d.artifacts;
+  } else if (d.artifacts.length === 1) {
+    targets = d.artifacts;
+  } else if (d.artifacts.length === 0) {
+    targets = [];
+  } else {
+    throw new UsageError(
+      `${d.repository.name}@${d.subject.digest} has ${d.artifacts.length} compatibility artifacts; choose one with --digest or remove all with --all: ${d.artifacts.map((a) => a.digest).join(', ')}`,
+    );
+  }
+  if (targets.length === 0) throw noArtifactError(d.reference, d.subject);
+  for (const t of targets) await d.repository.deleteManifest(t, d.subject);
+  return { repository: d.repository.name, subject: d.subject, removed: targets };
+}

@@ -1,0 +1,291 @@
+/**
+ * An OCI image layout on disk (image-spec image-layout.md) behind the same Repository interface as a
+ * registry: `oci-layout`, `index.json`, `blobs/<alg>/<hex>`. Like oras-go's oci.Store (what
+ * `oras --oci-layout` uses), every pushed manifest is listed in index.json — untagged ones without a
+ * `org.opencontainers.image.ref.name` annotation — and referrers are found by reading the manifests
+ * listed there and matching their `subject`. index.json updates are atomic (write + rename) and
+ * serialised across processes by a lock file.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  asDescriptor,
+  type Descriptor,
+  type ImageIndex,
+  isDigest,
+  isObject,
+  parseJson,
+  verifyContent,
+} from './descriptor.ts';
+import {
+  ANNOTATION_REF_NAME,
+  isIndexType,
+  isManifestType,
+  MAX_METADATA_BYTES,
+  OCI_INDEX,
+  OCI_MANIFEST,
+} from './media-types.ts';
+import { referrerDescriptor } from './referrers.ts';
+import { REGISTRY_CODES, registryError } from './registry-errors.ts';
+import type { FetchedManifest, Repository } from './repository.ts';
+
+const LOCK_STALE_MS = 30_000;
+
+export class LayoutRepository implements Repository {
+  readonly kind = 'layout' as const;
+  readonly name: string;
+  readonly dir: string;
+
+  private constructor(dir: string, display: string) {
+    this.dir = dir;
+    this.name = `oci:${display}`;
+  }
+
+  /** Opens an existing layout (`create` makes an empty one when the directory has none). */
+  static async open(dir: string, display = dir, create = false): Promise<LayoutRepository> {
+    const repo = new LayoutRepository(dir, display);
+    let text: string | undefined;
+    try {
+      text = await readFile(join(dir, 'oci-layout'), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR')
+        throw e;
+    }
+    if (text === undefined) {
+      if (!create) {
+        throw registryError(
+          `${repo.name} is not an OCI image layout (no oci-layout file)`,
+          repo.details(),
+          REGISTRY_CODES.nameUnknown,
+        );
+      }
+      await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+      await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+      await writeFile(
+        join(dir, 'index.json'),
+        JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] }),
+      );
+    }
+    return repo;
+  }
+
+  details(extra: Record<string, unknown> = {}) {
+    return { repository: this.name, ...extra };
+  }
+
+  private blobPath(digest: string): string {
+    if (!isDigest(digest))
+      throw registryError(`invalid digest ${digest}`, this.details(), REGISTRY_CODES.protocol);
+    const [alg, hex] = digest.split(':') as [string, string];
+    return join(this.dir, 'blobs', alg, hex);
+  }
+
+  async readIndex(): Promise<ImageIndex> {
+    let text: string;
+    try {
+      text = await readFile(join(this.dir, 'index.json'), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
+      throw e;
+    }
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      throw registryError(
+        `${this.name}/index.json is not valid JSON`,
+        this.details(),
+        REGISTRY_CODES.protocol,
+      );
+    }
+    if (!isObject(v) || !Array.isArray(v.manifests)) {
+      throw registryError(
+        `${this.name}/index.json is not an image index`,
+        this.details(),
+        REGISTRY_CODES.protocol,
+      );
+    }
+    return v as unknown as ImageIndex;
+  }
+
+  private async writeIndex(index: ImageIndex): Promise<void> {
+    const path = join(this.dir, 'index.json');
+    const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+    await writeFile(tmp, JSON.stringify(index));
+    await rename(tmp, path);
+  }
+
+  /** Read-modify-write of index.json under the layout's lock file. */
+  private async updateIndex(change: (manifests: Descriptor[]) => Descriptor[]): Promise<void> {
+    const lock = join(this.dir, 'index.json.lock');
+    for (let i = 0; ; i++) {
+      try {
+        const fh = await open(lock, 'wx');
+        await fh.close();
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const st = await stat(lock).catch(() => undefined);
+        if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) await rm(lock, { force: true });
+        if (i > 2000)
+          throw registryError(
+            `${this.name}: index.json stays locked (${lock})`,
+            this.details(),
+            REGISTRY_CODES.fallbackIndex,
+          );
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+      }
+    }
+    try {
+      const index = await this.readIndex();
+      index.manifests = change(index.manifests);
+      await this.writeIndex(index);
+    } finally {
+      await rm(lock, { force: true });
+    }
+  }
+
+  async resolve(reference: string): Promise<Descriptor> {
+    const index = await this.readIndex();
+    if (isDigest(reference)) {
+      const listed = index.manifests.find((d) => d.digest === reference);
+      if (listed) return { mediaType: listed.mediaType, digest: listed.digest, size: listed.size };
+      const bytes = await this.readBlobFile(reference, MAX_METADATA_BYTES, 'manifest');
+      return { mediaType: mediaTypeOf(bytes), digest: reference, size: bytes.byteLength };
+    }
+    const tagged = index.manifests.filter((d) => d.annotations?.[ANNOTATION_REF_NAME] === reference);
+    const found = tagged[tagged.length - 1];
+    if (!found) {
+      throw registryError(
+        `${this.name}:${reference}: manifest not found`,
+        this.details({ reference }),
+        REGISTRY_CODES.notFound,
+      );
+    }
+    return { mediaType: found.mediaType, digest: found.digest, size: found.size };
+  }
+
+  /** Tags listed in index.json (for messages when no tag is given). */
+  async tags(): Promise<string[]> {
+    const index = await this.readIndex();
+    return index.manifests.map((d) => d.annotations?.[ANNOTATION_REF_NAME]).filter((t): t is string => !!t);
+  }
+
+  private async readBlobFile(digest: string, maxBytes: number, what: string): Promise<Uint8Array> {
+    const path = this.blobPath(digest);
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch {
+      throw registryError(
+        `${this.name}@${digest}: ${what} not found`,
+        this.details({ reference: digest }),
+        what === 'manifest' ? REGISTRY_CODES.notFound : 'E_BLOB_UNKNOWN',
+      );
+    }
+    if (size > maxBytes) {
+      throw registryError(
+        `${what} ${digest} is ${size} bytes, over the ${maxBytes}-byte limit`,
+        this.details(),
+        REGISTRY_CODES.sizeLimit,
+      );
+    }
+    const bytes = new Uint8Array(await readFile(path));
+    verifyContent(bytes, { digest }, `${what} ${this.name}@${digest}`, this.details());
+    return bytes;
+  }
+
+  async fetchManifest(target: Descriptor | string): Promise<FetchedManifest> {
+    const desc = typeof target === 'string' ? await this.resolve(target) : target;
+    const bytes = await this.readBlobFile(desc.digest, MAX_METADATA_BYTES, 'manifest');
+    verifyContent(bytes, desc, `manifest ${this.name}@${desc.digest}`, this.details());
+    return {
+      descriptor: {
+        mediaType: desc.mediaType || mediaTypeOf(bytes),
+        digest: desc.digest,
+        size: bytes.byteLength,
+      },
+      bytes,
+    };
+  }
+
+  async fetchBlob(desc: Descriptor, maxBytes = MAX_METADATA_BYTES): Promise<Uint8Array> {
+    const bytes = await this.readBlobFile(desc.digest, maxBytes, 'blob');
+    verifyContent(bytes, desc, `blob ${this.name}@${desc.digest}`, this.details());
+    return bytes;
+  }
+
+  async pushBlob(desc: Descriptor, bytes: Uint8Array): Promise<void> {
+    verifyContent(bytes, desc, 'blob to store', this.details());
+    const path = this.blobPath(desc.digest);
+    const st = await stat(path).catch(() => undefined);
+    if (st?.size === desc.size) return;
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  }
+
+  async pushManifest(desc: Descriptor, bytes: Uint8Array): Promise<void> {
+    await this.pushBlob(desc, bytes);
+    const entry = referrerDescriptor(desc, bytes);
+    await this.updateIndex((list) => (list.some((d) => d.digest === desc.digest) ? list : [...list, entry]));
+  }
+
+  async deleteManifest(desc: Descriptor): Promise<void> {
+    await this.updateIndex((list) => list.filter((d) => d.digest !== desc.digest));
+    await rm(this.blobPath(desc.digest), { force: true });
+  }
+
+  /** Manifests listed in index.json (and inside listed indexes) whose subject is `subject`. */
+  async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+    const index = await this.readIndex();
+    const out: Descriptor[] = [];
+    const seen = new Set<string>();
+    const visit = async (entries: Descriptor[], depth: number) => {
+      for (const e of entries) {
+        const d = asDescriptor(e);
+        if (!d || seen.has(d.digest) || !isManifestType(d.mediaType) || d.size > MAX_METADATA_BYTES) continue;
+        seen.add(d.digest);
+        let bytes: Uint8Array;
+        try {
+          bytes = await this.readBlobFile(d.digest, MAX_METADATA_BYTES, 'manifest');
+        } catch {
+          continue; // a dangling entry is not our concern here
+        }
+        let m: unknown;
+        try {
+          m = parseJson(bytes);
+        } catch {
+          continue;
+        }
+        if (!isObject(m)) continue;
+        const subj = asDescriptor(m.subject);
+        if (subj?.digest === subject.digest) {
+          const ref = referrerDescriptor(
+            { mediaType: d.mediaType, digest: d.digest, size: bytes.byteLength },
+            bytes,
+          );
+          if (!artifactType || ref.artifactType === artifactType) out.push(ref);
+        }
+        if (depth < 2 && isIndexType(d.mediaType) && Array.isArray(m.manifests))
+          await visit(m.manifests as Descriptor[], depth + 1);
+      }
+    };
+    await visit(index.manifests, 0);
+    return out;
+  }
+}
+
+function mediaTypeOf(bytes: Uint8Array): string {
+  try {
+    const m = parseJson(bytes);
+    if (isObject(m)) {
+      if (typeof m.mediaType === 'string') return m.mediaType;
+      return Array.isArray(m.manifests) ? OCI_INDEX : OCI_MANIFEST;
+    }
+  } catch {}
+  return OCI_MANIFEST;
+}

@@ -1,0 +1,151 @@
+/** The registry commands through the CLI, in-process: on an OCI layout, and credential hygiene. */
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { memoryIo } from '../../src/cli/io.ts';
+import { run } from '../../src/cli/main.ts';
+import { json, startServer } from './helpers/http-server.ts';
+import { makeLayout, SPEC_YAML } from './helpers/layout-fixture.ts';
+
+async function cli(
+  argv: string[],
+  opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+) {
+  const io = memoryIo(opts);
+  const code = await run(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+test('attach / discover / get / remove on an OCI layout through the CLI', async () => {
+  const f = await makeLayout();
+  await writeFile(join(f.dir, 'spec.yaml'), SPEC_YAML);
+  const ref = `oci:${f.dir}:single`;
+  const a = await cli(['attach', ref, 'spec.yaml', '--annotation', 'team=infra'], { cwd: f.dir });
+  assert.equal(a.code, 0, a.err);
+  const digest = /Digest: (sha256:[a-f0-9]{64})/.exec(a.out)![1]!;
+  const d = await cli(['discover', ref, '--output', 'json']);
+  assert.equal(d.code, 0, d.err);
+  const node = JSON.parse(d.out);
+  assert.equal(node.digest, f.single.manifest.digest);
+  assert.equal(node.referrers[0].digest, digest);
+  assert.equal(node.referrers[0].annotations.team, 'infra');
+  const table = await cli(['discover', ref]);
+  assert.match(table.out, /Discovered 1 compatibility artifact\(s\)/);
+  const g = await cli(['get', ref]);
+  assert.equal(g.code, 0, g.err);
+  assert.equal(g.out, SPEC_YAML);
+  const r = await cli(['remove', ref]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`Removed .*${digest}`));
+  const none = await cli(['get', ref]);
+  assert.equal(none.code, 5);
+  assert.match(none.err, /compatibility artifact not found.*imgcompat attach .* spec\.yaml/);
+});
+
+test('attach refuses an invalid spec with line:column and pushes nothing', async () => {
+  const f = await makeLayout();
+  await writeFile(join(f.dir, 'bad.yaml'), 'version: v1alpha1\ncompatibilities: []\n');
+  const a = await cli(['attach', `oci:${f.dir}:single`, 'bad.yaml'], { cwd: f.dir });
+  assert.equal(a.code, 3);
+  assert.match(a.err, /bad\.yaml:2:\d+/);
+  assert.equal((await cli(['discover', `oci:${f.dir}:single`])).out.includes('Discovered 0'), true);
+});
+
+test('usage errors: malformed reference, conflicting flags, bad digest, bad timeout', async () => {
+  assert.equal((await cli(['discover', 'Bad//Ref'])).code, 2);
+  const both = await cli(['get', 'r.example/app', '--registry-password-stdin', '--registry-token-stdin']);
+  assert.equal(both.code, 2);
+  assert.match(both.err, /cannot use --registry-token-stdin and --registry-password-stdin at the same time/);
+  assert.equal((await cli(['get', 'r.example/app', '--digest', 'sha256:12'])).code, 2);
+  assert.equal(
+    (await cli(['remove', 'r.example/app', '--digest', `sha256:${'a'.repeat(64)}`, '--all'])).code,
+    2,
+  );
+  assert.match((await cli(['get', 'r.example/app', '--timeout', 'soon'])).err, /--timeout "soon"/);
+  assert.equal((await cli(['get', 'r.example/app', '--platform', 'a/b/c/d'])).code, 2);
+});
+
+test('a password given on stdin never appears in output, errors or the --verbose trace', async (t) => {
+  const CANARY = 'CANARY-pw-91c2e';
+  const srv = await startServer((_r, res) =>
+    json(
+      res,
+      401,
+      { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+      { 'www-authenticate': 'Basic realm="r"' },
+    ),
+  );
+  t.after(() => srv.close());
+  const home = await mkdtemp(join(tmpdir(), 'imgcompat-home-'));
+  const env = { HOME: home };
+  const runs = [
+    await cli(
+      [
+        'get',
+        `${srv.host}/app:1`,
+        '--plain-http',
+        '--verbose',
+        '--registry-username',
+        'u',
+        '--registry-password-stdin',
+      ],
+      {
+        stdin: `${CANARY}\n`,
+        env,
+      },
+    ),
+    await cli(['discover', `${srv.host}/app:1`, '--plain-http', '--verbose', '--registry-token-stdin'], {
+      stdin: CANARY,
+      env,
+    }),
+    await cli(['login', srv.host, '-u', 'u', '--password-stdin', '--plain-http', '--verbose'], {
+      stdin: CANARY,
+      env,
+    }),
+  ];
+  const b64 = Buffer.from(`u:${CANARY}`).toString('base64');
+  for (const r of runs) {
+    assert.equal(r.code, 4, r.err);
+    assert.match(r.err, /rejected the credentials/);
+    assert.ok(r.err.includes(srv.host), 'the registry is named');
+    assert.match(r.err, /> (HEAD|GET) http:\/\/127\.0\.0\.1/);
+    for (const secret of [CANARY, b64]) {
+      assert.ok(!r.out.includes(secret) && !r.err.includes(secret), `secret leaked:\n${r.err}`);
+    }
+  }
+  // The credentials were really sent (and refused), with NFD's stdin trimming.
+  assert.ok(srv.requests.some((r) => r.headers.authorization === `Basic ${b64}`));
+  assert.ok(srv.requests.some((r) => r.headers.authorization === `Bearer ${CANARY}`));
+});
+
+test('login stores credentials after the registry accepted them; logout removes them', async (t) => {
+  const good = `Basic ${Buffer.from('alice:pw').toString('base64')}`;
+  const srv = await startServer((r, res) => {
+    if (r.headers.authorization === good) return json(res, 200, {});
+    json(res, 401, {}, { 'www-authenticate': 'Basic realm="r"' });
+  });
+  t.after(() => srv.close());
+  const dir = await mkdtemp(join(tmpdir(), 'imgcompat-docker-'));
+  const env = { DOCKER_CONFIG: dir };
+  const ok = await cli(['login', srv.host, '-u', 'alice', '--password-stdin', '--plain-http'], {
+    stdin: 'pw\n',
+    env,
+  });
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /Login Succeeded/);
+  // The stored credentials are used by the next command.
+  const { readFile } = await import('node:fs/promises');
+  const cfg = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+  assert.equal(cfg.auths[srv.host].auth, Buffer.from('alice:pw').toString('base64'));
+  const out = await cli(['logout', srv.host], { env });
+  assert.match(out.out, /Removing login credentials/);
+  const bad = await cli(['login', srv.host, '-u', 'alice', '--password-stdin', '--plain-http'], {
+    stdin: 'nope',
+    env,
+  });
+  assert.equal(bad.code, 4);
+  const after = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+  assert.equal(after.auths[srv.host], undefined, 'rejected credentials are not stored');
+});
