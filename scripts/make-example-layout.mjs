@@ -72,4 +72,6 @@ writeFileSync(
     ],
   }),
 );
-execFileSync('node', ['dist/cli.mjs', 'attach', `oci:${dir}:app`, 'examples/image-spec.yaml'], { stdio: 'inherit' });
+execFileSync('node', ['dist/cli.mjs', 'attach', `oci:${dir}:app`, 'examples/image-spec.yaml'], {
+  stdio: 'inherit',
+});

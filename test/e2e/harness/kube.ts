@@ -147,10 +147,8 @@ async function installCrds(api: KubeApiServer['api']): Promise<void> {
           'GET',
           `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`,
         );
-        // biome-ignore lint/suspicious/noExplicitAny: condition objects
-        return (res.body?.status?.conditions ?? []).some(
-          (c: any) => c.type === 'Established' && c.status === 'True',
-        );
+        const conditions: { type: string; status: string }[] = res.body?.status?.conditions ?? [];
+        return conditions.some((c) => c.type === 'Established' && c.status === 'True');
       },
       () => `CRD ${crd.metadata.name} to be established`,
       60_000,
