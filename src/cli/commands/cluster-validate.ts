@@ -1,0 +1,101 @@
+/**
+ * `imgcompat cluster validate`: evaluate an image's compatibility spec on every node of a cluster from the
+ * NodeFeature objects NFD publishes (k8s-and-users.md §1.2), without running anything on the nodes. The
+ * artifact is fetched once; each node's objects are merged as nfd-master merges them; a node × set
+ * matrix with the first failing expression of each failed set is printed, then totals.
+ */
+import { stringify } from 'yaml';
+import {
+  type ClusterResult,
+  evaluateCluster,
+  missingNode,
+  summarizeCluster,
+} from '../../k8s/cluster-eval.ts';
+import { EXIT } from '../exit-codes.ts';
+import type { Io } from '../io.ts';
+import type { CommandContext } from '../program.ts';
+import type { RegistryFlags } from '../registry-options.ts';
+import { connect, type KubeFlags, loadImageSpec, oneSource, readClusterNodes } from './cluster-common.ts';
+
+export interface ClusterValidateOptions extends RegistryFlags, KubeFlags {
+  image?: string;
+  spec?: string;
+  tags: string[];
+  output: 'table' | 'json' | 'yaml';
+}
+
+function setHeader(s: ClusterResult['sets'][number]): string {
+  return `#${s.index}${s.tag ? ` ${s.tag}` : ''}`;
+}
+
+/** Plain aligned columns (kubectl style): NODE, one column per set, COMPATIBLE. */
+export function renderClusterTable(result: ClusterResult): string {
+  const header = ['NODE', ...result.sets.map(setHeader), 'COMPATIBLE'];
+  const rows: string[][] = result.nodes.map((n) => {
+    if (n.skipped !== undefined) return [n.node, ...result.sets.map(() => '-'), `skipped: ${n.skipped}`];
+    const cells = result.sets.map((s) => {
+      const o = n.sets.find((x) => x.index === s.index);
+      if (!o) return '-';
+      return o.compatible ? 'ok' : `FAIL ${o.firstFailure ?? ''}`.trimEnd();
+    });
+    return [n.node, ...cells, n.compatible ? 'yes' : 'no'];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd();
+  const t = result.totals;
+  const perSet = result.sets.map((s, i) => `${setHeader(s)}: ${t.perSet[i]}`).join(', ');
+  return (
+    [line(header), ...rows.map(line)].join('\n') +
+    `\n\n${t.compatible} of ${t.nodes} node${t.nodes === 1 ? '' : 's'} compatible` +
+    `, ${t.incompatible} incompatible, ${t.skipped} skipped` +
+    (perSet ? ` (nodes passing each set: ${perSet})` : '') +
+    '\n'
+  );
+}
+
+export function printClusterResult(
+  io: Io,
+  result: ClusterResult,
+  output: ClusterValidateOptions['output'],
+  context: Record<string, unknown>,
+): void {
+  if (output === 'table') {
+    io.stdout.write(renderClusterTable(result));
+    return;
+  }
+  const doc = { ...context, ...result };
+  io.stdout.write(output === 'yaml' ? stringify(doc, { lineWidth: 0 }) : `${JSON.stringify(doc, null, 2)}\n`);
+}
+
+export async function run(opts: ClusterValidateOptions, ctx: CommandContext): Promise<number> {
+  oneSource(opts);
+  // Connect first: a kubeconfig problem needs no registry round trip.
+  const port = await connect(opts, ctx);
+  const loaded = await loadImageSpec(opts, opts, ctx);
+  const cluster = await readClusterNodes(port, opts, ctx);
+  const evaluated = evaluateCluster(loaded.spec, cluster.nodes, opts.tags);
+  const result = summarizeCluster(evaluated.sets, [...evaluated.nodes, ...cluster.missing.map(missingNode)]);
+  if (opts.tags.length > 0 && result.sets.length === 0) {
+    ctx.io.stderr.write(
+      `imgcompat: no compatibility set of ${loaded.source} has tag ${opts.tags.join(' or ')}\n`,
+    );
+  }
+  if (result.nodes.length === 0) {
+    ctx.io.stderr.write(
+      `imgcompat: no NodeFeature objects with the nfd.node.kubernetes.io/node-name label${
+        opts.nodeSelector !== undefined ? ` for nodes matching ${JSON.stringify(opts.nodeSelector)}` : ''
+      } on ${port.server} (is NFD installed?)\n`,
+    );
+  }
+  printClusterResult(ctx.io, result, opts.output, {
+    ...(loaded.image ? { image: loaded.image } : {}),
+    spec: loaded.source,
+    digest: loaded.digest,
+    ...(loaded.artifact ? { artifact: loaded.artifact } : {}),
+  });
+  return result.totals.compatible > 0 ? EXIT.ok : EXIT.incompatible;
+}

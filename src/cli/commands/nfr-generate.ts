@@ -1,0 +1,61 @@
+/**
+ * `imgcompat nfr generate`: one NodeFeatureRule per compatibility set (k8s/generate-nfr.ts), printed as
+ * YAML documents or a JSON List, or applied to the cluster with server-side apply (`--apply`).
+ */
+import { stringify } from 'yaml';
+import { generateNodeFeatureRules } from '../../k8s/generate-nfr.ts';
+import type { KubeObject } from '../../k8s/kube-client.ts';
+import { EXIT } from '../exit-codes.ts';
+import type { CommandContext } from '../program.ts';
+import type { RegistryFlags } from '../registry-options.ts';
+import { connect, type KubeFlags, type LoadedImageSpec, loadImageSpec, oneSource } from './cluster-common.ts';
+
+export interface GenerateCommandOptions extends RegistryFlags, KubeFlags {
+  image?: string;
+  spec?: string;
+  tags: string[];
+  output: 'yaml' | 'json';
+  apply?: boolean;
+}
+
+/** Prints (or applies) generated objects; shared with `nfg generate`. */
+export async function emitObjects(
+  objects: readonly object[],
+  warnings: readonly string[],
+  loaded: LoadedImageSpec,
+  opts: GenerateCommandOptions,
+  ctx: CommandContext,
+): Promise<number> {
+  for (const w of warnings) ctx.io.stderr.write(`imgcompat: warning: ${w}\n`);
+  if (objects.length === 0) {
+    ctx.io.stderr.write(`imgcompat: no compatibility set selected in ${loaded.source}; nothing generated\n`);
+    return EXIT.incompatible;
+  }
+  if (opts.apply) {
+    const port = await connect(opts, ctx);
+    for (const o of objects) {
+      const applied = await port.apply(o as KubeObject);
+      const ns = applied.metadata.namespace ? `${applied.metadata.namespace}/` : '';
+      ctx.io.stdout.write(`${applied.kind} ${ns}${applied.metadata.name} applied\n`);
+    }
+    return EXIT.ok;
+  }
+  if (opts.output === 'json') {
+    ctx.io.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`);
+  } else {
+    ctx.io.stdout.write(objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
+  }
+  return EXIT.ok;
+}
+
+export async function run(opts: GenerateCommandOptions, ctx: CommandContext): Promise<number> {
+  oneSource(opts);
+  const loaded = await loadImageSpec(opts, opts, ctx);
+  const g = generateNodeFeatureRules(loaded.spec, {
+    digest: loaded.digest,
+    tags: opts.tags,
+    ...(loaded.image ? { image: loaded.image } : {}),
+    ...(loaded.artifact ? { artifact: loaded.artifact } : {}),
+  });
+  return emitObjects(g.objects, g.warnings, loaded, opts, ctx);
+}

@@ -1,0 +1,82 @@
+/**
+ * `imgcompat webhook serve`: run the mutating admission webhook (k8s/webhook/server.ts) until SIGTERM.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InvalidInputError, UsageError } from '../../errors.ts';
+import type { FailurePolicy } from '../../k8s/webhook/admission.ts';
+import type { CommandContext } from '../program.ts';
+import { parseDuration, type RegistryFlags, registryOptions } from '../registry-options.ts';
+
+export interface WebhookServeOptions extends RegistryFlags {
+  tlsCert: string;
+  tlsKey: string;
+  address: string;
+  port: number;
+  /** The per-request deadline (below the webhook's timeoutSeconds). */
+  timeout: string;
+  failurePolicy: FailurePolicy;
+  cacheTtl: string;
+  negativeCacheTtl: string;
+  /** Tests: resolves with the running server instead of waiting for a signal. */
+  onListening?: (w: import('../../k8s/webhook/server.ts').RunningWebhook) => Promise<void>;
+}
+
+async function readPem(cwd: string, file: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(resolve(cwd, file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(
+      `${flag} ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      [],
+      'E_INPUT_UNREADABLE',
+    );
+  }
+}
+
+export async function run(opts: WebhookServeOptions, ctx: CommandContext): Promise<number> {
+  if (opts.failurePolicy !== 'Ignore' && opts.failurePolicy !== 'Fail') {
+    throw new UsageError(`--failure-policy must be Ignore or Fail, got "${opts.failurePolicy}"`);
+  }
+  const deadlineMs = parseDuration('--timeout', opts.timeout);
+  const cert = await readPem(ctx.io.cwd, opts.tlsCert, '--tls-cert');
+  const key = await readPem(ctx.io.cwd, opts.tlsKey, '--tls-key');
+  const registry = await registryOptions({ ...opts, timeout: opts.timeout }, ctx);
+  const { startWebhook, untilSignal } = await import('../../k8s/webhook/server.ts');
+  let running: Awaited<ReturnType<typeof startWebhook>>;
+  try {
+    running = await startWebhook({
+      cert,
+      key,
+      host: opts.address,
+      port: opts.port,
+      deadlineMs,
+      policy: opts.failurePolicy,
+      registry,
+      cacheTtlMs: parseDuration('--cache-ttl', opts.cacheTtl),
+      negativeCacheTtlMs: parseDuration('--negative-cache-ttl', opts.negativeCacheTtl),
+      log: (line) => ctx.io.stderr.write(`imgcompat webhook: ${line}\n`),
+      verbose: opts.verbose === true,
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+      throw new UsageError(`cannot listen on ${opts.address}:${opts.port}: ${err.code}`);
+    }
+    if (/PEM|key|certificate/i.test(err.message ?? '')) {
+      throw new InvalidInputError(`--tls-cert/--tls-key: ${err.message}`, [], 'E_TLS_INVALID');
+    }
+    throw e;
+  }
+  ctx.io.stderr.write(
+    `imgcompat webhook: listening on ${running.url} (deadline ${deadlineMs / 1000}s, failure policy ${opts.failurePolicy})\n`,
+  );
+  if (opts.onListening) await opts.onListening(running);
+  else {
+    const sig = await untilSignal();
+    ctx.io.stderr.write(`imgcompat webhook: ${sig}, shutting down\n`);
+  }
+  await running.close();
+  return 0;
+}

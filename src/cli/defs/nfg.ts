@@ -1,0 +1,81 @@
+import { type Command, Option } from 'commander';
+import type { CommandContext, Register } from '../program.ts';
+import { addRegistryOptions } from '../registry-options.ts';
+import { addKubeOptions } from './cluster.ts';
+import { parseStringSlice } from './eval.ts';
+
+/** The `nfg` group: NodeFeatureGroup tools. */
+export const registerNfg: Register = (program, ctx) => {
+  const nfg = program.command('nfg').description('NodeFeatureGroup tools');
+  const generate = nfg
+    .command('generate')
+    .description("one NodeFeatureGroup per compatibility set of an image's artifact")
+    .option('--image <ref>', 'image whose newest compatibility artifact is used (registry or oci:DIR[:tag])')
+    .option('--spec <file>', 'a local spec file instead of an artifact')
+    .option('--tags <tags>', 'only use sets with one of these tags', parseStringSlice)
+    .option(
+      '--namespace <ns>',
+      'namespace of the groups (nfd-master only updates groups in its own)',
+      'node-feature-discovery',
+    )
+    .option('--apply', 'apply the objects to the cluster (server-side apply) instead of printing them')
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
+    );
+  addKubeOptions(generate);
+  addRegistryOptions(generate, { platform: true });
+  generate
+    .addHelpText(
+      'after',
+      `
+Each group has one rule equal to the AND of the set's rules, so status.nodes lists exactly the nodes that
+pass the set. nfd-master evaluates groups only with its NodeFeatureGroupAPI feature gate on (off by
+default) and only in its own namespace.
+
+Example:
+  imgcompat nfg generate --image registry.example/app:1.0 | kubectl apply -f -`,
+    )
+    .action(async (opts) => {
+      const { run } = await import('../commands/nfg-generate.ts');
+      ctx.exitCode = await run(
+        { ...opts, tags: opts.tags ?? [], output: opts.output as 'yaml' | 'json' },
+        ctx,
+      );
+    });
+};
+
+/** `nfr generate`, registered into the `nfr` group by defs/nfr.ts. */
+export function addNfrGenerate(nfr: Command, ctx: CommandContext): void {
+  const generate = nfr
+    .command('generate')
+    .description("one NodeFeatureRule per compatibility set of an image's artifact, labelling passing nodes")
+    .option('--image <ref>', 'image whose newest compatibility artifact is used (registry or oci:DIR[:tag])')
+    .option('--spec <file>', 'a local spec file instead of an artifact')
+    .option('--tags <tags>', 'only use sets with one of these tags', parseStringSlice)
+    .option('--apply', 'apply the objects to the cluster (server-side apply) instead of printing them')
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
+    );
+  addKubeOptions(generate);
+  addRegistryOptions(generate, { platform: true });
+  generate
+    .addHelpText(
+      'after',
+      `
+Each rule labels the nodes passing its set with compat.feature.node.kubernetes.io/<digest12>.<name>=true:
+<digest12> = the first 12 hex digits of the image digest (of the spec file's sha256 with --spec), <name> =
+the set's tag when it is a unique lower-case DNS label (at most 40 characters), else set<N> (N = the set's
+position in the spec). A set's rules are ANDed through rule.matched back-references. nfd-master then
+keeps the labels current as nodes change; \`imgcompat cluster affinity\` prints the matching affinity.
+
+Example:
+  imgcompat nfr generate --image registry.example/app:1.0 | kubectl apply -f -`,
+    )
+    .action(async (opts) => {
+      const { run } = await import('../commands/nfr-generate.ts');
+      ctx.exitCode = await run(
+        { ...opts, tags: opts.tags ?? [], output: opts.output as 'yaml' | 'json' },
+        ctx,
+      );
+    });
+}

@@ -1,0 +1,117 @@
+import { Option } from 'commander';
+import { UsageError } from '../../errors.ts';
+import type { Register } from '../program.ts';
+import { VERSION } from '../version.ts';
+
+function intIn(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+    return n;
+  };
+}
+
+export const registerWebhook: Register = (program, ctx) => {
+  const webhook = program
+    .command('webhook')
+    .description('mutating admission webhook that adds compatibility node affinity to pods');
+
+  webhook
+    .command('serve')
+    .description('serve the webhook over HTTPS (POST /mutate, GET /healthz) until SIGTERM')
+    .requiredOption('--tls-cert <file>', 'PEM serving certificate (chain)')
+    .requiredOption('--tls-key <file>', 'PEM private key of the certificate')
+    .option('--address <ip>', 'address to listen on', '0.0.0.0')
+    .option('--port <n>', 'port to listen on (0: any free port)', intIn('--port', 0, 65535), 8443)
+    .option('--timeout <duration>', "per-request deadline; keep it below the webhook's timeoutSeconds", '8s')
+    .addOption(
+      new Option(
+        '--failure-policy <policy>',
+        'when an artifact cannot be read in time: Ignore admits the pod unchanged for that image, Fail denies it',
+      )
+        .choices(['Ignore', 'Fail'])
+        .default('Ignore'),
+    )
+    .option('--cache-ttl <duration>', 'how long an image (tag → digest → affinity) stays cached', '5m')
+    .option(
+      '--negative-cache-ttl <duration>',
+      'how long "this image has no compatibility artifact" stays cached',
+      '1m',
+    )
+    .option('--plain-http', 'talk to registries over plain HTTP')
+    .option('--insecure', 'use HTTPS to registries without verifying certificates')
+    .option('--ca-file <file>', 'PEM CA certificates to trust for registries')
+    .option('--verbose', 'log every admission on standard error')
+    .addHelpText(
+      'after',
+      `
+For each container image of a created pod that has a compatibility artifact, the pod gets the node
+affinity of \`imgcompat cluster affinity\` merged into its own (the user's terms are kept: each required
+term is ANDed with one compatibility set; preferred terms are appended) and the annotations
+imgcompat.io/artifacts and imgcompat.io/applied. Images without an artifact pass unchanged. Registry
+credentials come from the Docker config (DOCKER_CONFIG / ~/.docker/config.json).
+
+Example:
+  imgcompat webhook serve --tls-cert /tls/tls.crt --tls-key /tls/tls.key --timeout 8s`,
+    )
+    .action(async (opts) => {
+      const { run } = await import('../commands/webhook-serve.ts');
+      ctx.exitCode = await run({ ...opts, failurePolicy: opts.failurePolicy as 'Ignore' | 'Fail' }, ctx);
+    });
+
+  webhook
+    .command('manifests')
+    .description('print the Deployment, Service, RBAC and MutatingWebhookConfiguration of the webhook')
+    .option('--namespace <ns>', 'namespace of the webhook', 'imgcompat-system')
+    .option('--name <name>', 'name of the Deployment, Service and configuration', 'imgcompat-webhook')
+    .option('--image <ref>', 'image that runs imgcompat', `localhost/imgcompat:${VERSION}`)
+    .option('--replicas <n>', 'webhook replicas', intIn('--replicas', 1, 100), 2)
+    .option(
+      '--timeout-seconds <n>',
+      "the API server's timeout for the webhook (the webhook answers 2 s earlier)",
+      intIn('--timeout-seconds', 1, 30),
+      10,
+    )
+    .addOption(
+      new Option('--failure-policy <policy>', 'API server and webhook failure policy')
+        .choices(['Ignore', 'Fail'])
+        .default('Ignore'),
+    )
+    .option(
+      '--tls-secret <name>',
+      'kubernetes.io/tls Secret with the serving certificate',
+      'imgcompat-webhook-tls',
+    )
+    .option(
+      '--ca-bundle <file>',
+      'PEM CA that signed the serving certificate (else a cert-manager CA-injection annotation is set)',
+    )
+    .option(
+      '--url <url>',
+      'clientConfig.url of a webhook running outside the cluster (no Deployment/Service then)',
+    )
+    .option('--plain-http', 'pass --plain-http to the webhook (registries over plain HTTP)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addHelpText(
+      'after',
+      `
+The failure policy defaults to Ignore: a registry or webhook outage never blocks pod creation (pods are
+then scheduled without compatibility affinity). The ClusterRole imgcompat-cluster-reader is what
+\`imgcompat cluster validate\` needs; bind it to whoever runs it. The webhook itself uses no API access.
+
+Example:
+  imgcompat webhook manifests --ca-bundle ca.crt | kubectl apply -f -`,
+    )
+    .action(async (opts) => {
+      const { run } = await import('../commands/webhook-manifests.ts');
+      ctx.exitCode = await run(
+        {
+          ...opts,
+          failurePolicy: opts.failurePolicy as 'Ignore' | 'Fail',
+          output: opts.output as 'yaml' | 'json',
+        },
+        ctx,
+      );
+    });
+};

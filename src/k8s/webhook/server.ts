@@ -1,0 +1,232 @@
+/**
+ * The mutating admission webhook's HTTPS server (`imgcompat webhook serve`).
+ *
+ * - `POST /mutate`: an AdmissionReview for a Pod → JSONPatch adding the images' compatibility affinity
+ *   (admission.ts). A malformed review gets HTTP 400.
+ * - `GET /healthz`: 200 `ok` (readiness/liveness probes).
+ *
+ * Every review is answered within `deadlineMs` (set it below the MutatingWebhookConfiguration's
+ * `timeoutSeconds`, so the API server never gives up on us first): images whose artifact is not known by
+ * then count as errors and the failure policy decides (Ignore: admit without their affinity; Fail: deny).
+ * Registry work that outlives the deadline finishes in the background and fills the cache.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { loadSpec } from '../../core/load/load-spec.ts';
+import { ArtifactNotFoundError, ImgcompatError } from '../../errors.ts';
+import { fetchNewestSpec, parseReference, type RegistryOptions } from '../../registry/index.ts';
+import { type Affinity, affinityFor } from '../affinity.ts';
+import { nameSets } from '../set-names.ts';
+import {
+  type AdmissionRequest,
+  BadReviewError,
+  type FailurePolicy,
+  type ImageOutcome,
+  parseReview,
+  podImages,
+  respond,
+} from './admission.ts';
+import { ArtifactCache, type Lookup } from './artifact-cache.ts';
+
+const MAX_BODY = 4 * 1024 * 1024;
+
+export interface ImageCompat {
+  artifact: string;
+  affinity: Affinity;
+  labels: string[];
+}
+
+export interface WebhookOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  deadlineMs: number;
+  policy: FailurePolicy;
+  registry: RegistryOptions;
+  cacheTtlMs: number;
+  negativeCacheTtlMs: number;
+  /** One line per event (errors always; every review when `verbose`). */
+  log: (line: string) => void;
+  verbose?: boolean;
+  /** Replaces the registry lookup (tests). */
+  lookup?: (image: string) => Promise<Lookup<ImageCompat>>;
+}
+
+export interface RunningWebhook {
+  server: Server;
+  port: number;
+  url: string;
+  cache: ArtifactCache<ImageCompat>;
+  close(): Promise<void>;
+}
+
+/** The registry lookup: newest artifact of the image → its sets' affinity; null when it has none. */
+export function registryLookup(registry: RegistryOptions): (image: string) => Promise<Lookup<ImageCompat>> {
+  return async (image) => {
+    let reference: ReturnType<typeof parseReference>;
+    try {
+      reference = parseReference(image);
+    } catch {
+      return null; // not a reference we can resolve: nothing to add
+    }
+    try {
+      const fetched = await fetchNewestSpec(reference, registry);
+      const source = `${fetched.repository}@${fetched.descriptor.digest}`;
+      const { spec } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
+      const sets = nameSets(spec, fetched.subjectDigest);
+      return {
+        subject: fetched.subjectDigest,
+        value: {
+          artifact: fetched.descriptor.digest,
+          affinity: affinityFor(sets),
+          labels: sets.map((s) => s.label),
+        },
+      };
+    } catch (e) {
+      if (e instanceof ArtifactNotFoundError) return null;
+      throw e;
+    }
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new BadReviewError(`the request body is larger than ${MAX_BODY} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function messageOf(e: unknown): string {
+  if (ImgcompatError.is(e) || e instanceof Error) return e.message;
+  return String(e);
+}
+
+export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook> {
+  const cache = new ArtifactCache<ImageCompat>({
+    ttlMs: opts.cacheTtlMs,
+    negativeTtlMs: opts.negativeCacheTtlMs,
+  });
+  const lookup =
+    opts.lookup ??
+    registryLookup({ ...opts.registry, timeoutMs: opts.registry.timeoutMs ?? opts.deadlineMs });
+
+  async function outcomes(images: string[]): Promise<Map<string, ImageOutcome>> {
+    const out = new Map<string, ImageOutcome>();
+    const work = images.map((image) =>
+      cache.get(image, lookup).then(
+        (l): void => {
+          out.set(image, l === null ? { kind: 'none' } : { kind: 'compat', subject: l.subject, ...l.value });
+        },
+        (e): void => {
+          out.set(image, { kind: 'error', message: messageOf(e) });
+        },
+      ),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, opts.deadlineMs);
+    });
+    await Promise.race([Promise.all(work), deadline]);
+    clearTimeout(timer);
+    for (const image of images) {
+      if (!out.has(image)) {
+        out.set(image, {
+          kind: 'error',
+          message: `no answer from the registry within the webhook's deadline of ${opts.deadlineMs / 1000}s`,
+        });
+      }
+    }
+    return out;
+  }
+
+  async function mutate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    let review: AdmissionRequest;
+    try {
+      review = parseReview(await readBody(req));
+    } catch (e) {
+      if (e instanceof BadReviewError) {
+        opts.log(`bad AdmissionReview: ${e.message}`);
+        send(res, 400, `${e.message}\n`, 'text/plain; charset=utf-8');
+        return;
+      }
+      throw e;
+    }
+    const images = podImages(review);
+    const found = images.length > 0 ? await outcomes(images) : new Map<string, ImageOutcome>();
+    const answer = respond(review, found, opts.policy);
+    send(res, 200, JSON.stringify(answer));
+    const errors = [...found.values()].filter((o) => o.kind === 'error').length;
+    if (opts.verbose || errors > 0) {
+      const pod = review.object?.metadata;
+      const what = !answer.response.allowed ? 'denied' : answer.response.patch ? 'mutated' : 'unchanged';
+      opts.log(
+        `pod ${review.namespace ?? pod?.namespace ?? ''}/${pod?.name ?? pod?.generateName ?? ''}: ${what}, ` +
+          `${images.length} image(s), ${errors} error(s), ${(performance.now() - started).toFixed(1)} ms`,
+      );
+    }
+  }
+
+  const server = createServer({ cert: opts.cert, key: opts.key }, (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'ok\n', 'text/plain');
+    if (path !== '/mutate') return send(res, 404, 'not found\n', 'text/plain');
+    if (req.method !== 'POST') return send(res, 405, 'POST an AdmissionReview\n', 'text/plain');
+    mutate(req, res).catch((e) => {
+      opts.log(`internal error: ${messageOf(e)}`);
+      if (!res.headersSent) send(res, 500, `internal error: ${messageOf(e)}\n`, 'text/plain');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    server,
+    port,
+    url: `https://${hostForUrl}:${port}/mutate`,
+    cache,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Resolves on SIGTERM or SIGINT (how Kubernetes stops the Deployment's pods). */
+export function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(sig);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
