@@ -6,14 +6,14 @@
 import { createHash } from 'node:crypto';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import type { Spec } from '../../core/model/spec.ts';
-import { formatDiagnostic, InvalidInputError, RegistryError, UsageError } from '../../errors.ts';
+import { formatDiagnostic, RegistryError, UsageError } from '../../errors.ts';
 import type { KubePort } from '../../k8s/kube-client.ts';
 import { DEFAULT_NFD_NAMESPACE, groupByNode, type NodeObjects } from '../../k8s/nodefeatures.ts';
 import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
 import type { CommandContext } from '../program.ts';
 import { withProgress } from '../progress.ts';
 import { parseDuration, type RegistryFlags, registryOptions } from '../registry-options.ts';
-import { readInputFile } from './input-files.ts';
+import { readFlagFile } from './input-files.ts';
 
 /** Default deadline of each registry and API server request. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -88,12 +88,10 @@ export async function loadImageSpec(
     };
   }
   if (source.spec === undefined) throw new UsageError('either --image or --spec is required');
-  const r = await readInputFile(ctx.io.cwd, source.spec);
-  if ('problem' in r)
-    throw new InvalidInputError(`cannot use --spec: ${r.problem.message}`, [], 'E_INPUT_UNREADABLE');
-  const { spec, warnings } = loadSpec(r.text, { file: source.spec });
+  const text = await readFlagFile(ctx.io.cwd, source.spec, '--spec');
+  const { spec, warnings } = loadSpec(text, { file: source.spec });
   for (const w of warnings) ctx.io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
-  const digest = `sha256:${createHash('sha256').update(r.text).digest('hex')}`;
+  const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`;
   return { spec, source: source.spec, digest };
 }
 

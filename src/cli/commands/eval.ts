@@ -4,14 +4,13 @@
  * prints (nfd-rules.md §10.3-10.6), byte for byte. Unlike NFD, the exit status tells the verdict
  * (0: at least one set passed, 1: none), and the table ends with a one-line verdict.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
-import { formatDiagnostic, InvalidInputError } from '../../errors.ts';
+import { formatDiagnostic } from '../../errors.ts';
 import type { CommandContext } from '../program.ts';
 import { printReport } from '../report-output.ts';
+import { readFlagFile } from './input-files.ts';
 
 export interface EvalOptions {
   spec: string;
@@ -21,29 +20,11 @@ export interface EvalOptions {
   output: 'table' | 'json';
 }
 
-/** Reads an input file; a file that cannot be read is invalid input (exit 3), named by its flag. */
-async function readInput(cwd: string, file: string, flag: string): Promise<string> {
-  try {
-    return await readFile(resolve(cwd, file), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (err as Error).message;
-    throw new InvalidInputError(`cannot read ${flag} file ${file}: ${why}`, [], 'E_INPUT_UNREADABLE');
-  }
-}
-
 export async function run(opts: EvalOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const specText = await readInput(io.cwd, opts.spec, '--spec');
+  const specText = await readFlagFile(io.cwd, opts.spec, '--spec');
   const { spec, warnings: specWarnings } = loadSpec(specText, { file: opts.spec });
-  const featuresText = await readInput(io.cwd, opts.features, '--features');
+  const featuresText = await readFlagFile(io.cwd, opts.features, '--features');
   const loaded = loadFeatures(featuresText, { file: opts.features });
   for (const w of [...specWarnings, ...loaded.warnings])
     io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);

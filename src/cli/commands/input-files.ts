@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MAX_INPUT_BYTES } from '../../core/load/go-yaml.ts';
-import type { Diagnostic } from '../../errors.ts';
+import { type Diagnostic, InvalidInputError } from '../../errors.ts';
 
 export type ReadResult = { text: string } | { problem: Diagnostic };
 
@@ -48,4 +48,15 @@ export async function readInputFile(cwd: string, file: string): Promise<ReadResu
   } finally {
     await fh?.close();
   }
+}
+
+/**
+ * Read the file a flag names (`--spec`, `--features`, ...), for commands that need it to go on: a file
+ * that cannot be read or is over the limit is invalid input (exit 3), named by its flag and path.
+ */
+export async function readFlagFile(cwd: string, file: string, flag: string): Promise<string> {
+  const r = await readInputFile(cwd, file);
+  if ('problem' in r)
+    throw new InvalidInputError(`cannot use ${flag}: ${r.problem.message}`, [], 'E_INPUT_UNREADABLE');
+  return r.text;
 }

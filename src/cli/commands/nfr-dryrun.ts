@@ -7,23 +7,15 @@
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadRules } from '../../core/load/load-rule.ts';
 import { type DryRun, dryRun } from '../../core/report/dryrun.ts';
-import { formatDiagnostic, InvalidInputError } from '../../errors.ts';
+import { formatDiagnostic } from '../../errors.ts';
 import { EXIT } from '../exit-codes.ts';
-import type { Io } from '../io.ts';
 import type { CommandContext } from '../program.ts';
-import { readInputFile } from './input-files.ts';
+import { readFlagFile } from './input-files.ts';
 
 export interface NfrDryRunOptions {
   rule: string;
   features: string;
   output: 'text' | 'json';
-}
-
-async function read(io: Io, file: string, flag: string): Promise<string> {
-  const r = await readInputFile(io.cwd, file);
-  if ('problem' in r)
-    throw new InvalidInputError(`cannot use ${flag}: ${r.problem.message}`, [], 'E_INPUT_UNREADABLE');
-  return r.text;
 }
 
 function section(title: string, entries: string[]): string {
@@ -75,8 +67,12 @@ function formatText(results: readonly DryRun[]): string {
 
 export async function run(opts: NfrDryRunOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const { documents, warnings } = loadRules(await read(io, opts.rule, '--rule'), { file: opts.rule });
-  const loaded = loadFeatures(await read(io, opts.features, '--features'), { file: opts.features });
+  const { documents, warnings } = loadRules(await readFlagFile(io.cwd, opts.rule, '--rule'), {
+    file: opts.rule,
+  });
+  const loaded = loadFeatures(await readFlagFile(io.cwd, opts.features, '--features'), {
+    file: opts.features,
+  });
   for (const w of [...warnings, ...loaded.warnings]) io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
   const features = singleFeatures(loaded, opts.features);
   const results = dryRun(

@@ -12,7 +12,7 @@ import { loadSpec } from '../../core/load/load-spec.ts';
 import type { Features } from '../../core/model/features.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
-import { formatDiagnostic, InvalidInputError, RegistryError, UsageError } from '../../errors.ts';
+import { formatDiagnostic, RegistryError, UsageError } from '../../errors.ts';
 import {
   fetchNewestSpec,
   formatReference,
@@ -26,7 +26,7 @@ import { withProgress } from '../progress.ts';
 import { parseDuration, type RegistryFlags, registryOptions } from '../registry-options.ts';
 import { printReport, type ReportFormat } from '../report-output.ts';
 import { discoverForExport } from './export-features.ts';
-import { readInputFile } from './input-files.ts';
+import { readFlagFile } from './input-files.ts';
 
 export interface ValidateNodeOptions extends RegistryFlags {
   image?: string;
@@ -45,13 +45,6 @@ export interface ValidateNodeOptions extends RegistryFlags {
 
 /** NFD runs the whole command under a one-minute context (validate-node.go); so do we by default. */
 const DEFAULT_TIMEOUT_MS = 60_000;
-
-async function readFileInput(io: Io, file: string, flag: string): Promise<string> {
-  const r = await readInputFile(io.cwd, file);
-  if ('problem' in r)
-    throw new InvalidInputError(`cannot use ${flag}: ${r.problem.message}`, [], 'E_INPUT_UNREADABLE');
-  return r.text;
-}
 
 function warn(io: Io, diagnostics: readonly Parameters<typeof formatDiagnostic>[0][]): void {
   for (const d of diagnostics) io.stderr.write(`imgcompat: ${formatDiagnostic(d)}\n`);
@@ -155,14 +148,14 @@ async function specFromRegistry(
 }
 
 async function specFromFile(io: Io, file: string): Promise<LoadedSpec> {
-  const { spec, warnings } = loadSpec(await readFileInput(io, file, '--spec'), { file });
+  const { spec, warnings } = loadSpec(await readFlagFile(io.cwd, file, '--spec'), { file });
   warn(io, warnings);
   return { spec, source: file, context: { spec: file } };
 }
 
 async function hostFeatures(opts: ValidateNodeOptions, ctx: CommandContext): Promise<Features> {
   if (opts.features !== undefined) {
-    const loaded = loadFeatures(await readFileInput(ctx.io, opts.features, '--features'), {
+    const loaded = loadFeatures(await readFlagFile(ctx.io.cwd, opts.features, '--features'), {
       file: opts.features,
     });
     warn(ctx.io, loaded.warnings);

@@ -115,7 +115,7 @@ test('invalid input files exit 3 with file:line:column, no stack trace', async (
 
   const missing = await evalCli(['--spec', 'spec.yaml', '--features', 'nope.json']);
   assert.equal(missing.code, 3);
-  assert.match(missing.err, /cannot read --features file nope\.json: no such file/);
+  assert.match(missing.err, /cannot use --features: nope\.json: cannot read file: no such file/);
 });
 
 test('a rule that errors during evaluation (non-integer under Gt) exits 3', async () => {
