@@ -46,7 +46,15 @@ const SOURCE_HELP = 'image whose newest compatibility artifact is used (registry
 export const registerCluster: Register = (program, ctx) => {
   const cluster = program
     .command('cluster')
-    .description('evaluate images against every node of a Kubernetes cluster from NFD NodeFeature objects');
+    .description('evaluate images against every node of a Kubernetes cluster from NFD NodeFeature objects')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgcompat cluster validate --image registry.example/app:1.0
+  imgcompat cluster diff --image registry.example/app:1.0 --image registry.example/app:2.0
+  imgcompat cluster affinity --image registry.example/app:1.0`,
+    );
 
   const validate = cluster
     .command('validate')

@@ -19,7 +19,10 @@ function discoveryOptions(cmd: Command): Command {
 }
 
 export const registerExport: Register = (program, ctx) => {
-  const exp = program.command('export').description("print this host's features or labels as NFD does");
+  const exp = program
+    .command('export')
+    .description("print this host's features or labels as NFD does")
+    .addHelpText('after', '\nExamples:\n  imgcompat export features\n  imgcompat export labels');
   discoveryOptions(
     exp
       .command('features')
@@ -41,8 +44,16 @@ Examples:
     exp
       .command('labels')
       .description("print the node labels NFD's worker would make (like `nfd export labels`)"),
-  ).action(async (opts) => {
-    const { run } = await import('../commands/export-labels.ts');
-    ctx.exitCode = await run(opts, ctx);
-  });
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgcompat export labels
+  imgcompat export labels --sources=cpu,kernel --path labels.json`,
+    )
+    .action(async (opts) => {
+      const { run } = await import('../commands/export-labels.ts');
+      ctx.exitCode = await run(opts, ctx);
+    });
 };

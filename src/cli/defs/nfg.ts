@@ -6,7 +6,13 @@ import { parseStringSlice } from './eval.ts';
 
 /** The `nfg` group: NodeFeatureGroup tools. */
 export const registerNfg: Register = (program, ctx) => {
-  const nfg = program.command('nfg').description('NodeFeatureGroup tools');
+  const nfg = program
+    .command('nfg')
+    .description('NodeFeatureGroup tools')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imgcompat nfg generate --image registry.example/app:1.0 | kubectl apply -f -',
+    );
   const generate = nfg
     .command('generate')
     .description("one NodeFeatureGroup per compatibility set of an image's artifact")

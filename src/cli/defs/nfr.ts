@@ -4,7 +4,17 @@ import { addNfrGenerate } from './nfg.ts';
 
 /** The `nfr` group: NodeFeatureRule / NodeFeatureGroup tools. Subcommands are added below. */
 export const registerNfr: Register = (program, ctx) => {
-  const nfr = program.command('nfr').description('NodeFeatureRule and NodeFeatureGroup tools');
+  const nfr = program
+    .command('nfr')
+    .description('NodeFeatureRule and NodeFeatureGroup tools')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgcompat nfr validate my-rules.yaml
+  imgcompat nfr dryrun --rule my-rules.yaml --features node-features.json
+  imgcompat nfr generate --image registry.example/app:1.0 | kubectl apply -f -`,
+    );
 
   nfr
     .command('validate')

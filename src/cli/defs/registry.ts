@@ -42,10 +42,19 @@ Examples:
         new Option('--output <format>', 'output format').choices(['table', 'json', 'tree']).default('table'),
       ),
     { platform: true },
-  ).action(async (image: string, opts) => {
-    const { run } = await import('../commands/discover.ts');
-    ctx.exitCode = await run({ ...opts, image }, ctx);
-  });
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgcompat discover registry.example.com/app:1.0
+  imgcompat discover registry.example.com/app:1.0 --output json
+  imgcompat discover oci:./layout:1.0 --output tree`,
+    )
+    .action(async (image: string, opts) => {
+      const { run } = await import('../commands/discover.ts');
+      ctx.exitCode = await run({ ...opts, image }, ctx);
+    });
 
   addRegistryOptions(
     program
@@ -54,10 +63,18 @@ Examples:
       .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
       .option('--digest <digest>', 'the artifact manifest digest to read (see discover)'),
     { platform: true },
-  ).action(async (image: string, opts) => {
-    const { run } = await import('../commands/get.ts');
-    ctx.exitCode = await run({ ...opts, image }, ctx);
-  });
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgcompat get registry.example.com/app:1.0 > spec.yaml
+  imgcompat get registry.example.com/app:1.0 --digest sha256:<artifact digest from discover>`,
+    )
+    .action(async (image: string, opts) => {
+      const { run } = await import('../commands/get.ts');
+      ctx.exitCode = await run({ ...opts, image }, ctx);
+    });
 
   addRegistryOptions(
     program
@@ -67,10 +84,19 @@ Examples:
       .option('--digest <digest>', 'the artifact manifest digest to delete')
       .option('--all', 'delete every compatibility artifact of the image'),
     { platform: true },
-  ).action(async (image: string, opts) => {
-    const { run } = await import('../commands/remove.ts');
-    ctx.exitCode = await run({ ...opts, image }, ctx);
-  });
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgcompat remove registry.example.com/app:1.0                  # the only artifact
+  imgcompat remove registry.example.com/app:1.0 --digest sha256:<digest>
+  imgcompat remove registry.example.com/app:1.0 --all`,
+    )
+    .action(async (image: string, opts) => {
+      const { run } = await import('../commands/remove.ts');
+      ctx.exitCode = await run({ ...opts, image }, ctx);
+    });
 
   addRegistryOptions(
     program
@@ -80,15 +106,28 @@ Examples:
       .option('-u, --username <name>', 'user name')
       .option('--password-stdin', 'read the password from standard input'),
     { credentials: false },
-  ).action(async (registry: string, opts) => {
-    const { run } = await import('../commands/login.ts');
-    ctx.exitCode = await run({ ...opts, registry }, ctx);
-  });
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  echo "$PASSWORD" | imgcompat login registry.example.com -u robot --password-stdin`,
+    )
+    .action(async (registry: string, opts) => {
+      const { run } = await import('../commands/login.ts');
+      ctx.exitCode = await run({ ...opts, registry }, ctx);
+    });
 
   program
     .command('logout')
     .description("remove a registry's credentials from docker's config.json")
     .argument('<registry>', 'registry host[:port]')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgcompat logout registry.example.com`,
+    )
     .action(async (registry: string) => {
       const { run } = await import('../commands/logout.ts');
       ctx.exitCode = await run({ registry }, ctx);

@@ -15,7 +15,14 @@ function intIn(flag: string, min: number, max: number) {
 export const registerWebhook: Register = (program, ctx) => {
   const webhook = program
     .command('webhook')
-    .description('mutating admission webhook that adds compatibility node affinity to pods');
+    .description('mutating admission webhook that adds compatibility node affinity to pods')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imgcompat webhook manifests --namespace imgcompat | kubectl apply -f -
+  imgcompat webhook serve --tls-cert tls.crt --tls-key tls.key`,
+    );
 
   webhook
     .command('serve')
