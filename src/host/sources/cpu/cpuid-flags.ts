@@ -170,7 +170,7 @@ const l7 =
   (sub: number, reg: number, b: number): Decide =>
   (c) =>
     c.maxBasic >= 7 && bit(c.basic(7, sub, reg), b);
-/** Leaf 7 bits behind the AVX-512 OS-state gate (XSAVE and OSXSAVE set, XCR0 AVX-512 bits). */
+/** Leaf 7 bits behind the AVX-512 OS-state gate (raw CPUID.1 ECX[26] and [27] set, XCR0 AVX-512 bits). */
 const l7avx512 =
   (sub: number, reg: number, b: number): Decide =>
   (c) =>
@@ -264,8 +264,13 @@ export const X86_FLAG_RULES: readonly FlagRule[] = [
   // LZCNT (0x80000001 ECX[5]) sets POPCNT as well.
   { name: 'POPCNT', decide: or(l1c(23), e81c(5)) },
   { name: 'AESNI', decide: l1c(25) },
-  { name: 'XSAVE', decide: l1c(26) },
-  { name: 'OSXSAVE', decide: l1c(27) },
+  // NFD's code, not §5.2's table (§6: follow the code): klauspost v2.4.0 `support()` writes
+  // `c&1<<26 != 0` / `c&1<<27 != 0`. In Go `&` and `<<` share one precedence level, so that is
+  // `(c&1)<<26`: both flags follow CPUID.1 ECX[0] (the SSE3 bit), not ECX[26]/[27]. Checked against
+  // the real v2.4.0 library on register dumps; visible on CPUs/VMs with SSE3 but no XSAVE (qemu64).
+  // XSAVEOPT/XSAVEC/XGETBV1/XSAVES below inherit this through `has('XSAVE')`.
+  { name: 'XSAVE', decide: l1c(0) },
+  { name: 'OSXSAVE', decide: l1c(0) },
   { name: 'F16C', decide: l1c(29) },
   { name: 'RDRAND', decide: l1c(30) },
   { name: 'HYPERVISOR', decide: l1c(31) },

@@ -12,7 +12,9 @@
  *   without kernel support, MPX, a broken RDRAND).
  * - The kernel only shows `avx`/`avx512*`/`amx_*` when the OS enabled that register state (XCR0), which
  *   is the same gate klauspost applies with XGETBV, so those map directly.
- * - OSXSAVE has no cpuinfo flag; Linux sets CR4.OSXSAVE whenever it shows `xsave`, so we use that.
+ * - XSAVE and OSXSAVE follow `pni` (the SSE3 bit), not `xsave`: NFD's klauspost v2.4.0 tests
+ *   `c&1<<26` / `c&1<<27`, which Go parses as `(c&1)<<26` (see cpuid-flags.ts). The XSAVEOPT/XSAVEC/
+ *   XGETBV1/XSAVES rows need `pni` too, because klauspost reads leaf 0xD.1 only when XSAVE is set.
  * - HTT is not the `ht` flag: klauspost sets it only when threads per core > 1, which we take from
  *   cpuinfo's `siblings` / `cpu cores` ratio.
  * - family/model/vendor come from `cpu family`, `model`, `vendor_id` (Linux computes them exactly as
@@ -56,8 +58,8 @@ export const CPUINFO_FLAG_MAP: readonly CpuinfoMapping[] = [
   m('POPCNT', 'popcnt'),
   m('POPCNT', 'abm'),
   m('AESNI', 'aes'),
-  m('XSAVE', 'xsave'),
-  m('OSXSAVE', 'xsave', false),
+  m('XSAVE', 'pni'),
+  m('OSXSAVE', 'pni'),
   m('F16C', 'f16c'),
   m('RDRAND', 'rdrand', false),
   m('HYPERVISOR', 'hypervisor'),
@@ -120,10 +122,10 @@ export const CPUINFO_FLAG_MAP: readonly CpuinfoMapping[] = [
   m('SPEC_CTRL_SSBD', 'ssbd', false),
   m('AVXVNNI', ['avx', 'avx_vnni']),
   m('LAM', 'lam'),
-  m('XSAVEOPT', 'xsaveopt'),
-  m('XSAVEC', 'xsavec'),
-  m('XGETBV1', 'xgetbv1'),
-  m('XSAVES', 'xsaves'),
+  m('XSAVEOPT', ['xsaveopt', 'pni']),
+  m('XSAVEC', ['xsavec', 'pni']),
+  m('XGETBV1', ['xgetbv1', 'pni']),
+  m('XSAVES', ['xsaves', 'pni']),
   m('LZCNT', 'abm'),
   m('LAHF', 'lahf_lm'),
   m('SVM', 'svm', false),

@@ -156,6 +156,21 @@ describe('x86 flag decisions from register dumps', () => {
     assert.ok(decideX86Flags(d).has('FXSROPT') && decideX86Flags(d).has('SSE'));
   });
 
+  it('takes XSAVE and OSXSAVE from CPUID.1 ECX bit 0, as klauspost v2.4.0 does (`c&1<<26` is `(c&1)<<26` in Go)', () => {
+    // qemu64-like: SSE3 (ECX[0]) but no XSAVE/OSXSAVE bits. The real library reports both flags, and
+    // the XSAVE sub-features of leaf 0xD.1 follow.
+    const sse3Only = tiny('GenuineIntel', [0x806f8, 0, 1, 0], 0, [[0xd, 1, [0xf, 0, 0, 0]]]);
+    const a = decideX86Flags(sse3Only);
+    for (const f of ['SSE3', 'XSAVE', 'OSXSAVE', 'XSAVEOPT', 'XSAVEC', 'XGETBV1', 'XSAVES'])
+      assert.ok(a.has(f), f);
+    // XSAVE/OSXSAVE bits without SSE3: neither flag, and no leaf 0xD.1 sub-features.
+    const xsaveNoSse3 = tiny('GenuineIntel', [0x806f8, 0, (1 << 26) | (1 << 27), 0], 0, [
+      [0xd, 1, [0xf, 0, 0, 0]],
+    ]);
+    const b = decideX86Flags(xsaveNoSse3);
+    for (const f of ['XSAVE', 'OSXSAVE', 'XSAVEOPT', 'XSAVEC', 'XGETBV1', 'XSAVES']) assert.ok(!b.has(f), f);
+  });
+
   it('returns nothing when the max basic leaf is 0, and levels need SYSEE or SYSCALL', () => {
     assert.equal(decideX86Flags(new CpuidDump([[0, 0, [0, 0, 0, 0]]], 0)).size, 0);
     const v1 = new Set(['CMOV', 'CMPXCHG8', 'X87', 'FXSR', 'MMX', 'SSE', 'SSE2']);

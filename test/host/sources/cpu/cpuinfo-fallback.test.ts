@@ -34,7 +34,12 @@ describe('/proc/cpuinfo fallback mapping', () => {
     assert.ok(f('GenuineIntel', 'avx avx2').has('AVX2'));
     assert.ok(!f('GenuineIntel', 'avx2').has('AVX2'), 'AVX2 needs the OS-enabled AVX state');
     assert.ok(f('GenuineIntel', 'abm').has('LZCNT') && f('GenuineIntel', 'abm').has('POPCNT'));
-    assert.ok(f('GenuineIntel', 'xsave fma').has('FMA3') && f('GenuineIntel', 'xsave').has('OSXSAVE'));
+    assert.ok(f('GenuineIntel', 'xsave fma').has('FMA3'));
+    // XSAVE/OSXSAVE follow the SSE3 bit in NFD's klauspost (`(c&1)<<26`), so `pni` decides them.
+    assert.ok(f('GenuineIntel', 'pni').has('XSAVE') && f('GenuineIntel', 'pni').has('OSXSAVE'));
+    assert.ok(!f('GenuineIntel', 'xsave').has('XSAVE') && !f('GenuineIntel', 'xsave').has('OSXSAVE'));
+    assert.ok(!f('GenuineIntel', 'xsave xsaveopt').has('XSAVEOPT'), 'leaf 0xD.1 is read only with XSAVE');
+    assert.ok(f('GenuineIntel', 'pni xsave xsaveopt').has('XSAVEOPT'));
     assert.ok(f('GenuineIntel', 'ht', 4, 2).has('HTT'));
     assert.ok(!f('GenuineIntel', 'ht', 2, 2).has('HTT'), 'ht without a second thread per core is not HTT');
     assert.ok(!f('CentaurHauls', 'ht', 4, 2).has('HTT'), 'HTT is Intel/AMD only in klauspost');
