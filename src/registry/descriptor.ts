@@ -72,6 +72,23 @@ export function describe(mediaType: string, bytes: Uint8Array): Descriptor {
   return { mediaType, digest: computeDigest(bytes), size: bytes.byteLength };
 }
 
+/**
+ * Throws E_REGISTRY_PROTOCOL unless `digest` is a well-formed sha256/sha512 digest. Every digest read from
+ * the wire or a layout passes here before it becomes part of a URL or a path (`sha256:../../x`) or picks a
+ * hash function (`md5:...`, an unknown algorithm): oci.md §1.2.
+ */
+export function checkDigest(digest: unknown, what: string, details: RegistryErrorDetails): string {
+  const problem = typeof digest === 'string' ? digestProblem(digest) : 'not a string';
+  if (problem !== undefined) {
+    throw registryError(
+      `${what}: invalid digest ${JSON.stringify(String(digest)).slice(0, 200)}: ${problem}`,
+      details,
+      REGISTRY_CODES.protocol,
+    );
+  }
+  return digest as string;
+}
+
 /** Throws E_DIGEST_MISMATCH unless `bytes` has exactly `expected` as digest (and size, when given). */
 export function verifyContent(
   bytes: Uint8Array,
@@ -86,6 +103,7 @@ export function verifyContent(
       REGISTRY_CODES.digestMismatch,
     );
   }
+  checkDigest(expected.digest, what, details);
   const alg = expected.digest.split(':')[0] ?? 'sha256';
   const actual = computeDigest(bytes, alg);
   if (actual !== expected.digest) {
@@ -121,5 +139,7 @@ export function asDescriptor(v: unknown): Descriptor | undefined {
   if (typeof v.digest !== 'string' || typeof v.size !== 'number' || typeof v.mediaType !== 'string') {
     return undefined;
   }
+  // A descriptor that cannot be addressed safely is dropped before its digest reaches a URL or a path.
+  if (!isDigest(v.digest) || !Number.isSafeInteger(v.size) || v.size < 0) return undefined;
   return v as unknown as Descriptor;
 }

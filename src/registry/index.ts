@@ -31,6 +31,7 @@ export {
   formatReference,
   type LayoutReference,
   parseReference,
+  parseRemoteReference,
   type Reference,
   type RemoteReference,
 } from './reference.ts';

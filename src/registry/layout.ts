@@ -7,7 +7,8 @@
  * serialised across processes by a lock file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   asDescriptor,
@@ -31,6 +32,47 @@ import { REGISTRY_CODES, registryError } from './registry-errors.ts';
 import type { FetchedManifest, Repository } from './repository.ts';
 
 const LOCK_STALE_MS = 30_000;
+/** index.json lists every manifest of the layout: larger than a manifest, still bounded. */
+const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+
+class NotRegularFile extends Error {}
+class FileTooLarge extends Error {
+  readonly size: number;
+  constructor(size: number) {
+    super('too large');
+    this.size = size;
+  }
+}
+
+/**
+ * Reads a layout file with a size cap, refusing anything but a regular file once symlinks are followed:
+ * a blob or index.json that is a directory, a FIFO (blocks forever) or a device such as /dev/zero (stat
+ * size 0, endless data) must not hang or exhaust memory. The size is checked on the open descriptor and
+ * the read stops at the cap, so a file swapped or grown meanwhile cannot exceed it.
+ */
+async function readRegularFile(path: string, maxBytes: number): Promise<Uint8Array> {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever (no effect on files).
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new NotRegularFile(path);
+    if (st.size > maxBytes) throw new FileTooLarge(st.size);
+    const buf = new Uint8Array(Math.min(st.size, maxBytes) + 1);
+    let total = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, total, buf.byteLength - total, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total === buf.byteLength) {
+        if (total > maxBytes) throw new FileTooLarge(total);
+        break; // grew while reading: what was there when we looked is what we hash
+      }
+    }
+    return buf.subarray(0, total);
+  } finally {
+    await fh.close();
+  }
+}
 
 export class LayoutRepository implements Repository {
   readonly kind = 'layout' as const;
@@ -47,10 +89,16 @@ export class LayoutRepository implements Repository {
     const repo = new LayoutRepository(dir, display);
     let text: string | undefined;
     try {
-      text = await readFile(join(dir, 'oci-layout'), 'utf8');
+      text = new TextDecoder().decode(await readRegularFile(join(dir, 'oci-layout'), 64 * 1024));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR')
-        throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        throw registryError(
+          `${repo.name}: cannot read its oci-layout file (${code ?? 'not a small regular file'})`,
+          repo.details(),
+          REGISTRY_CODES.protocol,
+        );
+      }
     }
     if (text === undefined) {
       if (!create) {
@@ -84,11 +132,17 @@ export class LayoutRepository implements Repository {
   async readIndex(): Promise<ImageIndex> {
     let text: string;
     try {
-      text = await readFile(join(this.dir, 'index.json'), 'utf8');
+      text = new TextDecoder().decode(await readRegularFile(join(this.dir, 'index.json'), MAX_INDEX_BYTES));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT')
         return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
-      throw e;
+      throw registryError(
+        e instanceof FileTooLarge
+          ? `${this.name}/index.json is over the ${MAX_INDEX_BYTES}-byte limit`
+          : `${this.name}/index.json cannot be read (${(e as NodeJS.ErrnoException).code ?? 'not a regular file'})`,
+        this.details(),
+        e instanceof FileTooLarge ? REGISTRY_CODES.sizeLimit : REGISTRY_CODES.protocol,
+      );
     }
     let v: unknown;
     try {
@@ -175,24 +229,30 @@ export class LayoutRepository implements Repository {
 
   private async readBlobFile(digest: string, maxBytes: number, what: string): Promise<Uint8Array> {
     const path = this.blobPath(digest);
-    let size: number;
+    let bytes: Uint8Array;
     try {
-      size = (await stat(path)).size;
-    } catch {
+      bytes = await readRegularFile(path, maxBytes);
+    } catch (e) {
+      if (e instanceof FileTooLarge) {
+        throw registryError(
+          `${what} ${digest} is ${e.size} bytes, over the ${maxBytes}-byte limit`,
+          this.details(),
+          REGISTRY_CODES.sizeLimit,
+        );
+      }
+      if (e instanceof NotRegularFile) {
+        throw registryError(
+          `${this.name}@${digest}: the ${what} file is not a regular file`,
+          this.details({ reference: digest }),
+          REGISTRY_CODES.protocol,
+        );
+      }
       throw registryError(
         `${this.name}@${digest}: ${what} not found`,
         this.details({ reference: digest }),
         what === 'manifest' ? REGISTRY_CODES.notFound : 'E_BLOB_UNKNOWN',
       );
     }
-    if (size > maxBytes) {
-      throw registryError(
-        `${what} ${digest} is ${size} bytes, over the ${maxBytes}-byte limit`,
-        this.details(),
-        REGISTRY_CODES.sizeLimit,
-      );
-    }
-    const bytes = new Uint8Array(await readFile(path));
     verifyContent(bytes, { digest }, `${what} ${this.name}@${digest}`, this.details());
     return bytes;
   }

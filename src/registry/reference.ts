@@ -160,6 +160,11 @@ export function parseRemoteReference(input: string): RemoteReference {
   return ref;
 }
 
+/** True for a registry host[:port] as the reference grammar has it (no scheme, user-info or path). */
+export function isRegistryHost(s: string): boolean {
+  return DOMAIN_RE.test(s);
+}
+
 /** The host[:port] the HTTP API is served from (`docker.io` → `registry-1.docker.io`). */
 export function apiHost(registry: string): string {
   return registry === DEFAULT_REGISTRY ? DOCKER_HUB_API_HOST : registry;

@@ -14,6 +14,7 @@
  */
 import {
   asDescriptor,
+  checkDigest,
   type Descriptor,
   type ImageIndex,
   isObject,
@@ -57,6 +58,8 @@ export async function listReferrers(
   subject: Descriptor,
   artifactType?: string,
 ): Promise<Descriptor[]> {
+  // The subject may come from an index entry: its digest becomes `/referrers/<digest>` or a tag (oci.md §1.2).
+  checkDigest(subject.digest, 'referrers subject', repo.details());
   const state = repo.referrersState;
   if (state.capability !== 'unsupported') {
     const viaApi = await referrersFromApi(repo, subject, artifactType);
@@ -239,6 +242,7 @@ interface FallbackIndex {
 
 /** Reads the `sha256-<hex>` tag; undefined when absent or (SHOULD, per spec) not an index. */
 async function readFallbackIndex(repo: RemoteRepository, subjectDigest: string, forWrite = false) {
+  checkDigest(subjectDigest, 'referrers subject', repo.details());
   const tag = referrersTag(subjectDigest);
   const res = await repo.send({
     method: 'GET',

@@ -42,3 +42,22 @@ export function registryError(
 ): RegistryError {
   return new RegistryError(message + where(details), details, code, cause ? { cause } : undefined);
 }
+
+/**
+ * Text a registry sent (error messages, Warning headers) made safe to show: control characters (terminal
+ * escape sequences) replaced, and anything that looks like a credential a registry might echo back
+ * (`Bearer …`/`Basic …` values, JWTs, `token=`/`password=` values) hidden — credentials never appear in
+ * output, even when the server quotes them. Bounded to `max` characters.
+ */
+export function safeRemoteText(text: string, max = 200): string {
+  return text
+    .slice(0, 4 * max)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\b(Bearer|Basic)\s+[^\s,;"']+/gi, '$1 REDACTED')
+    .replace(/\beyJ[\w-]*\.[\w-]*(?:\.[\w-]*)?/g, 'REDACTED')
+    .replace(
+      /\b((?:access_|refresh_|id_)?token|password|passwd|secret|auth|signature|sig)(["']?\s*[=:]\s*["']?)[^\s&,;"']+/gi,
+      '$1$2REDACTED',
+    )
+    .slice(0, max);
+}

@@ -10,6 +10,7 @@ import type { CredentialLookup } from './auth/credentials.ts';
 import { repositoryScope } from './auth/scope.ts';
 import {
   asDescriptor,
+  checkDigest,
   computeDigest,
   type Descriptor,
   isDigest,
@@ -27,7 +28,7 @@ import {
 } from './media-types.ts';
 import { apiHost, hostname } from './reference.ts';
 import { indexReferrer, listReferrers, ReferrersState, unindexReferrer } from './referrers.ts';
-import { REGISTRY_CODES, registryError } from './registry-errors.ts';
+import { REGISTRY_CODES, registryError, safeRemoteText } from './registry-errors.ts';
 import type { FetchedManifest, Repository } from './repository.ts';
 import { HttpClient, type HttpResponse, type TransportOptions } from './transport/http-client.ts';
 
@@ -38,6 +39,9 @@ export interface RemoteOptions extends TransportOptions {
 }
 
 type Access = 'pull' | 'push' | 'delete';
+
+/** distribution-spec tag grammar: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`. */
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
 
 /** Shared by all repositories of one run: one HTTP client, one authenticator (one token cache). */
 export class RegistryClient {
@@ -163,7 +167,18 @@ export class RemoteRepository implements Repository {
     return registryError(`${what} ${ref}: unexpected HTTP ${res.status}${info.text}`, details);
   }
 
+  /** A tag or digest, checked before it becomes part of `/manifests/<reference>` (no `../`, `?`, `#`). */
+  private checkReference(reference: string): string {
+    if (isDigest(reference) || TAG_RE.test(reference)) return reference;
+    throw registryError(
+      `invalid manifest reference ${JSON.stringify(reference).slice(0, 200)}: expected a tag or a digest`,
+      this.details(),
+      REGISTRY_CODES.protocol,
+    );
+  }
+
   async resolve(reference: string): Promise<Descriptor> {
+    this.checkReference(reference);
     const url = this.url(`manifests/${reference}`);
     const res = await this.send({
       method: 'HEAD',
@@ -227,7 +242,10 @@ export class RemoteRepository implements Repository {
   }
 
   async fetchManifest(target: Descriptor | string): Promise<FetchedManifest> {
-    const reference = typeof target === 'string' ? target : target.digest;
+    const reference =
+      typeof target === 'string'
+        ? this.checkReference(target)
+        : checkDigest(target.digest, 'manifest', this.details());
     // Content addressed by digest never changes: a manifest read once in this run (e.g. to check a
     // referrer's artifactType) is not fetched again.
     const cached = isDigest(reference) ? this.manifestCache.get(reference) : undefined;
@@ -280,6 +298,7 @@ export class RemoteRepository implements Repository {
   }
 
   async fetchBlob(desc: Descriptor, maxBytes = MAX_METADATA_BYTES): Promise<Uint8Array> {
+    checkDigest(desc.digest, 'blob', this.details());
     if (desc.size > maxBytes) {
       throw registryError(
         `blob ${desc.digest} is ${desc.size} bytes, over the ${maxBytes}-byte limit`,
@@ -306,6 +325,7 @@ export class RemoteRepository implements Repository {
   }
 
   async manifestExists(digest: string): Promise<boolean> {
+    checkDigest(digest, 'manifest', this.details());
     const res = await this.send({
       method: 'HEAD',
       url: this.url(`manifests/${digest}`),
@@ -320,6 +340,7 @@ export class RemoteRepository implements Repository {
   }
 
   async blobExists(desc: Descriptor): Promise<boolean> {
+    checkDigest(desc.digest, 'blob', this.details());
     const res = await this.send({
       method: 'HEAD',
       url: this.url(`blobs/${desc.digest}`),
@@ -376,6 +397,7 @@ export class RemoteRepository implements Repository {
 
   /** PUT a manifest; returns the `OCI-Subject` response header (present when the referrers API is served). */
   async putManifest(reference: string, mediaType: string, bytes: Uint8Array): Promise<string | undefined> {
+    this.checkReference(reference);
     const res = await this.send({
       method: 'PUT',
       url: this.url(`manifests/${reference}`),
@@ -407,6 +429,7 @@ export class RemoteRepository implements Repository {
   }
 
   async deleteManifest(desc: Descriptor, subject?: Descriptor): Promise<void> {
+    checkDigest(desc.digest, 'manifest delete', this.details());
     this.manifestCache.delete(desc.digest);
     const res = await this.send({
       method: 'DELETE',
@@ -471,7 +494,8 @@ function errorInfo(res: HttpResponse): { codes: string[]; text: string } {
       const first = j.errors[0]!;
       return {
         codes,
-        text: `: ${String(first.code ?? '')}${first.message ? ` ${String(first.message).slice(0, 200)}` : ''}`,
+        // The registry's words are shown, made safe (no escape sequences, no echoed credentials).
+        text: `: ${safeRemoteText(String(first.code ?? ''), 64)}${first.message ? ` ${safeRemoteText(String(first.message))}` : ''}`,
       };
     }
   } catch {}

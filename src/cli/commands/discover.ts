@@ -11,6 +11,7 @@ import {
   ANNOTATION_CREATED_MISSPELT,
   COMPAT_ARTIFACT_TYPE,
 } from '../../registry/media-types.ts';
+import { safeRemoteText } from '../../registry/registry-errors.ts';
 import type { CommandContext } from '../program.ts';
 import { type RegistryFlags, registryOptions } from '../registry-options.ts';
 
@@ -22,7 +23,12 @@ export interface DiscoverFlags extends RegistryFlags {
 function created(d: Descriptor): string {
   const a = d.annotations ?? {};
   const v = a[ANNOTATION_CREATED] ?? a[ANNOTATION_CREATED_MISSPELT];
-  return v === undefined ? '-' : createdOf(d) === undefined ? `${v} (unparsable)` : v;
+  // An unparsable value is the registry's text: shown made safe (no terminal escape sequences).
+  return v === undefined
+    ? '-'
+    : createdOf(d) === undefined
+      ? `${safeRemoteText(String(v), 64)} (unparsable)`
+      : v;
 }
 
 export async function run(opts: DiscoverFlags, ctx: CommandContext): Promise<number> {

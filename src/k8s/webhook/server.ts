@@ -15,7 +15,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import { ArtifactNotFoundError, ImgcompatError } from '../../errors.ts';
-import { fetchNewestSpec, parseReference, type RegistryOptions } from '../../registry/index.ts';
+import { fetchNewestSpec, parseRemoteReference, type RegistryOptions } from '../../registry/index.ts';
 import { type Affinity, affinityFor } from '../affinity.ts';
 import { nameSets } from '../set-names.ts';
 import {
@@ -66,9 +66,10 @@ export interface RunningWebhook {
 /** The registry lookup: newest artifact of the image → its sets' affinity; null when it has none. */
 export function registryLookup(registry: RegistryOptions): (image: string) => Promise<Lookup<ImageCompat>> {
   return async (image) => {
-    let reference: ReturnType<typeof parseReference>;
+    let reference: ReturnType<typeof parseRemoteReference>;
     try {
-      reference = parseReference(image);
+      // Registry references only: a Pod naming `oci:DIR` must never make the webhook read its own disk.
+      reference = parseRemoteReference(image);
     } catch {
       return null; // not a reference we can resolve: nothing to add
     }

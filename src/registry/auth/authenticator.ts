@@ -73,8 +73,18 @@ export class Authenticator {
     let res = await this.http.request({ ...req, authorization });
     let wanted = mergeScopes(scopes);
     for (let round = 0; res.status === 401 && round < 2; round++) {
-      const challenge = parseChallenge(res.headers.get('www-authenticate'));
       const details = { ...req.context, status: 401 };
+      if (res.url.origin !== req.url.origin) {
+        // The 401 comes from where the registry redirected us (blob storage, a CDN): its challenge is not
+        // the registry's, so the registry's credentials are never used to answer it, nor sent to its realm
+        // (auth is never forwarded across hosts; oci.md §2.1, §3.5).
+        throw new RegistryError(
+          `${req.what ?? 'request'} was redirected to ${res.url.origin}, which asks for authentication; the credentials for ${registry} are not sent there${where(details)}`,
+          details,
+          REGISTRY_CODES.unauthorized,
+        );
+      }
+      const challenge = parseChallenge(res.headers.get('www-authenticate'));
       if (!challenge) return res;
       if (challenge.scheme === 'basic') {
         this.hosts.set(host, { scheme: 'basic' });
@@ -206,6 +216,8 @@ export class Authenticator {
         maxBytes: MAX_TOKEN_BYTES,
         context: tokenDetails,
         what: 'token request',
+        // The body is the refresh token: a 307/308 to another origin must not replay it there.
+        confidentialBody: true,
       });
     } else {
       if (service) url.searchParams.set('service', service);
@@ -272,6 +284,28 @@ export class Authenticator {
         REGISTRY_CODES.unauthorized,
       );
     }
+    // oci.md §2.1 item 8 (oras-go): no realm on a private, link-local (cloud metadata) or unspecified
+    // address for a registry on a public address: the registry's credentials would go inside the
+    // network (regclient refuses public→local the same way). A registry that is itself on a private
+    // address may use a token server on another private address (common on-premises), but never a
+    // link-local one (cloud metadata endpoints live there).
+    const realmHost = realm.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const registryHost = hostname(registryUrl.host)
+      .replace(/^\[|\]$/g, '')
+      .toLowerCase();
+    const registryInternal = isInternalAddress(registryHost) || isLoopback(registryHost);
+    if (
+      isInternalAddress(realmHost) &&
+      realmHost !== registryHost &&
+      !isLoopback(realmHost) &&
+      (!registryInternal || isLinkLocal(realmHost))
+    ) {
+      throw new RegistryError(
+        `refusing token realm ${realm.origin}: a private or link-local address for a registry elsewhere${where(details)}`,
+        details,
+        REGISTRY_CODES.unauthorized,
+      );
+    }
   }
 
   private unauthorized(
@@ -301,6 +335,46 @@ export function basicHeader(username: string, password: string): string {
 }
 
 function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\./.test(h);
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    h === 'localhost' ||
+    h === '::1' ||
+    /^127\./.test(h) ||
+    /^::ffff:127\./.test(h) ||
+    /^::ffff:7f[0-9a-f]{2}:/.test(h) ||
+    h === '0.0.0.0' ||
+    h === '::'
+  );
+}
+
+/** An IPv4 169.254/16 or IPv6 fe80::/10 literal (as normalised by URL, IPv4-mapped included). */
+function isLinkLocal(host: string): boolean {
+  const h = host.toLowerCase();
+  return /^169\.254\./.test(h) || /^::ffff:a9fe:/.test(h) || /^fe[89ab][0-9a-f]?:/.test(h);
+}
+
+/** An IP literal in a private, link-local, CGNAT or unique-local range (no DNS lookup: literals only). */
+function isInternalAddress(host: string): boolean {
+  let h = host.toLowerCase();
+  // IPv4-mapped IPv6 (URL normalises ::ffff:a.b.c.d to ::ffff:xxxx:xxxx).
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  if (mapped) {
+    const hi = Number.parseInt(mapped[1]!, 16);
+    const lo = Number.parseInt(mapped[2]!, 16);
+    h = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return (
+      a === 10 ||
+      a === 0 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  if (!h.includes(':')) return false;
+  return /^f[cd][0-9a-f]{0,2}:/.test(h) || /^fe[89ab][0-9a-f]?:/.test(h);
 }

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { RegistryError } from '../../errors.ts';
+import { safeRemoteText } from '../registry-errors.ts';
 
 export interface HelperCredential {
   username: string;
@@ -111,5 +112,6 @@ export async function helperErase(
 
 function firstLine(s: string): string {
   const line = s.split('\n')[0]?.trim() ?? '';
-  return line ? `: ${line.slice(0, 200)}` : '';
+  // A helper's stderr is shown made safe: no escape sequences, nothing that looks like a credential.
+  return line ? `: ${safeRemoteText(line)}` : '';
 }

@@ -71,13 +71,70 @@ export async function readConfigFile(path: string): Promise<ConfigFile | undefin
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (e) {
-    throw new InvalidInputError(`${path}: not valid JSON (${(e as Error).message})`);
+  } catch {
+    // Never echo the parser's message: V8 quotes a snippet of the text around the error, and in a
+    // credentials file that snippet is a password or token (credentials never in any output).
+    throw new InvalidInputError(`${path}: not valid JSON${jsonErrorPosition(text)}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isPlainObject(parsed)) {
     throw new InvalidInputError(`${path}: expected a JSON object`);
   }
+  // The fields we use must have docker's shapes, or a hand-edited file would end in a TypeError.
+  const bad = (field: string, want: string) => new InvalidInputError(`${path}: "${field}" must be ${want}`);
+  if (parsed.auths !== undefined) {
+    if (!isPlainObject(parsed.auths)) throw bad('auths', 'an object');
+    for (const [k, v] of Object.entries(parsed.auths)) {
+      if (!isPlainObject(v)) throw bad(`auths.${k}`, 'an object');
+      for (const f of ['auth', 'username', 'password', 'identitytoken', 'registrytoken'] as const) {
+        if (v[f] !== undefined && typeof v[f] !== 'string') throw bad(`auths.${k}.${f}`, 'a string');
+      }
+    }
+  }
+  if (parsed.credHelpers !== undefined) {
+    if (!isPlainObject(parsed.credHelpers)) throw bad('credHelpers', 'an object');
+    for (const [k, v] of Object.entries(parsed.credHelpers)) {
+      if (typeof v !== 'string') throw bad(`credHelpers.${k}`, 'a string');
+    }
+  }
+  if (parsed.credsStore !== undefined && typeof parsed.credsStore !== 'string') {
+    throw bad('credsStore', 'a string');
+  }
   return parsed as ConfigFile;
+}
+
+/**
+ * ` at line L, column C` of the first JSON syntax error, found without using the parser's message (which
+ * may quote the text): the shortest prefix that fails for a reason other than running out of input ends
+ * at the offending character.
+ */
+function jsonErrorPosition(text: string): string {
+  const bad = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : '';
+      if (/end of JSON input|Unterminated string/.test(msg)) return false;
+      const at = /at position (\d+)/.exec(msg);
+      return !(at && Number(at[1]) >= n);
+    }
+  };
+  if (!bad(text.length)) return '';
+  let lo = 0;
+  let hi = text.length; // bad(hi) holds; find the smallest such length
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bad(mid)) hi = mid;
+    else lo = mid;
+  }
+  const before = text.slice(0, hi - 1);
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` at line ${line}, column ${column}`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isDockerHub(registry: string): boolean {

@@ -3,6 +3,8 @@
  * the secret; otherwise `auths[<key>] = {"auth": base64(user:password)}` in `$DOCKER_CONFIG/config.json`
  * (else `~/.docker/config.json`), every other field of the file preserved, mode 0600.
  */
+import { UsageError } from '../../errors.ts';
+import { isRegistryHost } from '../reference.ts';
 import { helperErase, helperStore } from './cred-helpers.ts';
 import {
   configKey,
@@ -18,6 +20,15 @@ type Env = Record<string, string | undefined>;
 /** `https://host:5000/v2/` → `host:5000`; `index.docker.io`/`registry-1.docker.io` → `docker.io`. */
 export function normaliseRegistryArgument(arg: string): string {
   const host = keyHost(arg.trim()).toLowerCase();
+  // `user:password@host` must not become a config key, a URL or part of a message: refuse it without
+  // echoing it (credentials never in output).
+  if (host && !isRegistryHost(host)) {
+    throw new UsageError(
+      host.includes('@')
+        ? 'the registry argument must be a host[:port]; credentials never go in it (use --username and --password-stdin)'
+        : `the registry argument "${host}" is not a host[:port]`,
+    );
+  }
   if (host === 'index.docker.io' || host === 'registry-1.docker.io') return 'docker.io';
   return host;
 }

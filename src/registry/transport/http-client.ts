@@ -4,7 +4,7 @@
  * verbose trace of method, URL and status (never headers, so never credentials or tokens).
  */
 import type { RegistryErrorDetails } from '../../errors.ts';
-import { REGISTRY_CODES, registryError } from '../registry-errors.ts';
+import { REGISTRY_CODES, registryError, safeRemoteText } from '../registry-errors.ts';
 import { decideRedirect, REDIRECT_STATUSES } from './redirect.ts';
 import { DEFAULT_RETRY_POLICY, networkErrorCode, type RetryPolicy, retryDelay } from './retry.ts';
 import { type FetchLike, fetchFor } from './tls.ts';
@@ -39,6 +39,8 @@ export interface HttpRequest {
   context: RegistryErrorDetails;
   /** What is being fetched, for messages ("manifest", "blob", ...). */
   what?: string;
+  /** The body holds a secret (an OAuth2 refresh token): never replayed to another origin on a redirect. */
+  confidentialBody?: boolean;
 }
 
 export interface HttpResponse {
@@ -115,6 +117,14 @@ export class HttpClient {
           REGISTRY_CODES.redirect,
         );
       }
+      if (!d.keepAuthorization && d.keepBody && body && req.confidentialBody) {
+        // Credentials are never forwarded across hosts (oci.md §2.1): a 307/308 would resend the body.
+        throw registryError(
+          `${req.what ?? 'request'} ${redactUrl(url)}: refused a redirect to ${d.url.origin}: it would resend credentials to another host`,
+          { ...req.context, status: res.status },
+          REGISTRY_CODES.redirect,
+        );
+      }
       if (!d.keepAuthorization && authorization) {
         this.trace(`  redirected to another origin: credentials not forwarded`);
         authorization = undefined;
@@ -133,6 +143,14 @@ export class HttpClient {
     authorization: string | undefined,
   ): Promise<HttpResponse> {
     const fetchImpl = await this.getFetch();
+    if (url.username || url.password) {
+      // User-info in a URL a server sent (Location, Link, a token realm) is never used — credentials go
+      // in Authorization only — and never shown: fetch would refuse the URL with an error quoting it.
+      url = new URL(url.href);
+      url.username = '';
+      url.password = '';
+      this.trace('  ignoring user-info in a URL sent by the server');
+    }
     const headers: Record<string, string> = {
       'user-agent': this.opts.userAgent ?? 'imgcompat',
       ...req.headers,
@@ -177,7 +195,7 @@ export class HttpClient {
   private noteWarnings(header: string | null): void {
     if (!header) return;
     for (const m of header.matchAll(/299\s+\S+\s+"((?:[^"\\]|\\.)*)"/g)) {
-      const text = m[1]!.replace(/\\(.)/g, '$1');
+      const text = safeRemoteText(m[1]!.replace(/\\(.)/g, '$1'));
       if (this.warnings.has(text)) continue;
       this.warnings.add(text);
       this.trace(`  registry warning: ${text}`);
@@ -238,7 +256,8 @@ function describeNetworkError(error: unknown): string {
   // fetch wraps the real reason ("self-signed certificate", ...) in `cause`.
   while (typeof e === 'object' && e !== null && (e as { cause?: unknown }).cause)
     e = (e as { cause: unknown }).cause;
-  return e instanceof Error ? e.message : String(e);
+  // Any URL quoted by a lower layer loses its user-info (credentials never in messages).
+  return (e instanceof Error ? e.message : String(e)).replace(/(\/\/)[^/@\s]*@/g, '$1');
 }
 
 async function readCapped(
