@@ -9,7 +9,7 @@
 
 import { RuleEvaluationError } from '../../errors.ts';
 import type { InstanceFeature } from '../model/features.ts';
-import type { MatchExpression, MatchExpressionSet } from '../model/rules.ts';
+import { MATCH_OPS, type MatchExpression, type MatchExpressionSet } from '../model/rules.ts';
 import { goQuote, goStringList } from '../values/go-quote.ts';
 import { atoi, type Int64 } from '../values/int64.ts';
 import { type CompiledRegexp, compileRegexp } from '../values/regexp.ts';
@@ -44,22 +44,8 @@ export interface NameMatchResult {
   matched: MatchedElement[];
 }
 
-const VALID_OPS: ReadonlySet<string> = new Set([
-  '',
-  'In',
-  'NotIn',
-  'InRegexp',
-  'Exists',
-  'DoesNotExist',
-  'Gt',
-  'Ge',
-  'Lt',
-  'Le',
-  'GtLt',
-  'GeLe',
-  'IsTrue',
-  'IsFalse',
-]);
+/** The model's ops plus the empty op, which the engine accepts (upstream `MatchAny`). */
+const VALID_OPS: ReadonlySet<string> = new Set(['', ...MATCH_OPS]);
 
 const EMPTY: readonly string[] = [];
 
