@@ -11,9 +11,9 @@ import { RuleEvaluationError } from '../../errors.ts';
 import type { InstanceFeature } from '../model/features.ts';
 import { MATCH_OPS, type MatchExpression, type MatchExpressionSet } from '../model/rules.ts';
 import { goQuote, goStringList } from '../values/go-quote.ts';
-import { atoi, type Int64 } from '../values/int64.ts';
+import { atoi } from '../values/int64.ts';
 import { type CompiledRegexp, compileRegexp } from '../values/regexp.ts';
-import { compareVersions, parseVersionForCompare, type Version } from '../values/version.ts';
+import { compareVersions, parseVersionForCompare } from '../values/version.ts';
 import { compareBytes, sortedKeys } from './byte-order.ts';
 import { copyInto, setOwn } from './own.ts';
 import type { MatchedElement } from './status.ts';
@@ -114,35 +114,15 @@ function isVersionType(e: MatchExpression): boolean {
   );
 }
 
-function inputInt(value: string): Int64 {
+/**
+ * Parses an ordering operand; a failure is NFD's error, naming the expression when the bad value is one
+ * of its own values (`in <expr>`) and not the element's.
+ */
+function operand<T>(parse: (s: string) => T, kind: 'number' | 'version', v: string, e?: MatchExpression): T {
   try {
-    return atoi(value);
+    return parse(v);
   } catch {
-    return fail(`not a number ${goQuote(value)}`);
-  }
-}
-
-function exprInt(e: MatchExpression, v: string): Int64 {
-  try {
-    return atoi(v);
-  } catch {
-    return fail(`not a number ${goQuote(v)} in ${exprString(e)}`);
-  }
-}
-
-function inputVersion(value: string): Version {
-  try {
-    return parseVersionForCompare(value);
-  } catch {
-    return fail(`not a version ${goQuote(value)}`);
-  }
-}
-
-function exprVersion(e: MatchExpression, v: string): Version {
-  try {
-    return parseVersionForCompare(v);
-  } catch {
-    return fail(`not a version ${goQuote(v)} in ${exprString(e)}`);
+    return fail(`not a ${kind} ${goQuote(v)}${e ? ` in ${exprString(e)}` : ''}`);
   }
 }
 
@@ -167,19 +147,19 @@ function orderingOp(e: MatchExpression, values: readonly string[], value: string
   let c0: number;
   let c1 = 0;
   if (isVersionType(e)) {
-    const v = inputVersion(value);
-    const lo = exprVersion(e, values[0]!);
+    const v = operand(parseVersionForCompare, 'version', value);
+    const lo = operand(parseVersionForCompare, 'version', values[0]!, e);
     c0 = compareVersions(v, lo);
     if (!single) {
       // Version ranges are not checked for lo < hi: a reversed range just never matches (§2).
-      c1 = compareVersions(v, exprVersion(e, values[1]!));
+      c1 = compareVersions(v, operand(parseVersionForCompare, 'version', values[1]!, e));
     }
   } else {
-    const v = inputInt(value);
-    const lo = exprInt(e, values[0]!);
+    const v = operand(atoi, 'number', value);
+    const lo = operand(atoi, 'number', values[0]!, e);
     c0 = v < lo ? -1 : v > lo ? 1 : 0;
     if (!single) {
-      const hi = exprInt(e, values[1]!);
+      const hi = operand(atoi, 'number', values[1]!, e);
       // Integer ranges must have lo < hi, for GeLe too (quirk 8).
       if (lo >= hi) {
         fail(
