@@ -41,7 +41,16 @@ export function addKubeOptions(cmd: Command, opts: { nodes?: boolean } = {}): Co
   return cmd;
 }
 
-const SOURCE_HELP = 'image whose newest compatibility artifact is used (registry or oci:DIR[:tag])';
+/** Where a cluster command's spec comes from, and which of its sets are used: --image | --spec, --tags. */
+export function addSpecSourceOptions(
+  cmd: Command,
+  tagsHelp = 'only use sets with one of these tags',
+): Command {
+  return cmd
+    .option('--image <ref>', 'image whose newest compatibility artifact is used (registry or oci:DIR[:tag])')
+    .option('--spec <file>', 'a local spec file instead of an artifact')
+    .option('--tags <tags>', tagsHelp, parseStringSlice);
+}
 
 export const registerCluster: Register = (program, ctx) => {
   const cluster = program
@@ -58,19 +67,13 @@ Examples:
 
   const validate = cluster
     .command('validate')
-    .description('node x compatibility-set matrix for the whole cluster, from NFD NodeFeature objects')
-    .option('--image <ref>', SOURCE_HELP)
-    .option('--spec <file>', 'a local spec file instead of an artifact')
-    .option(
-      '--tags <tags>',
-      'only evaluate sets with one of these tags (comma-separated, repeatable)',
-      parseStringSlice,
-    )
-    .addOption(
-      new Option('-o, --output <format>', 'output format')
-        .choices(['table', 'json', 'yaml'])
-        .default('table'),
-    );
+    .description('node x compatibility-set matrix for the whole cluster, from NFD NodeFeature objects');
+  addSpecSourceOptions(
+    validate,
+    'only evaluate sets with one of these tags (comma-separated, repeatable)',
+  ).addOption(
+    new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'),
+  );
   addKubeOptions(validate, { nodes: true });
   addRegistryOptions(validate, { platform: true });
   validate
@@ -143,13 +146,10 @@ Example:
     .command('affinity')
     .description(
       'print the pod affinity block: required = any compatibility set, preferred = one term per set',
-    )
-    .option('--image <ref>', SOURCE_HELP)
-    .option('--spec <file>', 'a local spec file instead of an artifact')
-    .option('--tags <tags>', 'only use sets with one of these tags', parseStringSlice)
-    .addOption(
-      new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
     );
+  addSpecSourceOptions(affinity).addOption(
+    new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
+  );
   addRegistryOptions(affinity, { platform: true });
   affinity
     .addHelpText(

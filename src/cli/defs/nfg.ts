@@ -1,8 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { CommandContext, Register } from '../program.ts';
 import { addRegistryOptions } from '../registry-options.ts';
-import { addKubeOptions } from './cluster.ts';
-import { parseStringSlice } from './eval.ts';
+import { addKubeOptions, addSpecSourceOptions } from './cluster.ts';
 
 /** The `nfg` group: NodeFeatureGroup tools. */
 export const registerNfg: Register = (program, ctx) => {
@@ -15,10 +14,8 @@ export const registerNfg: Register = (program, ctx) => {
     );
   const generate = nfg
     .command('generate')
-    .description("one NodeFeatureGroup per compatibility set of an image's artifact")
-    .option('--image <ref>', 'image whose newest compatibility artifact is used (registry or oci:DIR[:tag])')
-    .option('--spec <file>', 'a local spec file instead of an artifact')
-    .option('--tags <tags>', 'only use sets with one of these tags', parseStringSlice)
+    .description("one NodeFeatureGroup per compatibility set of an image's artifact");
+  addSpecSourceOptions(generate)
     .option(
       '--namespace <ns>',
       'namespace of the groups (nfd-master only updates groups in its own)',
@@ -54,10 +51,8 @@ Example:
 export function addNfrGenerate(nfr: Command, ctx: CommandContext): void {
   const generate = nfr
     .command('generate')
-    .description("one NodeFeatureRule per compatibility set of an image's artifact, labelling passing nodes")
-    .option('--image <ref>', 'image whose newest compatibility artifact is used (registry or oci:DIR[:tag])')
-    .option('--spec <file>', 'a local spec file instead of an artifact')
-    .option('--tags <tags>', 'only use sets with one of these tags', parseStringSlice)
+    .description("one NodeFeatureRule per compatibility set of an image's artifact, labelling passing nodes");
+  addSpecSourceOptions(generate)
     .option('--apply', 'apply the objects to the cluster (server-side apply) instead of printing them')
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
