@@ -5,7 +5,7 @@
  * two-platform image index (§1.9). What the registry holds afterwards is read back independently.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   ARTIFACT_TYPE,
   access,
@@ -20,27 +20,16 @@ import {
   missingTools,
   pushImage,
   SPEC_MEDIA_TYPE,
-  startDockerRegistry,
-  startGgcrRegistry,
   storedReferrers,
   type TestRegistry,
+  useBothRegistries,
   validSpec,
   writeSpec,
 } from './harness/index.ts';
 
 const skip = missingTools('docker-registry', 'skopeo', 'imgcompat-ggcr-registry');
 
-const registries: Record<string, TestRegistry> = {};
-
-before(async () => {
-  if (skip) return;
-  const [dist, ggcr] = await Promise.all([startDockerRegistry(), startGgcrRegistry()]);
-  registries['docker-registry'] = dist;
-  registries.ggcr = ggcr;
-});
-after(async () => {
-  await Promise.all(Object.values(registries).map((r) => r.stop()));
-});
+const registries = useBothRegistries(skip);
 
 async function cli(reg: TestRegistry, args: string[]) {
   const a = access(reg);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { basename } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   ARTIFACT_TYPE,
   access,
@@ -18,10 +18,9 @@ import {
   orasDiscover,
   orasPull,
   pushImage,
-  startDockerRegistry,
-  startGgcrRegistry,
   storedReferrers,
   type TestRegistry,
+  useBothRegistries,
   validSpec,
   writeSpec,
 } from './harness/index.ts';
@@ -29,16 +28,7 @@ import {
 const skip = missingTools('docker-registry', 'skopeo', 'imgcompat-ggcr-registry', 'oras');
 const CREATED = 'org.opencontainers.image.created';
 
-const registries: Record<string, TestRegistry> = {};
-before(async () => {
-  if (skip) return;
-  const [dist, ggcr] = await Promise.all([startDockerRegistry(), startGgcrRegistry()]);
-  registries['docker-registry'] = dist;
-  registries.ggcr = ggcr;
-});
-after(async () => {
-  await Promise.all(Object.values(registries).map((r) => r.stop()));
-});
+const registries = useBothRegistries(skip);
 
 async function cli(reg: TestRegistry, args: string[]) {
   const a = access(reg);

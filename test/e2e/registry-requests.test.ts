@@ -15,24 +15,14 @@ import {
   pushImage,
   startDockerRegistry,
   startFaultProxy,
-  startGgcrRegistry,
   type TestRegistry,
+  useBothRegistries,
   validSpec,
   writeSpec,
 } from './harness/index.ts';
 
 const skip = missingTools('docker-registry', 'skopeo', 'imgcompat-ggcr-registry');
-const registries: Record<string, TestRegistry> = {};
-
-before(async () => {
-  if (skip) return;
-  const [dist, ggcr] = await Promise.all([startDockerRegistry(), startGgcrRegistry()]);
-  registries['docker-registry'] = dist;
-  registries.ggcr = ggcr;
-});
-after(async () => {
-  await Promise.all(Object.values(registries).map((r) => r.stop()));
-});
+const registries = useBothRegistries(skip);
 
 const expected: Record<string, Record<string, number>> = {
   'docker-registry': {

@@ -14,6 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { makeSigningMaterial, makeTlsMaterial, type TlsMaterial } from './certs.ts';
 import {
   answersHttp,
@@ -203,4 +204,23 @@ export async function startGgcrRegistry(): Promise<TestRegistry> {
       removeTempDir(dir);
     },
   };
+}
+
+/**
+ * The two registries most end-to-end files run against (docker-registry: the tag-schema fallback; ggcr:
+ * the referrers API), started once in the calling file's `before` and stopped in its `after`. Call at a
+ * test file's top level; the returned map is filled when the file's tests run.
+ */
+export function useBothRegistries(skip: string | undefined): Partial<Record<RegistryKind, TestRegistry>> {
+  const registries: Partial<Record<RegistryKind, TestRegistry>> = {};
+  before(async () => {
+    if (skip) return;
+    const [dist, ggcr] = await Promise.all([startDockerRegistry(), startGgcrRegistry()]);
+    registries['docker-registry'] = dist;
+    registries.ggcr = ggcr;
+  });
+  after(async () => {
+    await Promise.all(Object.values(registries).map((r) => r.stop()));
+  });
+  return registries;
 }
