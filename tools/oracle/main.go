@@ -197,6 +197,8 @@ func handle(line []byte) (a answer) {
 		return runRegexp(&q)
 	case "version":
 		return runVersion(&q)
+	case "kubeYAML":
+		return runKubeYAML(line)
 	case "ping":
 		return answer{Ok: true, Go: runtime.Version()}
 	}
