@@ -68,12 +68,22 @@ export function doubleQuoted(s: string): string {
   return `${out}"`;
 }
 
+/**
+ * Lines that libyaml reads differently in a block scalar (`scannerc.go` `yaml_parser_scan_block_scalar`
+ * and `_breaks`): one of only spaces or tabs (taken for an empty line, so its whitespace is lost) and
+ * one starting with a tab after any spaces (rejected while the indentation is being detected: "found a
+ * tab character where an indentation space is expected"). Multi-line text with such a line is written
+ * double-quoted instead.
+ */
+const BLOCK_UNSAFE_LINE = /(?:^|\n)(?:[ \t]+(?:\n|$)| *\t)/;
+
 /** The `yaml` package's string tag, with the YAML 1.1 rule above in front of its own choice of style. */
 const kubeString: ScalarTag = {
   ...stringTag,
   stringify(item, ctx, onComment, onChompKeep) {
     const s = String(item.value);
     if (yaml11NeedsQuotes(s) || NEEDS_ESCAPE.test(s)) return doubleQuoted(s);
+    if (s.includes('\n') && BLOCK_UNSAFE_LINE.test(s)) return doubleQuoted(s);
     return stringTag.stringify?.(item, ctx, onComment, onChompKeep) ?? doubleQuoted(s);
   },
 };

@@ -71,6 +71,14 @@ test('multi-line strings are block literals; leading and trailing spaces are kep
   assert.equal(toKubeYaml({ v: ' lead', w: 'trail ' }), 'v: " lead"\nw: "trail "\n');
   // A multi-line string that also needs an escape is one double-quoted line.
   assert.equal(toKubeYaml({ v: 'a\u0085\nb' }), 'v: "a\\x85\\nb"\n');
+  // Lines libyaml misreads in a block scalar: whitespace-only ones, and ones starting with a tab.
+  assert.equal(toKubeYaml({ v: 'line\n  ' }), 'v: "line\\n  "\n');
+  assert.equal(toKubeYaml({ v: ' \n' }), 'v: " \\n"\n');
+  assert.equal(toKubeYaml({ v: 'a\n \t\nb' }), 'v: "a\\n \\t\\nb"\n');
+  assert.equal(toKubeYaml({ v: '\tx\ny' }), 'v: "\\tx\\ny"\n');
+  assert.equal(toKubeYaml({ v: 'a\n  \tb' }), 'v: "a\\n  \\tb"\n');
+  // More-indented lines and tabs inside a line are fine.
+  assert.equal(toKubeYaml({ v: 'a\n  b\tc' }), 'v: |-\n  a\n    b\tc\n');
   // A multi-line trap is still a trap only as a whole: `y\nn` is text.
   assert.equal(toKubeYaml({ v: 'y\nn' }), 'v: |-\n  y\n  n\n');
 });
