@@ -136,13 +136,14 @@ test('nfr generate output applied server-side is read back with exactly the spec
   writeFileSync(specFile, specText);
   const gen = await imgcompat(['nfr', 'generate', '--spec', specFile]);
   assertExit(gen, 0, 'nfr generate');
-  // The label digest of a --spec is the file's sha256 (set-names.ts); the set names are the tags.
+  // Named imgcompat-<digest12>-<NN>-<set> (generate-nfr.ts): the digest of a --spec is the file's sha256,
+  // NN the set's position, the set names are the tags.
   const d12 = createHash('sha256').update(specText).digest('hex').slice(0, 12);
   const docs = gen.out.split(/^---\n/m);
   assert.equal(docs.length, 2);
 
   for (const [i, c] of SPEC.compatibilities.entries()) {
-    const name = `imgcompat-${d12}-${c.tag}`;
+    const name = `imgcompat-${d12}-0${i + 1}-${c.tag}`;
     const path = `${NFR_PATH}/${name}?fieldManager=imgcompat-e2e`;
     const applied = await send('PATCH', path, 'application/apply-patch+yaml', docs[i] ?? '');
     assert.equal(applied.status, 201, JSON.stringify(applied.body));
