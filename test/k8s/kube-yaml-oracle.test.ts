@@ -18,7 +18,9 @@ import type { Compatibility, Spec } from '../../src/core/model/spec.ts';
 import { affinityFor } from '../../src/k8s/affinity.ts';
 import { generateNodeFeatureGroups } from '../../src/k8s/generate-nfg.ts';
 import { generateNodeFeatureRules } from '../../src/k8s/generate-nfr.ts';
+import { buildValidateJob } from '../../src/k8s/job-manifest.ts';
 import { toKubeYaml, toKubeYamlStream } from '../../src/k8s/kube-yaml.ts';
+import { webhookManifests } from '../../src/k8s/webhook/manifests.ts';
 import { useOracle } from '../core/template/oracle-client.ts';
 import { NEAR_MISSES, RESOLVE_TRAPS, SYNTAX_TRAPS } from './yaml11-traps.ts';
 
@@ -250,6 +252,31 @@ describe('Kubernetes YAML read back by sigs.k8s.io/yaml (the Go oracle)', () => 
       },
     );
     t.diagnostic(`${cases - start} cases`);
+  });
+
+  test('the Job and the webhook install, with names and tags that are traps, read back as built', async () => {
+    const objects = [
+      buildValidateJob({
+        image: 'registry.example/app:1',
+        jobImage: 'registry.example/imgcompat:0.1.0',
+        namespace: 'on',
+        node: 'y',
+        tags: ['y', 'no', '0x1F', '1_000'],
+      }),
+      ...webhookManifests({
+        namespace: 'on',
+        name: 'y',
+        image: 'registry.example/imgcompat:0.1.0',
+        replicas: 2,
+        timeoutSeconds: 10,
+        failurePolicy: 'Ignore',
+        tlsSecret: 'no',
+        caBundlePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      }),
+    ];
+    const yaml = toKubeYamlStream(objects);
+    assert.doesNotMatch(yaml, /[&*]a\d/, 'no anchors or aliases');
+    assert.deepEqual(await read(yaml), asJson(objects));
   });
 
   test('cases run', (t) => {
