@@ -22,7 +22,14 @@ import { buildValidateJob } from '../../src/k8s/job-manifest.ts';
 import { toKubeYaml, toKubeYamlStream } from '../../src/k8s/kube-yaml.ts';
 import { webhookManifests } from '../../src/k8s/webhook/manifests.ts';
 import { useOracle } from '../core/template/oracle-client.ts';
-import { NEAR_MISSES, RESOLVE_TRAPS, SYNTAX_TRAPS } from './yaml11-traps.ts';
+import {
+  FLOAT_TRAPS,
+  INT_TRAPS,
+  NEAR_MISSES,
+  RESOLVE_TRAPS,
+  SYNTAX_TRAPS,
+  WORD_TRAPS,
+} from './yaml11-traps.ts';
 
 const NUM_RUNS = Number(process.env.IMGCOMPAT_ORACLE_RUNS ?? 10_000);
 const TIME_LIMIT_MS = 120_000;
@@ -172,6 +179,21 @@ describe('Kubernetes YAML read back by sigs.k8s.io/yaml (the Go oracle)', () => 
       );
     });
     cases += ALL_TRAPS.length;
+  });
+
+  test('the trap list is real: written plain, each trap is misread, and each near miss is not', async () => {
+    const plainTraps = [...WORD_TRAPS, ...INT_TRAPS, ...FLOAT_TRAPS];
+    const misread = await oracle().batch(plainTraps.map((t) => ({ op: 'kubeYAML', yaml: `${t}: ${t}\n` })));
+    plainTraps.forEach((t, i) => {
+      const a = misread[i];
+      const same = a?.ok === true && JSON.stringify(JSON.parse(a.out ?? '')) === JSON.stringify([{ [t]: t }]);
+      assert.equal(same, false, `${t} written plain reads back as the string ${t}: not a trap`);
+    });
+    const read = await oracle().batch(NEAR_MISSES.map((t) => ({ op: 'kubeYAML', yaml: `k: ${t}\n` })));
+    NEAR_MISSES.forEach((t, i) => {
+      assert.deepEqual(JSON.parse(read[i]?.out ?? 'null'), [{ k: t }], `${t} written plain`);
+    });
+    cases += plainTraps.length + NEAR_MISSES.length;
   });
 
   test('numberish text and arbitrary text read back as the same string, as keys and values', async (t) => {
