@@ -10,10 +10,11 @@
  *
  * - every string, key or value, that yaml.v2's own encoder would not write plain (`encode.go` `stringv`:
  *   `resolve` gives a non-string tag, or it looks like a YAML 1.1 base-60 number) is double-quoted;
- * - so is every string holding a character that libyaml-based readers reject raw (`reader.go`: C0/C1
- *   controls, DEL, U+FFFE/U+FFFF) or read as a line break (YAML 1.1 also breaks lines at U+0085,
- *   U+2028, U+2029), with those characters escaped; lone UTF-16 surrogates, which Go's encoding/json
- *   reads as U+FFFD, are written as U+FFFD;
+ * - so is every string holding a character that libyaml-based readers reject raw (`readerc.go`
+ *   `yaml_parser_update_buffer`: C0/C1 controls, DEL, U+FFFE/U+FFFF) or read as a line break (YAML 1.1
+ *   also breaks lines at U+0085, U+2028, U+2029), with those characters escaped, and multi-line text
+ *   with a line a block scalar would misread; lone UTF-16 surrogates, which Go's encoding/json reads
+ *   as U+FFFD, are written as U+FFFD;
  * - everything else is left to the `yaml` package, which also quotes what YAML 1.2 would misread;
  * - objects that occur twice are written twice (no anchors or aliases, which some consumers reject).
  */
@@ -70,7 +71,7 @@ export function doubleQuoted(s: string): string {
 
 /**
  * Lines that libyaml reads differently in a block scalar (`scannerc.go` `yaml_parser_scan_block_scalar`
- * and `_breaks`): one of only spaces or tabs (taken for an empty line, so its whitespace is lost) and
+ * and `yaml_parser_scan_block_scalar_breaks`): one of only spaces or tabs (taken for an empty line, so its whitespace is lost) and
  * one starting with a tab after any spaces (rejected while the indentation is being detected: "found a
  * tab character where an indentation space is expected"). Multi-line text with such a line is written
  * double-quoted instead.
