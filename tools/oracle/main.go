@@ -199,6 +199,8 @@ func handle(line []byte) (a answer) {
 		return runVersion(&q)
 	case "json", "quote", "strings", "strconv", "time", "unicode":
 		return runGoStd(q.Op, line)
+	case "kubeYAML":
+		return runKubeYAML(line)
 	case "ping":
 		return answer{Ok: true, Go: runtime.Version()}
 	}

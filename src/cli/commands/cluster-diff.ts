@@ -3,9 +3,9 @@
  * the same NodeFeature snapshot and list the nodes that gain or lose compatibility. Exit 1 when any node
  * loses compatibility (so a pipeline can stop the rollout), 0 otherwise.
  */
-import { stringify } from 'yaml';
 import { UsageError } from '../../errors.ts';
 import { evaluateCluster, type NodeVerdict } from '../../k8s/cluster-eval.ts';
+import { toKubeYaml } from '../../k8s/kube-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
 import type { RegistryFlags } from '../registry-options.ts';
@@ -120,9 +120,7 @@ export async function run(opts: ClusterDiffOptions, ctx: CommandContext): Promis
     );
   } else {
     const doc = { old: label(oldSpec), new: label(newSpec), nodes, totals };
-    ctx.io.stdout.write(
-      opts.output === 'yaml' ? stringify(doc, { lineWidth: 0 }) : `${JSON.stringify(doc, null, 2)}\n`,
-    );
+    ctx.io.stdout.write(opts.output === 'yaml' ? toKubeYaml(doc) : `${JSON.stringify(doc, null, 2)}\n`);
   }
   return totals.lost > 0 ? EXIT.incompatible : EXIT.ok;
 }

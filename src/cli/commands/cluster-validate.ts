@@ -4,13 +4,13 @@
  * artifact is fetched once; each node's objects are merged as nfd-master merges them; a node × set
  * matrix with the first failing expression of each failed set is printed, then totals.
  */
-import { stringify } from 'yaml';
 import {
   type ClusterResult,
   evaluateCluster,
   missingNode,
   summarizeCluster,
 } from '../../k8s/cluster-eval.ts';
+import { toKubeYaml } from '../../k8s/kube-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import type { CommandContext } from '../program.ts';
@@ -68,7 +68,7 @@ export function printClusterResult(
     return;
   }
   const doc = { ...context, ...result };
-  io.stdout.write(output === 'yaml' ? stringify(doc, { lineWidth: 0 }) : `${JSON.stringify(doc, null, 2)}\n`);
+  io.stdout.write(output === 'yaml' ? toKubeYaml(doc) : `${JSON.stringify(doc, null, 2)}\n`);
 }
 
 export async function run(opts: ClusterValidateOptions, ctx: CommandContext): Promise<number> {

@@ -46,8 +46,11 @@ for (const w of ['-.inf', '-.Inf', '-.INF']) RESOLVE_MAP.set(w, { t: 'float', v:
 
 /** goyaml.v2 `yamlStyleFloat`. A fixed internal pattern. */
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-/** What Go's `strconv.ParseFloat` accepts for text starting with `.` (no base prefix, no `_`). */
-const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
+/**
+ * What Go's `strconv.ParseFloat` accepts for text starting with `.`: no base prefix, and `_` only
+ * between two digits (`atof.go` `readFloat` + `underscoreOK`), so `.5_5` is 0.55 but `._5` is text.
+ */
+const DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
 
 /** goyaml.v2 `resolveTable` hint of the first byte: `M` map word, `D` digit, `S` sign, `.` dot, or none. */
 function hint(c: string | undefined): string {
@@ -170,7 +173,7 @@ function resolveUntyped(tag: string, text: string): { value: GoScalar; timestamp
   if (fromMap) return { value: fromMap };
   if (h === '.') {
     if (DOT_FLOAT.test(text)) {
-      const f = parseFloat64(text);
+      const f = parseFloat64(text.replaceAll('_', ''));
       if (f !== undefined) return { value: { t: 'float', v: f } };
     }
   } else if (h === 'D' || h === 'S') {

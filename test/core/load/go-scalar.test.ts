@@ -55,6 +55,13 @@ test('integers: strconv.ParseInt base 0 after removing underscores', () => {
 test('floats, the float regexp and values that stay text', () => {
   assert.deepEqual(resolveGoScalar('', '1.10'), { t: 'float', v: 1.1 });
   assert.deepEqual(resolveGoScalar('', '.5'), { t: 'float', v: 0.5 });
+  // After a leading dot Go's ParseFloat takes `_` between digits (go.yaml.in/yaml/v2 reads 0.55 and
+  // 5.5e9), but not next to the dot, the exponent marker or another `_`.
+  assert.deepEqual(resolveGoScalar('', '.5_5'), { t: 'float', v: 0.55 });
+  assert.deepEqual(resolveGoScalar('', '.5_5e1_0'), { t: 'float', v: 5.5e9 });
+  for (const text of ['._5', '.5__5', '.5_', '.5e_1', '.5e+_1']) {
+    assert.deepEqual(resolveGoScalar('', text), { t: 'str', v: text }, text);
+  }
   assert.deepEqual(resolveGoScalar('', '1.'), { t: 'float', v: 1 });
   assert.deepEqual(resolveGoScalar('', '1e3'), { t: 'float', v: 1000 });
   // 08 is not octal: ParseInt fails, the float regexp accepts it.
