@@ -21,7 +21,7 @@ import { generateNodeFeatureRules } from '../../src/k8s/generate-nfr.ts';
 import { buildValidateJob } from '../../src/k8s/job-manifest.ts';
 import { toKubeYaml, toKubeYamlStream } from '../../src/k8s/kube-yaml.ts';
 import { webhookManifests } from '../../src/k8s/webhook/manifests.ts';
-import { useOracle } from '../core/template/oracle-client.ts';
+import { useOracle } from '../go/oracle-client.ts';
 import {
   FLOAT_TRAPS,
   INT_TRAPS,
