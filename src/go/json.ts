@@ -9,6 +9,7 @@
  */
 
 import { formatFloat } from './strconv.ts';
+import { foldRune } from './unicode.ts';
 import { compareBytes } from './utf8.ts';
 
 /** Go's `*json.UnsupportedValueError` (NaN and ±Inf cannot be encoded). */
@@ -162,4 +163,22 @@ export function marshalIndent(
   opts: MarshalOptions = {},
 ): string {
   return encode(value, opts, true, prefix, indent);
+}
+
+/**
+ * encoding/json's `foldName`: a key and a struct field name match case-insensitively when their folded
+ * names are equal (the same as `bytes.EqualFold`). ASCII letters are upper-cased, every other rune
+ * becomes the smallest rune of its case-folding orbit.
+ */
+export function foldName(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const r = ch.codePointAt(0)!;
+    if (r < 0x80) out += r >= 0x61 && r <= 0x7a ? String.fromCharCode(r - 0x20) : ch;
+    else {
+      const f = foldRune(r);
+      out += f === r ? ch : String.fromCodePoint(f);
+    }
+  }
+  return out;
 }

@@ -21,6 +21,7 @@ const PRINT = decode(tables.PRINT);
 const LETTER = decode(tables.LETTER);
 const DIGIT = decode(tables.DIGIT);
 const SPACE = decode(tables.SPACE);
+const FOLD = decode(tables.FOLD);
 
 /** `unicode.MaxRune + 1`: the delta that marks an alternating upper/lower run in CASE_RANGES. */
 const UPPER_LOWER = 0x110000;
@@ -107,4 +108,21 @@ export function toLower(r: number): number {
 export function toTitle(r: number): number {
   if (r < 0x80) return r >= 0x61 && r <= 0x7a ? r - 0x20 : r;
   return to(TITLE, r);
+}
+
+/**
+ * encoding/json's `foldRune`: the smallest rune of `r`'s `unicode.SimpleFold` orbit (`ſ` and `s` fold
+ * to `S`, the Kelvin sign and `k` to `K`).
+ */
+export function foldRune(r: number): number {
+  let lo = 0;
+  let hi = FOLD.length / 2;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    const x = FOLD[2 * m]!;
+    if (r < x) hi = m;
+    else if (r > x) lo = m + 1;
+    else return FOLD[2 * m + 1]!;
+  }
+  return r;
 }

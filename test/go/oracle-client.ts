@@ -20,7 +20,7 @@ export interface OracleAnswer {
   go?: string;
 }
 
-/** The repository root, from build/test/core/template/ (compiled) or test/core/template/ (source). */
+/** The repository root, from build/test/go/ (compiled) or test/go/ (source). */
 function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {

@@ -1,5 +1,5 @@
 /**
- * Differential test: the regexp adapter (src/core/values/regexp.ts, re2js) against Go's regexp
+ * Differential test: the regexp adapter (src/go/regexp.ts, re2js) against Go's regexp
  * (tools/oracle: regexp.Compile + MatchString, as NFD's InRegexp uses them), on generated patterns
  * and inputs. Compile success, Go's error text, and every match result must agree, except for the
  * known skews listed in KNOWN_SKEWS.

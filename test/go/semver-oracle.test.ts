@@ -1,5 +1,5 @@
 /**
- * Differential test: the version parser (src/core/values/version.ts) against Masterminds/semver v3.5.0
+ * Differential test: the version parser (src/go/semver.ts) against Masterminds/semver v3.5.0
  * as NFD uses it for `type: version` (tools/oracle: NewVersion, SetPrerelease(""), Compare), on
  * generated version strings. Parse success, the error text, the parsed value and the comparison of
  * pairs must agree, except for the known skews listed in KNOWN_SKEWS.

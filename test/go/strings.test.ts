@@ -18,3 +18,9 @@ test('Title, ToLower, Split and Trim as Go (expected values from Go 1.26)', () =
   assert.deepEqual(split('aᾳ😀', ''), ['a', 'ᾳ', '😀']);
   assert.equal(trim('xxaxyx', 'xy'), 'a');
 });
+
+test('toLower maps one rune at a time like Go', () => {
+  assert.equal(toLower('CPU.CpuId'), 'cpu.cpuid');
+  assert.equal(toLower('ΟΔΟΣ'), 'οδοσ', 'no final-sigma context rule');
+  assert.equal(toLower('\u0130'), 'i');
+});

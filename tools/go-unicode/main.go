@@ -53,6 +53,21 @@ func main() {
 		cr = append(cr, rune(c.Lo), rune(c.Hi), c.Delta[unicode.UpperCase], c.Delta[unicode.LowerCase], c.Delta[unicode.TitleCase])
 	}
 	b.WriteString(list("CASE_RANGES", "`unicode.CaseRanges`, five numbers a range: lo, hi, upper, lower and title delta (0x110000: alternating upper/lower).", cr))
+	// foldRune of encoding/json (fold.go): the smallest rune of r's unicode.SimpleFold orbit, listed
+	// as rune, folded pairs where it is not r itself.
+	var fold []rune
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		min := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < min {
+				min = f
+			}
+		}
+		if min != r {
+			fold = append(fold, r, min)
+		}
+	}
+	b.WriteString(list("FOLD", "encoding/json `foldRune`: pairs of a rune and the smallest rune of its `unicode.SimpleFold` orbit, where that is another rune.", fold))
 	b.WriteString(list("PRINT", "Runes for which `unicode.IsPrint` holds, as inclusive [lo, hi] pairs.", ranges(unicode.IsPrint)))
 	b.WriteString(list("LETTER", "Runes for which `unicode.IsLetter` holds.", ranges(unicode.IsLetter)))
 	b.WriteString(list("DIGIT", "Runes for which `unicode.IsDigit` holds.", ranges(unicode.IsDigit)))

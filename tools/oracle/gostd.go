@@ -5,8 +5,8 @@ package main
 //	{"op":"json","fn":"marshal|marshalIndent|marshalNoHTML","data":<JSON>,"prefix":"","indent":"  "}
 //	  -> {"ok":true,"out":"..."}   (data decoded into interface{}: objects are map[string]interface{})
 //	{"op":"quote","s":"..."} -> {"ok":true,"out":"..."}   (strconv.Quote)
-//	{"op":"strings","fn":"ToUpper|ToLower|Title|TrimSpace|Trim|Fields|Split|Len|Compare","s":"...","sep":"...","n":-1}
-//	  -> {"ok":true,"out":"..."}; Fields and Split: "out" is the JSON of the list; Len, Compare: of the number
+//	{"op":"strings","fn":"ToUpper|ToLower|Title|TrimSpace|Trim|Fields|Split|Len|Compare|EqualFold","s":"...","sep":"...","n":-1}
+//	  -> {"ok":true,"out":"..."}; Fields and Split: "out" is the JSON of the list; Len, Compare, EqualFold: of the number or boolean
 //	{"op":"strconv","fn":"ParseInt|ParseUint|Atoi|FormatFloat","s":"...","base":0,"f":1.5,"bitSize":32}
 //	  -> {"ok":true,"out":"..."} / {"ok":false,"err":"..."}
 //	{"op":"time","s":"..."} -> {"ok":true,"out":"<unix seconds> <nanoseconds>"} / {"ok":false,"err":"..."}
@@ -108,6 +108,8 @@ func runStrings(q stdQuery) answer {
 		return okJSON(nonNil(strings.SplitN(q.S, q.Sep, n)))
 	case "Len":
 		return okJSON(len(q.S))
+	case "EqualFold":
+		return okJSON(strings.EqualFold(q.S, q.Sep))
 	case "Compare":
 		return okJSON(strings.Compare(q.S, q.Sep))
 	}

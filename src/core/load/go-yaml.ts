@@ -27,6 +27,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Diagnostic } from '../../errors.ts';
+import { foldName } from '../../go/json.ts';
 import { quote as goQuote } from '../../go/strconv.ts';
 import { compareBytes, utf8Length } from '../../go/utf8.ts';
 import { setOwn } from '../match/own.ts';
@@ -267,11 +268,6 @@ function applyZero(t: StructDesc, obj: Record<string, unknown>): Record<string, 
     for (const [k, make] of Object.entries(t.zero)) if (obj[k] === undefined) obj[k] = make();
   }
   return obj;
-}
-
-/** ASCII case folding plus the two non-ASCII runes Go's folding maps onto ASCII letters (ſ→s, K→k). */
-function foldKey(s: string): string {
-  return s.toLowerCase().replaceAll('\u017f', 's').replaceAll('\u212a', 'k');
 }
 
 interface Entry {
@@ -626,7 +622,7 @@ class Decoder {
     let m = this.foldCache.get(t);
     if (!m) {
       m = new Map();
-      for (const name of Object.keys(t.fields)) m.set(foldKey(name), name);
+      for (const name of Object.keys(t.fields)) m.set(foldName(name), name);
       this.foldCache.set(t, m);
     }
     return m;
@@ -641,7 +637,7 @@ class Decoder {
     const sorted = [...entries.values()].sort((a, b) => compareBytes(a.key, b.key));
     for (const e of sorted) {
       const p = childPath(path, e.key);
-      const field = Object.hasOwn(t.fields, e.key) ? e.key : folded.get(foldKey(e.key));
+      const field = Object.hasOwn(t.fields, e.key) ? e.key : folded.get(foldName(e.key));
       if (field === undefined) {
         if (!t.open) {
           // NFD (encoding/json) ignores unknown fields silently; a typo would go unnoticed there.
