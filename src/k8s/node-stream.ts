@@ -10,10 +10,15 @@
  *
  * 1. a metadata-only list (a few hundred bytes per object) counts the objects of each node and fixes
  *    the snapshot's resourceVersion;
- * 2. each namespace is listed at exactly that resourceVersion, nfd-master's own namespace last (it holds
- *    nfd-worker's large objects; third-party objects in other namespaces are usually small). A node is
- *    complete when its count is reached; until then its objects are held, reduced to the feature sets
- *    the evaluation reads.
+ * 2. every namespace holding such objects is listed at exactly that resourceVersion, all at once, and
+ *    their objects are taken in name order (a k-way merge: the API server lists a namespace by name).
+ *    nfd-worker names its object after the node and third parties usually derive their names from it,
+ *    so a node's objects from different namespaces arrive close together. A node is complete when its
+ *    count is reached; until then its objects are held, reduced to the feature sets the evaluation reads.
+ *
+ * Memory: one page per namespace, the held objects (none for single-object nodes, few when names follow
+ * node names, at worst the objects of the namespaces read ahead), one count per node still to come, and
+ * whatever the caller keeps per node.
  *
  * A 410 Gone (a continue token or the snapshot's resourceVersion compacted away before the last page
  * was read) restarts both passes on a fresh snapshot, a few times, then fails with a clear error.
@@ -25,7 +30,13 @@ import {
   type NodeFeatureObject,
   type NodeFeaturePage,
 } from './kube-client.ts';
-import { checkFeatures, MalformedFeaturesError, mergeOrder, type NodeObjects } from './nodefeatures.ts';
+import {
+  checkFeatures,
+  MalformedFeaturesError,
+  mergeOrder,
+  type NodeObjects,
+  objectKey,
+} from './nodefeatures.ts';
 
 /** Where pages come from: the API server (KubePort.nodeFeaturePages) or a generator. */
 export type ListNodeFeaturePages = (opts: NodeFeatureListOptions) => AsyncIterable<NodeFeaturePage>;
@@ -153,12 +164,8 @@ async function oneSnapshot(
   if (objects === 0) return { objects, nodes: 0, resourceVersion: resourceVersion ?? '', peakHeldObjects: 0 };
   const rv = resourceVersion || undefined;
 
-  // Pass 2: the objects themselves, at the same version, nfd-master's namespace last.
-  const order = [...namespaces].sort((a, b) => {
-    const am = a === opts.masterNamespace ? 1 : 0;
-    const bm = b === opts.masterNamespace ? 1 : 0;
-    return am - bm || byteCompare(a, b);
-  });
+  // Pass 2: the objects themselves, at the same version: every namespace's list at once, their objects
+  // taken in name order (a k-way merge of lists the API server returns sorted by name).
   const merge = mergeOrder(opts.masterNamespace);
   const held = new Map<string, NodeFeatureObject[]>();
   let heldCount = 0;
@@ -169,45 +176,90 @@ async function oneSnapshot(
       `the NodeFeature lists at resourceVersion ${rv ?? '(none)'} disagree: ${what}`,
       'E_KUBE_API',
     );
-  for (const namespace of order) {
-    const listOpts: NodeFeatureListOptions = { pageSize: opts.pageSize, namespace };
-    if (rv !== undefined) listOpts.resourceVersion = rv;
-    for await (const page of list(listOpts)) {
-      for (const o of page.items) {
-        const node = o.metadata?.labels?.[NODE_NAME_LABEL];
-        if (!node) continue;
-        const left = remaining.get(node);
-        if (left === undefined) {
-          if (opts.only === undefined || opts.only.has(node))
-            throw inconsistent(`node ${node} has objects the first list did not show`);
-          continue;
-        }
-        if (left === 0) throw inconsistent(`node ${node} has more objects than the first list showed`);
-        remaining.set(node, left - 1);
-        const before = held.get(node);
-        if (left === 1) {
-          // Complete: hand it over and forget its objects.
-          let objs: NodeFeatureObject[];
-          if (before) {
-            before.push(o);
-            objs = before.sort(merge);
-            held.delete(node);
-            heldCount -= objs.length - 1;
-          } else objs = [o];
-          nodes++;
-          onNode({ node, objects: objs });
-          continue;
-        }
-        const kept = projectObject(o, opts.keepFeatures);
-        if (before) before.push(kept);
-        else held.set(node, [kept]);
-        heldCount++;
-        if (heldCount > peakHeldObjects) peakHeldObjects = heldCount;
-      }
+  const take = (o: NodeFeatureObject) => {
+    const node = o.metadata?.labels?.[NODE_NAME_LABEL];
+    if (!node) return;
+    const left = remaining.get(node);
+    if (left === undefined) {
+      if (opts.only === undefined || opts.only.has(node))
+        throw inconsistent(`node ${node} has an object the first list did not show (${objectKey(o)})`);
+      return;
     }
+    const before = held.get(node);
+    if (left === 1) {
+      // Complete: hand it over and forget it.
+      remaining.delete(node);
+      let objs: NodeFeatureObject[];
+      if (before) {
+        before.push(o);
+        objs = before.sort(merge);
+        held.delete(node);
+        heldCount -= objs.length - 1;
+      } else objs = [o];
+      nodes++;
+      onNode({ node, objects: objs });
+      return;
+    }
+    remaining.set(node, left - 1);
+    const kept = projectObject(o, opts.keepFeatures);
+    if (before) before.push(kept);
+    else held.set(node, [kept]);
+    heldCount++;
+    if (heldCount > peakHeldObjects) peakHeldObjects = heldCount;
+  };
+  const cursors = (
+    await Promise.all(
+      [...namespaces].sort(byteCompare).map((namespace) => {
+        const listOpts: NodeFeatureListOptions = { pageSize: opts.pageSize, namespace };
+        if (rv !== undefined) listOpts.resourceVersion = rv;
+        return openCursor(list(listOpts));
+      }),
+    )
+  ).filter((c) => c !== undefined);
+  while (cursors.length > 0) {
+    let k = 0;
+    for (let j = 1; j < cursors.length; j++) {
+      if (byteCompare(cursors[j]!.head().metadata.name, cursors[k]!.head().metadata.name) < 0) k = j;
+    }
+    const c = cursors[k]!;
+    take(c.head());
+    if (!(await c.next())) cursors.splice(k, 1);
   }
   for (const [node, left] of remaining) {
-    if (left !== 0) throw inconsistent(`${left} object(s) of node ${node} were not listed again`);
+    throw inconsistent(`${left} object(s) of node ${node} were not listed again`);
   }
   return { objects, nodes, resourceVersion: rv ?? '', peakHeldObjects };
+}
+
+interface Cursor {
+  /** The current object. */
+  head(): NodeFeatureObject;
+  /** Moves to the next object, reading the next page when needed; false at the end of the list. */
+  next(): Promise<boolean>;
+}
+
+/** A cursor on the first object of a paginated list, or undefined for an empty list. */
+async function openCursor(pages: AsyncIterable<NodeFeaturePage>): Promise<Cursor | undefined> {
+  const it = pages[Symbol.asyncIterator]();
+  let items: NodeFeatureObject[] = [];
+  let i = 0;
+  const fill = async (): Promise<boolean> => {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return false;
+      if (r.value.items.length > 0) {
+        items = r.value.items;
+        i = 0;
+        return true;
+      }
+    }
+  };
+  if (!(await fill())) return undefined;
+  return {
+    head: () => items[i]!,
+    next: async () => {
+      i++;
+      return i < items.length || (await fill());
+    },
+  };
 }
