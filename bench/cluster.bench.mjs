@@ -125,10 +125,14 @@ async function endToEnd(h, kube) {
     cwd: root,
   });
   let s = performance.now();
-  const stats = await streamNodes((o) => port.nodeFeaturePages(o), {
-    pageSize: 500,
-    masterNamespace: MASTER_NAMESPACE,
-  }, () => {});
+  const stats = await streamNodes(
+    (o) => port.nodeFeaturePages(o),
+    {
+      pageSize: 500,
+      masterNamespace: MASTER_NAMESPACE,
+    },
+    () => {},
+  );
   const streamedReadSeconds = (performance.now() - s) / 1000;
   s = performance.now();
   let cont = '';
