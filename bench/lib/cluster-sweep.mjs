@@ -18,7 +18,7 @@ const keepRows = (process.argv[3] ?? 'rows') === 'rows';
 const PAGE = Number(process.env.SWEEP_PAGE ?? 500);
 
 const { streamNodes } = await buildModule('k8s/node-stream.js');
-const { evaluateNode, featuresRead, selectedSets, summarizeCluster, byNodeName } =
+const { evaluateNode, featuresRead, selectedSets, summarizeCluster, byNodeName, verdictInterner } =
   await buildModule('k8s/cluster-eval.js');
 const spec = await loadSeedSpec();
 
@@ -46,6 +46,7 @@ async function* lister(opts) {
 }
 
 const rows = [];
+const compact = verdictInterner();
 let compatible = 0;
 let evaluated = 0;
 const cpu0 = process.cpuUsage();
@@ -57,7 +58,7 @@ const stats = await streamNodes(
     const v = evaluateNode(spec, n, []);
     evaluated++;
     if (v.compatible) compatible++;
-    if (keepRows) rows.push(v);
+    if (keepRows) rows.push(compact(v));
   },
 );
 let summary;

@@ -159,6 +159,22 @@ export function evaluateNode(spec: Spec, node: NodeObjects, tags: readonly strin
   return verdict;
 }
 
+/**
+ * Shares equal `sets` lists between verdicts: a cluster-wide result keeps one row per node, and most
+ * nodes fail or pass the same way (a first failure names a rule and an expression of the spec, never a
+ * node's value), so a 100,000-node result holds a few distinct lists instead of one per node.
+ */
+export function verdictInterner(): (v: NodeVerdict) => NodeVerdict {
+  const seen = new Map<string, SetOutcome[]>();
+  return (v) => {
+    const key = JSON.stringify(v.sets);
+    const shared = seen.get(key);
+    if (shared) v.sets = shared;
+    else seen.set(key, v.sets);
+    return v;
+  };
+}
+
 /** A node that was asked for (by --node-selector) but has no NodeFeature object. */
 export function missingNode(node: string): NodeVerdict {
   return {

@@ -15,6 +15,7 @@ import {
   type NodeVerdict,
   selectedSets,
   summarizeCluster,
+  verdictInterner,
 } from '../../k8s/cluster-eval.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
@@ -83,9 +84,10 @@ export async function run(opts: ClusterValidateOptions, ctx: CommandContext): Pr
   const loaded = await loadImageSpec(opts, opts, ctx);
   // Each node is evaluated as soon as its objects are read; only its result row is kept.
   const rows: NodeVerdict[] = [];
+  const compact = verdictInterner();
   const { missing } = await streamClusterNodes(port, opts, ctx, {
     keepFeatures: featuresRead(loaded.spec, opts.tags),
-    onNode: (n) => rows.push(evaluateNode(loaded.spec, n, opts.tags)),
+    onNode: (n) => rows.push(compact(evaluateNode(loaded.spec, n, opts.tags))),
     onRestart: () => {
       rows.length = 0;
     },
