@@ -9,7 +9,8 @@
 //     cost) and one plain paginated HTTPS list of all objects (the API server's own cost).
 // (b) The same streaming evaluation fed by a generator instead of the API server
 //     (bench/lib/cluster-sweep.mjs, one process per run), 10,000 and 100,000 nodes, keeping every node's
-//     result row as the command does (`rows`) and keeping only totals (`totals`, the stream alone).
+//     result row as the command does (`rows`), and keeping only totals with the live heap sampled
+//     (`totalsLiveHeap`, the stream alone).
 //     Targets: linear time (100k ~ 10x the 10k time) and peak RSS flat (within 10% of the 10k run).
 // Needs the API server launcher (scripts/install-test-deps.sh) and a build (npx tsc -p tsconfig.json).
 import { execFile } from 'node:child_process';
@@ -166,26 +167,37 @@ async function endToEnd(h, kube) {
   };
 }
 
-async function sweep(nodes, kept) {
+async function sweep(nodes, kept, liveHeap) {
   const { stdout } = await exec(
     process.execPath,
-    [join(root, 'bench', 'lib', 'cluster-sweep.mjs'), String(nodes), kept],
+    [
+      ...(liveHeap ? ['--expose-gc'] : []),
+      join(root, 'bench', 'lib', 'cluster-sweep.mjs'),
+      String(nodes),
+      kept,
+    ],
     { maxBuffer: 1024 * 1024 },
   );
   return JSON.parse(stdout);
 }
 
+// `rows`: the command's own work and memory (default heap settings). `totalsLiveHeap`: the stream alone,
+// with the live heap sampled (forced collections, so its peak RSS is not comparable with `rows`).
 async function sweeps() {
   const out = {};
-  for (const kept of ['rows', 'totals']) {
+  for (const [name, kept, liveHeap] of [
+    ['rows', 'rows', false],
+    ['totalsLiveHeap', 'totals', true],
+  ]) {
     const runs = [];
-    for (const n of SWEEP_NODES) runs.push(await sweep(n, kept));
+    for (const n of SWEEP_NODES) runs.push(await sweep(n, kept, liveHeap));
     const [small, big] = runs;
-    out[kept] = {
+    out[name] = {
       runs,
       wallRatio100kTo10k: r2(big.wallSeconds / small.wallSeconds),
       cpuRatio100kTo10k: r2(big.cpuSeconds / small.cpuSeconds),
       peakRssRatio100kTo10k: r2(big.peakRssMB / small.peakRssMB),
+      ...(liveHeap ? { peakLiveHeapRatio100kTo10k: r2(big.peakLiveHeapMB / small.peakLiveHeapMB) } : {}),
     };
   }
   out.targets = { timeRatio: 10, peakRssRatioMax: 1.1 };
