@@ -40,6 +40,28 @@ export interface ListProgress {
   received: number;
 }
 
+/** One page of a NodeFeature list. */
+export interface NodeFeaturePage {
+  items: NodeFeatureObject[];
+  /** The list's resourceVersion: every page of one paginated list is read at this version. */
+  resourceVersion: string;
+}
+
+export interface NodeFeatureListOptions {
+  /** `limit` of each request. */
+  pageSize: number;
+  /** One namespace; all namespaces when absent. */
+  namespace?: string;
+  /** Only the objects' metadata (PartialObjectMetadataList): small pages, no features. */
+  metadataOnly?: boolean;
+  /**
+   * Read the list exactly at this resourceVersion (`resourceVersionMatch=Exact`), so that several lists
+   * see one snapshot. The API server answers 410 Gone once the version is compacted away, as it does for
+   * an expired continue token; both reach the caller as a KubeApiError with status 410.
+   */
+  resourceVersion?: string;
+}
+
 /** What the commands need from a cluster; tests may substitute an in-memory implementation. */
 export interface KubePort {
   /** The API server URL, for messages. */
@@ -48,6 +70,11 @@ export interface KubePort {
   readonly context: string;
   /** Every NodeFeature carrying the node-name label, in all namespaces, read in pages of `pageSize`. */
   listNodeFeatures(pageSize: number, onPage?: (p: ListProgress) => void): Promise<NodeFeatureObject[]>;
+  /**
+   * The NodeFeature objects carrying the node-name label, page by page (the next page is requested
+   * while the caller works on the current one, so at most two pages are in memory).
+   */
+  nodeFeaturePages(opts: NodeFeatureListOptions): AsyncIterable<NodeFeaturePage>;
   /** Names of the Nodes matching a label selector, read in pages. */
   listNodeNames(labelSelector: string, pageSize: number): Promise<string[]>;
   /** Server-side apply (field manager `imgcompat`, forced): create or update `obj`. */
@@ -276,6 +303,14 @@ export function mapKubeError(
         status,
       );
     }
+    if (status === 410) {
+      // kube-apiserver: an expired continue token or a compacted resourceVersion (storage.ErrCodeResourceVersionTooOld).
+      return new KubeApiError(
+        `the Kubernetes API server ${server} answered 410 Gone to ${where}${detail ? `: ${detail}` : ''}`,
+        'E_KUBE_EXPIRED',
+        status,
+      );
+    }
     if (status === 404 && d.apiGroup === NFD_GROUP) {
       return new KubeApiError(
         `the API server ${server} does not serve ${d.resource}.${d.apiGroup}/${NFD_VERSION}: are NFD's CRDs installed? (404)`,
@@ -322,33 +357,71 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
     }
   };
 
+  interface ListPage {
+    items?: NodeFeatureObject[];
+    metadata?: { continue?: string; resourceVersion?: string };
+  }
+  async function* nodeFeaturePages(o: NodeFeatureListOptions): AsyncGenerator<NodeFeaturePage> {
+    const ns = o.namespace;
+    const d = {
+      verb: 'list',
+      resource: 'nodefeatures',
+      apiGroup: NFD_GROUP,
+      scope: ns !== undefined ? `in namespace ${ns}` : 'in all namespaces',
+    };
+    // The API server's metadata-only list (apimachinery meta/v1 PartialObjectMetadataList), chosen by
+    // the Accept header as kubectl's and client-go's metadata informers do.
+    const headers: Record<string, string> = o.metadataOnly
+      ? { Accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' }
+      : {};
+    const fetchPage = (cont: string | undefined) =>
+      call(d, () => {
+        const common = {
+          group: NFD_GROUP,
+          version: NFD_VERSION,
+          plural: 'nodefeatures',
+          labelSelector: NODE_NAME_LABEL,
+          limit: o.pageSize,
+          // A continue token carries the version of the first page; the API server rejects both.
+          ...(cont
+            ? { _continue: cont }
+            : o.resourceVersion !== undefined
+              ? { resourceVersion: o.resourceVersion, resourceVersionMatch: 'Exact' }
+              : {}),
+        };
+        return (
+          ns !== undefined
+            ? custom.listNamespacedCustomObject({ ...common, namespace: ns }, deadline(headers))
+            : custom.listCustomObjectForAllNamespaces(common, deadline(headers))
+        ) as Promise<{
+          items?: NodeFeatureObject[];
+          metadata?: { continue?: string; resourceVersion?: string };
+        }>;
+      });
+    let next: Promise<ListPage> | undefined = fetchPage(undefined);
+    while (next) {
+      const page: ListPage = await next;
+      const cont = page.metadata?.continue || undefined;
+      // Ask for the next page before handing this one over: the API server works while we evaluate.
+      next = cont ? fetchPage(cont) : undefined;
+      // A rejected prefetch is reported when it is awaited; until then it must not count as unhandled.
+      next?.catch(() => {});
+      yield { items: page.items ?? [], resourceVersion: page.metadata?.resourceVersion ?? '' };
+    }
+  }
+
   return {
     server,
     context,
     async listNodeFeatures(pageSize, onPage) {
       const out: NodeFeatureObject[] = [];
-      let cont: string | undefined;
-      const d = { verb: 'list', resource: 'nodefeatures', apiGroup: NFD_GROUP, scope: 'in all namespaces' };
-      do {
-        const page = (await call(d, () =>
-          custom.listCustomObjectForAllNamespaces(
-            {
-              group: NFD_GROUP,
-              version: NFD_VERSION,
-              plural: 'nodefeatures',
-              labelSelector: NODE_NAME_LABEL,
-              limit: pageSize,
-              ...(cont ? { _continue: cont } : {}),
-            },
-            deadline(),
-          ),
-        )) as { items?: NodeFeatureObject[]; metadata?: { continue?: string } };
-        out.push(...(page.items ?? []));
-        cont = page.metadata?.continue || undefined;
+      for await (const page of nodeFeaturePages({ pageSize })) {
+        for (const o of page.items) out.push(o);
         onPage?.({ received: out.length });
-      } while (cont);
+      }
       return out;
     },
+    nodeFeaturePages,
     async listNodeNames(labelSelector, pageSize) {
       const out: string[] = [];
       let cont: string | undefined;
