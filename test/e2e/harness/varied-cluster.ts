@@ -23,6 +23,14 @@ export function prng(seed: number): () => number {
 
 type Rng = () => number;
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+function shuffle<T>(r: Rng, xs: readonly T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
 const chance = (r: Rng, p: number) => r() < p;
 const subset = <T>(r: Rng, xs: readonly T[], p: number): T[] => xs.filter(() => chance(r, p));
 
@@ -107,17 +115,24 @@ const FEATURE_TERMS: TermMaker[] = [
   () => ({ feature: 'cpu.cpuid', matchName: { op: 'InRegexp', value: ['^AVX512'] } }),
   (r) => ({ feature: 'kernel.loadedmodule', matchName: { op: 'NotIn', value: [pick(r, MODULES)] } }),
   (r) => ({ feature: 'kernel.loadedmodule', matchExpressions: { [pick(r, MODULES)]: { op: 'Exists' } } }),
-  (r) => ({
-    feature: 'kernel.version',
-    matchExpressions: {
-      major: { op: pick(r, ['Gt', 'Ge', 'Lt', 'Le'] as const), value: [pick(r, ['4', '5', '6'])] },
-    },
-  }),
-  (r) => ({
-    feature: 'kernel.version',
-    matchExpressions: {
-      full: { op: pick(r, ['Gt', 'Ge', 'Lt', 'Le'] as const), value: [pick(r, KERNELS)], type: 'version' },
-    },
+  ...(['Gt', 'Ge', 'Lt', 'Le'] as const).map(
+    (op): TermMaker =>
+      (r) => ({
+        feature: 'kernel.version',
+        matchExpressions: { major: { op, value: [pick(r, ['4', '5', '6'])] } },
+      }),
+  ),
+  ...(['Gt', 'Ge', 'Lt', 'Le'] as const).map(
+    (op): TermMaker =>
+      (r) => ({
+        feature: 'kernel.version',
+        matchExpressions: { full: { op, value: [pick(r, KERNELS)], type: 'version' } },
+      }),
+  ),
+  () => ({ feature: 'memory.numa', matchExpressions: { node_count: { op: 'GeLe', value: ['2', '4'] } } }),
+  () => ({
+    feature: 'system.osrelease',
+    matchExpressions: { VERSION_ID: { op: 'GtLt', value: ['9', '24.04'], type: 'version' } },
   }),
   () => ({ feature: 'kernel.version', matchExpressions: { minor: { op: 'GtLt', value: ['3', '12'] } } }),
   () => ({
@@ -180,25 +195,36 @@ const VARS = ['gpu', 'fast', 'rt', 'numa'];
  */
 export function variedSpec(seed: number, sets = 8): Spec {
   const r = prng(seed);
+  // Term makers are dealt from a shuffled deck, so each is used once before any is used twice; those
+  // still in the first deck at the end make one more set (a matchAny of them), so every op appears.
+  let deck = shuffle(r, FEATURE_TERMS);
+  let firstDeck = true;
+  const deal = (): TermMaker => {
+    if (deck.length === 0) {
+      deck = shuffle(r, FEATURE_TERMS);
+      firstDeck = false;
+    }
+    return deck.pop()!;
+  };
   const written: string[] = [];
   const compatibilities: Compatibility[] = [];
   const tags = ['gpu', 'baseline', 'realtime', 'gpu', 'numa-heavy', 'setx', 'modern', 'legacy'];
   for (let s = 0; s < sets; s++) {
     const rules: GroupRule[] = [];
-    const n = 1 + Math.floor(r() * 3);
+    const n = 1 + Math.floor(r() * 2.5);
     for (let j = 0; j < n; j++) {
       const rule: GroupRule = { name: `r${j + 1}` };
       const terms = (k: number) =>
         Array.from({ length: k }, () =>
-          written.length > 0 && chance(r, 0.25) ? backrefTerm(r, written) : pick(r, FEATURE_TERMS)(r),
+          written.length > 0 && chance(r, 0.25) ? backrefTerm(r, written) : deal()(r),
         );
       if (chance(r, 0.3)) {
         rule.matchAny = Array.from({ length: 2 + Math.floor(r() * 2) }, () => ({
-          matchFeatures: terms(1 + Math.floor(r() * 2)),
+          matchFeatures: terms(chance(r, 0.3) ? 2 : 1),
         }));
         if (chance(r, 0.5)) rule.matchFeatures = terms(1);
       } else {
-        rule.matchFeatures = terms(1 + Math.floor(r() * 2));
+        rule.matchFeatures = terms(chance(r, 0.25) ? 2 : 1);
       }
       if (chance(r, 0.45)) {
         const v = pick(r, VARS);
@@ -224,6 +250,12 @@ export function variedSpec(seed: number, sets = 8): Spec {
     if (s !== 6) c.tag = tag;
     c.description = `generated set ${s + 1}`;
     compatibilities.push(c);
+  }
+  if (firstDeck && deck.length > 0) {
+    compatibilities.push({
+      tag: 'coverage',
+      rules: [{ name: 'any-of-the-rest', matchAny: deck.map((m) => ({ matchFeatures: [m(r)] })) }],
+    });
   }
   // One set without rules: passes on every node.
   compatibilities.push({ tag: 'anything', rules: [] });
