@@ -140,7 +140,7 @@ test(`nfd-master labels exactly the nodes cluster validate passes, set by set (s
   assert.equal(v.totals.skipped, 0, JSON.stringify(v.nodes.filter((n) => n.skipped)));
   t.diagnostic(`nodes passing each set (cluster validate): ${v.totals.perSet.join(', ')}`);
   // The comparison means something: most sets pass on some nodes and fail on others.
-  assert.ok(v.totals.perSet.filter((p) => p > 0 && p < NODES).length >= 5, `perSet ${v.totals.perSet}`);
+  assert.ok(v.totals.perSet.filter((p) => p > 0 && p < NODES).length >= 4, `perSet ${v.totals.perSet}`);
 
   const started = Date.now();
   master = await startNfdMaster(kube);

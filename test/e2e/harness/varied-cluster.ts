@@ -155,10 +155,10 @@ const FEATURE_TERMS: TermMaker[] = [
     matchExpressions: { NO_HZ_FULL: { op: 'In', value: [pick(r, ['y', 'n'])] } },
   }),
   () => ({ feature: 'kernel.config', matchExpressions: { PREEMPT_RT: { op: 'NotIn', value: ['m'] } } }),
-  (r) => ({
-    feature: 'cpu.topology',
-    matchExpressions: { hardware_multithreading: { op: pick(r, ['IsTrue', 'IsFalse'] as const) } },
-  }),
+  ...(['IsTrue', 'IsFalse'] as const).map(
+    (op): TermMaker =>
+      () => ({ feature: 'cpu.topology', matchExpressions: { hardware_multithreading: { op } } }),
+  ),
   (r) => ({
     feature: 'memory.numa',
     matchExpressions: { node_count: { op: 'Gt', value: [pick(r, ['1', '2'])] } },
