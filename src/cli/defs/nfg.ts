@@ -64,8 +64,8 @@ export function addNfrGenerate(nfr: Command, ctx: CommandContext): void {
       'after',
       `
 Each rule labels the nodes passing its set with compat.feature.node.kubernetes.io/<digest12>.<name>=true:
-<digest12> = the first 12 hex digits of the image digest (of the spec file's sha256 with --spec), <name> =
-the set's tag when it is a unique lower-case DNS label (at most 40 characters), else set<N> (N = the set's
+<digest12> = the first 12 hex digits of the spec's sha256 (the digest of the spec layer in the artifact,
+so --spec FILE and any image carrying that file give the same labels), <name> = the set's tag when it is a unique lower-case DNS label (at most 40 characters), else set<N> (N = the set's
 position in the spec). A set's rules are ANDed through rule.matched back-references. nfd-master then
 keeps the labels current as nodes change; \`imgcompat cluster affinity\` prints the matching affinity.
 
