@@ -18,7 +18,7 @@ Examples:
 
   nfr
     .command('validate')
-    .description('check NodeFeatureRule / NodeFeatureGroup files as `kubectl nfd validate` does')
+    .description('check NodeFeatureRule / NodeFeatureGroup files as nfd-master and `kubectl nfd validate` do')
     .argument('<file...>', 'YAML or JSON files; several ---separated objects per file are accepted')
     .addOption(
       new Option(
@@ -31,6 +31,11 @@ Examples:
     .addHelpText(
       'after',
       `
+Checks as \`kubectl nfd validate\` does, but judges rule outputs as nfd-master (v0.19.0, default
+configuration) does: unprefixed label, annotation and extended-resource keys are valid (nfd-master adds
+feature.node.kubernetes.io/); a key in a denied namespace (kubernetes.io, *.kubernetes.io other than
+feature/profile) is a warning, since nfd-master accepts the object and drops only that output.
+
 Exit status: 0 when every object is valid (warnings allowed), 3 when any file is invalid or unreadable.
 
 Example:
@@ -55,9 +60,13 @@ Example:
     .addHelpText(
       'after',
       `
-Rules run as nfd-master runs them (in order, rule.matched fed forward); labels are shown with the
-prefix nfd-master adds. Exit status: 0 ok, 3 when a rule fails to evaluate, an output would be rejected,
-or a file is invalid.
+Rules run as nfd-master runs them: NodeFeatureRules in name order, rules in order, rule.matched fed
+forward (also into later objects). Outputs are filtered as nfd-master (v0.19.0, default configuration)
+filters them: unprefixed label, annotation and extended-resource keys get feature.node.kubernetes.io/,
+keys in a denied namespace (kubernetes.io, *.kubernetes.io other than feature/profile) are dropped with
+a warning. Taints are shown although nfd-master applies them only with enableTaints.
+Exit status: 0 ok (also with dropped outputs), 3 when a rule fails to evaluate, an output is invalid
+(nfd-master would drop it: bad key or value, failed @ value), or a file is invalid.
 
 Example:
   imgcompat nfr dryrun --rule my-rules.yaml --features node-features.json`,
