@@ -79,7 +79,7 @@ function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, 
  * still tracing requests under --verbose, before the process could exit.) The real fetch is chosen as the
  * client would (global fetch, or undici's for --insecure/--ca-file), lazily so `oci:` layouts need none.
  */
-function abortable(ropts: RegistryOptions, signal: AbortSignal): RegistryOptions {
+export function abortable(ropts: RegistryOptions, signal: AbortSignal): RegistryOptions {
   let base: Promise<FetchLike> | undefined;
   return {
     ...ropts,
