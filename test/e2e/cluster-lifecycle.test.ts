@@ -88,7 +88,7 @@ describe('one identity for a spec', { skip }, () => {
     const d12 = sha256(readFileSync(file)).slice(7, 19);
     assert.deepEqual(
       a.map((o) => o.metadata.name),
-      [`imgcompat-${d12}-fast`, `imgcompat-${d12}-baseline`],
+      [`imgcompat-${d12}-01-fast`, `imgcompat-${d12}-02-baseline`],
     );
     for (const o of b) {
       assert.equal(o.metadata.annotations['imgcompat.io/image'], ref);
@@ -148,10 +148,10 @@ describe('nfr prune', { skip }, () => {
     const [dUsed, dCron, dGone] = [await d12(used), await d12(cronUsed), await d12(gone)];
     const dFile = sha256(readFileSync(fileSpec)).slice(7, 19);
     const allRules = [
-      `imgcompat-${dCron}-cron`,
-      `imgcompat-${dFile}-file`,
-      `imgcompat-${dGone}-gone`,
-      `imgcompat-${dUsed}-used`,
+      `imgcompat-${dCron}-01-cron`,
+      `imgcompat-${dFile}-01-file`,
+      `imgcompat-${dGone}-01-gone`,
+      `imgcompat-${dUsed}-01-used`,
     ].sort();
     assert.deepEqual(await names(NFR), allRules);
     assert.deepEqual(await names(NFG), [`imgcompat-${dGone}-gone`]);
@@ -214,11 +214,11 @@ describe('nfr prune', { skip }, () => {
     };
     const actions = Object.fromEntries(plan.objects.map((o) => [`${o.kind} ${o.name}`, o.action]));
     assert.deepEqual(actions, {
-      [`NodeFeatureRule imgcompat-${dUsed}-used`]: 'kept',
-      [`NodeFeatureRule imgcompat-${dCron}-cron`]: 'kept',
-      [`NodeFeatureRule imgcompat-${dGone}-gone`]: 'would-delete',
+      [`NodeFeatureRule imgcompat-${dUsed}-01-used`]: 'kept',
+      [`NodeFeatureRule imgcompat-${dCron}-01-cron`]: 'kept',
+      [`NodeFeatureRule imgcompat-${dGone}-01-gone`]: 'would-delete',
       // Made from --spec (no image recorded): an unreadable image might carry it.
-      [`NodeFeatureRule imgcompat-${dFile}-file`]: 'kept',
+      [`NodeFeatureRule imgcompat-${dFile}-01-file`]: 'kept',
       [`NodeFeatureGroup imgcompat-${dGone}-gone`]: 'would-delete',
     });
     assert.match(
@@ -229,10 +229,10 @@ describe('nfr prune', { skip }, () => {
 
     const real = await imgcompat(pruneArgs);
     assertExit(real, 0, 'prune');
-    assert.match(real.out, new RegExp(`NodeFeatureRule imgcompat-${dGone}-gone: deleted`));
+    assert.match(real.out, new RegExp(`NodeFeatureRule imgcompat-${dGone}-01-gone: deleted`));
     assert.deepEqual(
       await names(NFR),
-      [`imgcompat-${dCron}-cron`, `imgcompat-${dFile}-file`, `imgcompat-${dUsed}-used`].sort(),
+      [`imgcompat-${dCron}-01-cron`, `imgcompat-${dFile}-01-file`, `imgcompat-${dUsed}-01-used`].sort(),
     );
     assert.deepEqual(await names(NFG), []);
     assert.equal((await kube.api('GET', `${NFR}/hand-made`)).status, 200);
@@ -241,7 +241,7 @@ describe('nfr prune', { skip }, () => {
     assert.equal((await kube.api('DELETE', '/api/v1/namespaces/default/pods/doubt')).status, 200);
     const again = await imgcompat(pruneArgs);
     assertExit(again, 0, 'prune again');
-    assert.deepEqual(await names(NFR), [`imgcompat-${dCron}-cron`, `imgcompat-${dUsed}-used`].sort());
+    assert.deepEqual(await names(NFR), [`imgcompat-${dCron}-01-cron`, `imgcompat-${dUsed}-01-used`].sort());
   });
 
   test('RBAC: a user who may not list pods gets exit 4 naming the missing rule', async () => {
