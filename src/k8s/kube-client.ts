@@ -339,6 +339,25 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
     }
   };
 
+  /**
+   * `call`, retrying what client-go retries for kubectl (k8s.io/client-go rest `Request.request` with
+   * `checkWait`): a 429 (API server overloaded, or a new CRD's storage still initialising) waits the
+   * Retry-After seconds (1 s when absent, at most 5 s) and tries again, up to 5 times.
+   */
+  const callRetrying = async <T>(d: RequestDescription, f: () => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await f();
+      } catch (e) {
+        const err = e as { code?: unknown; headers?: Record<string, string> };
+        if (err?.code !== 429 || attempt >= 5) throw mapKubeError(e, server, context, d, opts.timeoutMs);
+        const after = Number(err.headers?.['retry-after'] ?? err.headers?.['Retry-After']);
+        const seconds = Number.isFinite(after) && after > 0 ? Math.min(after, 5) : 1;
+        await new Promise((r) => setTimeout(r, seconds * 1000));
+      }
+    }
+  };
+
   return {
     server,
     context,
@@ -399,7 +418,7 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
           limit: pageSize,
           ...(cont ? { _continue: cont } : {}),
         };
-        const page = (await call(d, () =>
+        const page = (await callRetrying(d, () =>
           cluster
             ? custom.listClusterCustomObject(params, deadline())
             : custom.listCustomObjectForAllNamespaces(params, deadline()),
@@ -428,7 +447,7 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
         const d = { verb: 'list', resource, apiGroup, scope: 'in all namespaces' };
         let cont: string | undefined;
         do {
-          const page = await call(d, () =>
+          const page = await callRetrying(d, () =>
             list({ limit: pageSize, ...(cont ? { _continue: cont } : {}) }, deadline()),
           );
           for (const item of page.items) out.push(...workloadImages(kind, item));
@@ -448,7 +467,7 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
       };
       const common = { group: NFD_GROUP, version: NFD_VERSION, plural, name: obj.metadata.name };
       try {
-        await call(d, () =>
+        await callRetrying(d, () =>
           ns
             ? custom.deleteNamespacedCustomObject({ ...common, namespace: ns }, deadline())
             : custom.deleteClusterCustomObject(common, deadline()),

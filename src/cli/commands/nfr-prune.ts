@@ -99,7 +99,8 @@ function render(decisions: readonly PruneDecision[], dryRun: boolean): string {
   const verb = dryRun ? 'would delete' : 'deleted';
   const lines = decisions.map((d) => `${d.id}: ${d.action === 'delete' ? verb : 'kept'} (${d.reason})`);
   const n = decisions.filter((d) => d.action === 'delete').length;
-  return `${lines.join('\n')}${lines.length > 0 ? '\n\n' : ''}${n} of ${decisions.length} imgcompat object${decisions.length === 1 ? '' : 's'} ${verb}\n`;
+  const total = `${n} of ${decisions.length} imgcompat object${decisions.length === 1 ? '' : 's'}`;
+  return `${lines.join('\n')}${lines.length > 0 ? '\n\n' : ''}${total} ${dryRun ? 'would be deleted' : 'deleted'}\n`;
 }
 
 export async function run(opts: NfrPruneOptions, ctx: CommandContext): Promise<number> {
