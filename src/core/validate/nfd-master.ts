@@ -18,7 +18,7 @@
  * Callers report a denied namespace as a warning (nfd-master accepts the object and silently loses the
  * output) and every other failure as an error.
  */
-import { goQuote } from '../values/go-quote.ts';
+import { quote as goQuote } from '../../go/strconv.ts';
 import * as nfd from './nfd.ts';
 
 /** api/nfd/v1alpha1 `FeatureLabelNs`, `ExtendedResourceNs` and `FeatureAnnotationNs`: the same value. */
