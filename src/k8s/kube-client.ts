@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { InvalidInputError, KubeApiError } from '../errors.ts';
+import { type WorkloadImage, type WorkloadKind, workloadImages } from './workload-images.ts';
 
 export const NFD_GROUP = 'nfd.k8s-sigs.io';
 export const NFD_VERSION = 'v1alpha1';
@@ -79,6 +80,22 @@ export interface KubePort {
   listNodeNames(labelSelector: string, pageSize: number): Promise<string[]>;
   /** Server-side apply (field manager `imgcompat`, forced): create or update `obj`. */
   apply(obj: KubeObject): Promise<KubeObject>;
+  /**
+   * NodeFeatureRules (cluster-scoped) or NodeFeatureGroups (all namespaces) matching a label selector,
+   * read in pages.
+   */
+  listNfdObjects(
+    kind: 'NodeFeatureRule' | 'NodeFeatureGroup',
+    labelSelector: string,
+    pageSize: number,
+  ): Promise<KubeObject[]>;
+  /**
+   * The images of every Pod, Deployment, StatefulSet, DaemonSet, Job and CronJob in all namespaces
+   * (workload-images.ts), read kind by kind in pages; only the images are kept, not the objects.
+   */
+  listWorkloadImages(pageSize: number): Promise<WorkloadImage[]>;
+  /** Deletes an NFD object (a NodeFeatureRule or a NodeFeatureGroup); a 404 counts as deleted. */
+  deleteNfdObject(obj: KubeObject): Promise<void>;
 }
 
 export interface KubeConnectOptions {
@@ -409,6 +426,24 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
       yield { items: page.items ?? [], resourceVersion: page.metadata?.resourceVersion ?? '' };
     }
   }
+  /**
+   * `call`, retrying what client-go retries for kubectl (k8s.io/client-go rest `Request.request` with
+   * `checkWait`): a 429 (API server overloaded, or a new CRD's storage still initialising) waits the
+   * Retry-After seconds (1 s when absent, at most 5 s) and tries again, up to 5 times.
+   */
+  const callRetrying = async <T>(d: RequestDescription, f: () => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await f();
+      } catch (e) {
+        const err = e as { code?: unknown; headers?: Record<string, string> };
+        if (err?.code !== 429 || attempt >= 5) throw mapKubeError(e, server, context, d, opts.timeoutMs);
+        const after = Number(err.headers?.['retry-after'] ?? err.headers?.['Retry-After']);
+        const seconds = Number.isFinite(after) && after > 0 ? Math.min(after, 5) : 1;
+        await new Promise((r) => setTimeout(r, seconds * 1000));
+      }
+    }
+  };
 
   return {
     server,
@@ -434,6 +469,85 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
         cont = page.metadata?._continue || undefined;
       } while (cont);
       return out;
+    },
+    async listNfdObjects(kind, labelSelector, pageSize) {
+      const plural = `${kind.toLowerCase()}s`;
+      const cluster = kind === 'NodeFeatureRule';
+      const d = {
+        verb: 'list',
+        resource: plural,
+        apiGroup: NFD_GROUP,
+        scope: cluster ? 'at the cluster scope' : 'in all namespaces',
+      };
+      const out: KubeObject[] = [];
+      let cont: string | undefined;
+      do {
+        const params = {
+          group: NFD_GROUP,
+          version: NFD_VERSION,
+          plural,
+          labelSelector,
+          limit: pageSize,
+          ...(cont ? { _continue: cont } : {}),
+        };
+        const page = (await callRetrying(d, () =>
+          cluster
+            ? custom.listClusterCustomObject(params, deadline())
+            : custom.listCustomObjectForAllNamespaces(params, deadline()),
+        )) as { items?: KubeObject[]; metadata?: { continue?: string } };
+        for (const item of page.items ?? [])
+          out.push({ ...item, apiVersion: `${NFD_GROUP}/${NFD_VERSION}`, kind });
+        cont = page.metadata?.continue || undefined;
+      } while (cont);
+      return out;
+    },
+    async listWorkloadImages(pageSize) {
+      const apps = kc.makeApiClient(m.AppsV1Api);
+      const batch = kc.makeApiClient(m.BatchV1Api);
+      type Page = { items: unknown[]; metadata?: { _continue?: string } };
+      type Lister = (p: { limit: number; _continue?: string }, o: k8s.ConfigurationOptions) => Promise<Page>;
+      const listers: [WorkloadKind, string, string, Lister][] = [
+        ['Pod', 'pods', '', (p, o) => core.listPodForAllNamespaces(p, o)],
+        ['Deployment', 'deployments', 'apps', (p, o) => apps.listDeploymentForAllNamespaces(p, o)],
+        ['StatefulSet', 'statefulsets', 'apps', (p, o) => apps.listStatefulSetForAllNamespaces(p, o)],
+        ['DaemonSet', 'daemonsets', 'apps', (p, o) => apps.listDaemonSetForAllNamespaces(p, o)],
+        ['Job', 'jobs', 'batch', (p, o) => batch.listJobForAllNamespaces(p, o)],
+        ['CronJob', 'cronjobs', 'batch', (p, o) => batch.listCronJobForAllNamespaces(p, o)],
+      ];
+      const out: WorkloadImage[] = [];
+      for (const [kind, resource, apiGroup, list] of listers) {
+        const d = { verb: 'list', resource, apiGroup, scope: 'in all namespaces' };
+        let cont: string | undefined;
+        do {
+          const page = await callRetrying(d, () =>
+            list({ limit: pageSize, ...(cont ? { _continue: cont } : {}) }, deadline()),
+          );
+          for (const item of page.items) out.push(...workloadImages(kind, item));
+          cont = page.metadata?._continue || undefined;
+        } while (cont);
+      }
+      return out;
+    },
+    async deleteNfdObject(obj) {
+      const plural = `${obj.kind.toLowerCase()}s`;
+      const ns = obj.metadata.namespace;
+      const d = {
+        verb: 'delete',
+        resource: plural,
+        apiGroup: NFD_GROUP,
+        scope: ns ? `in namespace ${ns}` : 'at the cluster scope',
+      };
+      const common = { group: NFD_GROUP, version: NFD_VERSION, plural, name: obj.metadata.name };
+      try {
+        await callRetrying(d, () =>
+          ns
+            ? custom.deleteNamespacedCustomObject({ ...common, namespace: ns }, deadline())
+            : custom.deleteClusterCustomObject(common, deadline()),
+        );
+      } catch (e) {
+        if (e instanceof KubeApiError && e.status === 404) return;
+        throw e;
+      }
     },
     async apply(obj) {
       // Server-side apply of NFD objects (the generated NodeFeatureRules and NodeFeatureGroups).

@@ -3,18 +3,18 @@
  * newest compatibility artifact or a file), connecting to the cluster, and reading every node's
  * NodeFeature objects.
  */
-import { createHash } from 'node:crypto';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { formatDiagnostic, RegistryError, UsageError } from '../../errors.ts';
 import type { KubePort } from '../../k8s/kube-client.ts';
 import { type StreamNodesOptions, type StreamStats, streamNodes } from '../../k8s/node-stream.ts';
 import { DEFAULT_NFD_NAMESPACE, type NodeObjects } from '../../k8s/nodefeatures.ts';
+import { specDigest } from '../../k8s/set-names.ts';
 import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
 import type { CommandContext } from '../program.ts';
 import { withProgress } from '../progress.ts';
 import { parseDuration, type RegistryFlags, registryOptions } from '../registry-options.ts';
-import { readFlagFile } from './input-files.ts';
+import { readFlagFileContent } from './input-files.ts';
 
 /** Default deadline of each registry and API server request. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -35,6 +35,11 @@ export interface LoadedImageSpec {
   source: string;
   /** The image (subject) digest, or `sha256:` of the spec file. */
   digest: string;
+  /**
+   * `sha256:` of the spec's bytes (= the spec layer's digest in the artifact): the identity that keys the
+   * node labels and generated object names, the same for `--spec FILE` and an image carrying that file.
+   */
+  specDigest: string;
   image?: string;
   artifact?: string;
 }
@@ -84,16 +89,17 @@ export async function loadImageSpec(
       spec,
       source: src,
       digest: fetched.subjectDigest,
+      specDigest: specDigest(fetched.bytes),
       image: source.image,
       artifact: fetched.descriptor.digest,
     };
   }
   if (source.spec === undefined) throw new UsageError('either --image or --spec is required');
-  const text = await readFlagFile(ctx.io.cwd, source.spec, '--spec');
+  const { text, bytes } = await readFlagFileContent(ctx.io.cwd, source.spec, '--spec');
   const { spec, warnings } = loadSpec(text, { file: source.spec });
   for (const w of warnings) ctx.io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
-  const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`;
-  return { spec, source: source.spec, digest };
+  const digest = specDigest(bytes);
+  return { spec, source: source.spec, digest, specDigest: digest };
 }
 
 /** Exactly one of --image / --spec. */
