@@ -10,7 +10,8 @@
  *
  * @packageDocumentation
  */
-import { type LoadedSpec, loadSpec, misuse, type Spec } from './core/index.ts';
+import { misuse } from './core/api-misuse.ts';
+import { type LoadedSpec, loadSpec, type Spec } from './core/index.ts';
 import type { Features } from './core/model/features.ts';
 import { discoverHost } from './host/discover.ts';
 import type { SourceProblem } from './host/types.ts';

@@ -9,7 +9,8 @@
  *
  * @packageDocumentation
  */
-import { type Diagnostic, UsageError } from '../errors.ts';
+import type { Diagnostic } from '../errors.ts';
+import { misuse } from './api-misuse.ts';
 import { hasErrors } from './load/diagnostics.ts';
 import { loadFeatures as loadFeaturesText, singleFeatures } from './load/load-features.ts';
 import { checkSpec, loadSpec as loadSpecText } from './load/load-spec.ts';
@@ -106,17 +107,6 @@ export interface RenderOptions {
   format?: 'table' | 'json';
   /** ANSI colours in the table (default false). */
   color?: boolean;
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/** Throws the CLI's usage error for an argument of the wrong type. */
-export function misuse(fn: string, what: string, expected: string, value: unknown): never {
-  throw new UsageError(`${fn}: ${what} must be ${expected}, got ${describeType(value)}`, 'E_API_MISUSE');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
