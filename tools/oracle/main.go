@@ -197,6 +197,8 @@ func handle(line []byte) (a answer) {
 		return runRegexp(&q)
 	case "version":
 		return runVersion(&q)
+	case "json", "quote", "strings", "strconv", "time", "unicode":
+		return runGoStd(q.Op, line)
 	case "ping":
 		return answer{Ok: true, Go: runtime.Version()}
 	}

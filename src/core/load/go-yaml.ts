@@ -27,9 +27,9 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Diagnostic } from '../../errors.ts';
-import { compareBytes } from '../match/byte-order.ts';
+import { quote as goQuote } from '../../go/strconv.ts';
+import { compareBytes, utf8Length } from '../../go/utf8.ts';
 import { setOwn } from '../match/own.ts';
-import { goQuote } from '../values/go-quote.ts';
 import {
   type GoScalar,
   goScalarToKey,
@@ -106,24 +106,6 @@ export interface DecodedDocument {
   positions: Positions;
   /** Errors and warnings of this document, with positions. */
   diagnostics: Diagnostic[];
-}
-
-/** UTF-8 length of `s` without allocating. */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
 }
 
 function pos(lc: LineCounter, offset: number, file: string | undefined) {

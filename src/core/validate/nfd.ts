@@ -4,7 +4,7 @@
  * templates. Functions return Go-style errors: `null` for valid, or an `NfdError` whose `sentinel`
  * says which of NFD's sentinel errors it is or wraps (Go's `errors.Is`). Messages are NFD's.
  */
-import { goQuote } from '../values/go-quote.ts';
+import { quote as goQuote } from '../../go/strconv.ts';
 import { isQualifiedName, isValidLabelValue } from './k8s.ts';
 import { parseQuantity, QuantityError } from './quantity.ts';
 
