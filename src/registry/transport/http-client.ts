@@ -77,6 +77,11 @@ export class HttpClient {
     return this.fetchImpl;
   }
 
+  /** The client's cancellation signal (credential helpers it starts listen to it too). */
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
+  }
+
   trace(line: string): void {
     this.opts.trace?.(line);
   }
