@@ -205,6 +205,7 @@ export async function discoverFeatures(options?: DiscoverFeaturesOptions): Promi
     ...(o.hostRoot !== undefined ? { hostRoot: o.hostRoot } : {}),
     ...(o.hostPrefix !== undefined ? { hostPrefix: o.hostPrefix } : {}),
     env: o.env ?? process.env,
+    ...(o.signal ? { signal: o.signal } : {}),
   });
   const r = await raceAbort(run, o.signal);
   return { features: r.features, sources: r.sources, unknownSources: r.unknownSources, problems: r.problems };

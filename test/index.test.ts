@@ -137,6 +137,14 @@ describe('cancellation', () => {
     assert.ok(timers() <= before, `timers left running: ${timers()} (before: ${before})`);
   });
 
+  test('a discovery stops reading the host when the signal fires', async () => {
+    const controller = new AbortController();
+    const reason = new Error('enough');
+    const pending = api.discoverFeatures({ signal: controller.signal });
+    controller.abort(reason);
+    await assert.rejects(pending, (e) => e === reason);
+  });
+
   test('an OCI layout read stops when the signal fires', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'imgcompat-api-'));
     after(() => rmSync(dir, { recursive: true, force: true }));
