@@ -109,7 +109,7 @@ export interface KubeConnectOptions {
   cwd: string;
 }
 
-type ClientModule = typeof k8s;
+type ClientModule = typeof import('./client-module.ts');
 
 /** The client library's observable stand-in (gen/rxjsStub.js): a promise with toPromise and pipe. */
 class Settled<T> {
@@ -128,7 +128,7 @@ class Settled<T> {
 let clientModule: Promise<ClientModule> | undefined;
 /** The one place the client library is loaded. */
 export function loadClientModule(): Promise<ClientModule> {
-  clientModule ??= import('@kubernetes/client-node');
+  clientModule ??= import('./client-module.ts');
   return clientModule;
 }
 

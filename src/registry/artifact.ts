@@ -90,7 +90,10 @@ export async function openReference(
   const reference = typeof ref === 'string' ? parseReference(ref) : ref;
   if (reference.kind === 'layout') {
     const dir = isAbsolute(reference.dir) ? reference.dir : resolvePath(opts.cwd ?? '.', reference.dir);
-    return { repository: await LayoutRepository.open(dir, reference.dir), reference };
+    return {
+      repository: await LayoutRepository.open(dir, reference.dir, false, opts.signal),
+      reference,
+    };
   }
   const client = opts.client ?? createClient(opts);
   return { repository: client.repository(reference.registry, reference.repository), reference };

@@ -5,12 +5,13 @@
  */
 import { loadSpec } from '../../core/load/load-spec.ts';
 import type { Spec } from '../../core/model/spec.ts';
-import { formatDiagnostic, RegistryError, UsageError } from '../../errors.ts';
+import { formatDiagnostic, UsageError } from '../../errors.ts';
 import type { KubePort } from '../../k8s/kube-client.ts';
 import { type StreamNodesOptions, type StreamStats, streamNodes } from '../../k8s/node-stream.ts';
 import { DEFAULT_NFD_NAMESPACE, type NodeObjects } from '../../k8s/nodefeatures.ts';
 import { specDigest } from '../../k8s/set-names.ts';
 import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
+import { withDeadline } from '../deadline.ts';
 import type { CommandContext } from '../program.ts';
 import { withProgress } from '../progress.ts';
 import { parseDuration, type RegistryFlags, registryOptions } from '../registry-options.ts';
@@ -48,20 +49,6 @@ export function timeoutMs(flags: { timeout?: string }): number {
   return flags.timeout !== undefined ? parseDuration('--timeout', flags.timeout) : DEFAULT_TIMEOUT_MS;
 }
 
-function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RegistryError(`${what}: timed out after ${ms / 1000}s (--timeout)`, {}, 'E_REGISTRY_TIMEOUT'),
-        ),
-      ms,
-    );
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
 /** The spec of `--image` (fetched once) or `--spec FILE`. */
 export async function loadImageSpec(
   source: { image?: string; spec?: string },
@@ -75,10 +62,8 @@ export async function loadImageSpec(
     const fetched = await withProgress(
       ctx.io,
       `fetching the compatibility artifact of ${formatReference(reference)}`,
-      withDeadline(
-        fetchNewestSpec(reference, ropts),
-        ms,
-        `fetching the compatibility artifact of ${source.image}`,
+      withDeadline(ms, `fetching the compatibility artifact of ${source.image}`, (signal) =>
+        fetchNewestSpec(reference, { ...ropts, signal }),
       ),
     );
     const src = `${fetched.repository}@${fetched.descriptor.digest}`;

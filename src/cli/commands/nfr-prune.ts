@@ -6,17 +6,17 @@
  * newest artifact's spec digest once. `--dry-run` lists what would go. An image whose artifact cannot be
  * read keeps what it might need, and is reported.
  */
-import { ArtifactNotFoundError, ImgcompatError, KubeApiError, RegistryError } from '../../errors.ts';
+import { ArtifactNotFoundError, ImgcompatError, KubeApiError } from '../../errors.ts';
 import type { KubeObject, KubePort } from '../../k8s/kube-client.ts';
 import { type ImageResolution, type PruneDecision, planPrune } from '../../k8s/prune.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, specDigest } from '../../k8s/set-names.ts';
 import { fetchNewestSpec, type RegistryOptions } from '../../registry/index.ts';
+import { withDeadline } from '../deadline.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
 import { withProgress } from '../progress.ts';
 import { type RegistryFlags, registryOptions } from '../registry-options.ts';
 import { connect, type KubeFlags, timeoutMs } from './cluster-common.ts';
-import { abortable } from './validate-node.ts';
 
 export interface NfrPruneOptions extends RegistryFlags, KubeFlags {
   dryRun?: boolean;
@@ -32,27 +32,15 @@ function reasonOf(e: unknown): string {
 }
 
 async function resolveImage(image: string, ropts: RegistryOptions, ms: number): Promise<ImageResolution> {
-  let timer: NodeJS.Timeout | undefined;
-  const controller = new AbortController();
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const e = new RegistryError(`timed out after ${ms / 1000}s (--timeout)`, {}, 'E_REGISTRY_TIMEOUT');
-      controller.abort(e);
-      reject(e);
-    }, ms);
-  });
   try {
-    const fetched = await Promise.race([
-      fetchNewestSpec(image, abortable(ropts, controller.signal)),
-      deadline,
-    ]);
+    const fetched = await withDeadline(ms, `fetching the compatibility artifact of ${image}`, (signal) =>
+      fetchNewestSpec(image, { ...ropts, signal }),
+    );
     return { image, specDigest: specDigest(fetched.bytes), subjectDigest: fetched.subjectDigest };
   } catch (e) {
     if (e instanceof ArtifactNotFoundError) return { image, none: true };
     if (ImgcompatError.is(e)) return { image, error: reasonOf(e) };
     throw e;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

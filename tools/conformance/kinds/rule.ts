@@ -1,8 +1,8 @@
 /** Conformance kind `rule`: NFD's `Execute(rule, features, failFast)` on a NodeFeatureRule rule. */
 
-import { executeRule } from '../../core/match/rule.ts';
-import type { Features } from '../../core/model/features.ts';
-import type { Rule } from '../../core/model/rules.ts';
+import { executeRule } from '../../../src/core/match/rule.ts';
+import type { Features } from '../../../src/core/model/features.ts';
+import type { Rule } from '../../../src/core/model/rules.ts';
 import { runExpectingError } from '../compare.ts';
 import type { KindRunner, Vector } from '../vector.ts';
 

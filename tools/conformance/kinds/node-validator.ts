@@ -4,12 +4,12 @@
  * and both pretty renderings (without and with colour) exactly.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Features } from '../../core/model/features.ts';
-import type { CompatibilityStatus } from '../../core/model/report.ts';
-import type { Spec } from '../../core/model/spec.ts';
-import { marshalReport } from '../../core/report/go-json.ts';
-import { isSetCompatible, validateNode } from '../../core/report/node-validator.ts';
-import { renderReport } from '../../core/report/table.ts';
+import type { Features } from '../../../src/core/model/features.ts';
+import type { CompatibilityStatus } from '../../../src/core/model/report.ts';
+import type { Spec } from '../../../src/core/model/spec.ts';
+import { marshalReport } from '../../../src/core/report/go-json.ts';
+import { isSetCompatible, validateNode } from '../../../src/core/report/node-validator.ts';
+import { renderReport } from '../../../src/core/report/table.ts';
 import type { KindRunner, Vector } from '../vector.ts';
 
 const MAX_SHOWN = 300;

@@ -4,8 +4,8 @@
  * the upstream tests sort by message for the map-based ones (Go's map order is random) and keep in
  * input order for taints, matchFeatures and matchAny.
  */
-import * as nfd from '../../core/validate/nfd.ts';
-import { template } from '../../core/validate/template.ts';
+import * as nfd from '../../../src/core/validate/nfd.ts';
+import { template } from '../../../src/core/validate/template.ts';
 import type { KindRunner, Vector } from '../vector.ts';
 
 interface ExpectedError {

@@ -1,7 +1,7 @@
 /** Conformance kind `dynamic-value`: nfd-master's `@domain.feature.element` lookup. */
 
-import { getDynamicValue } from '../../core/match/dynamic-value.ts';
-import type { Features } from '../../core/model/features.ts';
+import { getDynamicValue } from '../../../src/core/match/dynamic-value.ts';
+import type { Features } from '../../../src/core/model/features.ts';
 import { Differences, errorText } from '../compare.ts';
 import type { KindRunner, Vector } from '../vector.ts';
 

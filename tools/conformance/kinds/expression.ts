@@ -17,9 +17,9 @@ import {
   matchNamesMulti,
   matchValueNames,
   type NameMatchResult,
-} from '../../core/match/expression.ts';
-import type { InstanceFeature } from '../../core/model/features.ts';
-import type { MatchExpression, MatchExpressionSet } from '../../core/model/rules.ts';
+} from '../../../src/core/match/expression.ts';
+import type { InstanceFeature } from '../../../src/core/model/features.ts';
+import type { MatchExpression, MatchExpressionSet } from '../../../src/core/model/rules.ts';
 import { type Differences, runExpectingError } from '../compare.ts';
 import type { KindRunner, Vector } from '../vector.ts';
 

@@ -1,8 +1,8 @@
 /** Conformance kind `grouprule`: NFD's `ExecuteGroupRule(rule, features, failFast)`. */
 
-import { executeGroupRule } from '../../core/match/rule.ts';
-import type { Features } from '../../core/model/features.ts';
-import type { GroupRule } from '../../core/model/rules.ts';
+import { executeGroupRule } from '../../../src/core/match/rule.ts';
+import type { Features } from '../../../src/core/model/features.ts';
+import type { GroupRule } from '../../../src/core/model/rules.ts';
 import { runExpectingError } from '../compare.ts';
 import type { KindRunner, Vector } from '../vector.ts';
 

@@ -1,8 +1,8 @@
 /**
  * `npm run conformance [-- [--by-kind] FILE...]`: run NFD rule-engine conformance vectors and print one
  * line per failing vector, then `N passed, M failed` as the last line. Exit status 1 when a vector
- * failed, 2 when a file cannot be read. Without FILE it runs `../shared/conformance/vectors.json`,
- * resolved against the package root (not the working directory).
+ * failed, 2 when a file cannot be read. Without FILE it runs `test/conformance/vectors.json`, resolved
+ * against the repository root (not the working directory).
  */
 
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
@@ -23,7 +23,7 @@ export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): str
 }
 
 export function defaultVectorsFile(): string {
-  return resolve(packageRoot(), '..', 'shared', 'conformance', 'vectors.json');
+  return join(packageRoot(), 'test', 'conformance', 'vectors.json');
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -3,9 +3,9 @@
  * `expect.results` is one `{match, error}` per rule.
  */
 
-import { executeRuleSequence } from '../../core/match/sequence.ts';
-import type { Features } from '../../core/model/features.ts';
-import type { Rule } from '../../core/model/rules.ts';
+import { executeRuleSequence } from '../../../src/core/match/sequence.ts';
+import type { Features } from '../../../src/core/model/features.ts';
+import type { Rule } from '../../../src/core/model/rules.ts';
 import { runExpectingError } from '../compare.ts';
 import type { KindRunner, Vector } from '../vector.ts';
 

@@ -1,7 +1,7 @@
 /** Conformance kind `features`: `Features.InsertAttributeFeatures(domain, feature, values)`. */
 
-import { insertAttributeFeatures } from '../../core/match/insert-attribute-features.ts';
-import type { Features } from '../../core/model/features.ts';
+import { insertAttributeFeatures } from '../../../src/core/match/insert-attribute-features.ts';
+import type { Features } from '../../../src/core/model/features.ts';
 import { runExpectingError } from '../compare.ts';
 import type { KindRunner, Vector } from '../vector.ts';
 

@@ -7,8 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { createHostFiles } from './root.ts';
-import type { HostFiles, HostInfo } from './types.ts';
+import { createHostFiles } from '../../src/host/root.ts';
+import type { HostFiles, HostInfo } from '../../src/host/types.ts';
 
 export interface FixtureHost {
   files: HostFiles;
