@@ -11,10 +11,20 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 export const GO_BIN = join(REPO_ROOT, '.cache', 'go-bin');
 
-export type Tool = 'docker-registry' | 'skopeo' | 'htpasswd' | 'openssl' | 'imgcompat-ggcr-registry' | 'oras';
+export type Tool =
+  | 'docker-registry'
+  | 'skopeo'
+  | 'htpasswd'
+  | 'openssl'
+  | 'imgcompat-ggcr-registry'
+  | 'oras'
+  | 'nfd';
 
-/** Built into .cache/go-bin by the install script (`go install`, or tools/<name>/build.sh). */
-const GO_TOOLS = new Set<Tool>(['imgcompat-ggcr-registry', 'oras']);
+/**
+ * Built into .cache/go-bin by the install script (`go install`, or tools/<name>/build.sh). `nfd` is NFD's
+ * own client (sigs.k8s.io/node-feature-discovery/cmd/nfd v0.19.0), the oracle of the parity tests.
+ */
+const GO_TOOLS = new Set<Tool>(['imgcompat-ggcr-registry', 'oras', 'nfd']);
 
 function isExecutable(p: string): boolean {
   try {
