@@ -5,9 +5,11 @@
  *
  * - `nfd export features` / `nfd export labels`: the same bytes as `imgcompat export ...` and as our
  *   `nfd` drop-in (dist/nfd.mjs), discovered live on this machine, unmasked (no value NFD reports
- *   changes between two runs). One known difference would show on a node with feature files in
- *   /etc/kubernetes/node-feature-discovery/features.d: NFD's client does not read them (its `local`
- *   source needs nfd-worker's configuration), we do (README, `nfd` drop-in).
+ *   changes between two runs on this machine).
+ * - Known difference, not exercised here: NFD's validate-node does not discover the `local` source
+ *   (node-validator.go registers cpu, kernel, memory, network, pci, storage, system and usb only), we
+ *   do (README, `nfd` drop-in); a spec with rules on `local.*` features reads differently on a node
+ *   with feature files in /etc/kubernetes/node-feature-discovery/features.d (none on this machine).
  * - `nfd compat validate-node` against docker-registry 2.8 (no referrers API: the `sha256-<hex>` tag
  *   schema): JSON and table bytes equal ours, for the example spec and for a spec with templates
  *   (`varsTemplate`) and back-references (`rule.matched`, within a set and across sets), attached with
