@@ -30,7 +30,7 @@ import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts, positionals } = parseArgs({
-  options: { work: { type: 'string' } },
+  options: { work: { type: 'string' }, 'code-cache': { type: 'boolean' } },
   allowPositionals: true,
 });
 const output = resolve(positionals[0] ?? join(root, 'dist-sea', 'imgcompat'));
@@ -151,7 +151,9 @@ const config = join(work, 'sea-config.json');
 writeFileSync(
   config,
   `${JSON.stringify(
-    { main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true },
+    opts['code-cache']
+      ? { main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }
+      : { main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true },
     null,
     2,
   )}\n`,

@@ -18,10 +18,10 @@ import './commands/validate-node.ts';
 import './commands/export-features.ts';
 import './commands/export-labels.ts';
 
-startupSnapshot.setDeserializeMainFunction(() => {
+function main(): void {
   const argv = process.argv.slice(2);
-  const main = basename(process.argv0) === 'nfd' ? runNfd(argv, processIo()) : run(argv, processIo());
-  main.then(
+  const done = basename(process.argv0) === 'nfd' ? runNfd(argv, processIo()) : run(argv, processIo());
+  done.then(
     (code) => {
       process.exitCode = code;
     },
@@ -33,4 +33,9 @@ startupSnapshot.setDeserializeMainFunction(() => {
       process.exitCode = 70;
     },
   );
-});
+}
+
+// Built with a snapshot: main runs at each start, after deserialisation. Built without one (the
+// code-cache variant of scripts/build-sea.mjs): this script itself runs at each start.
+if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(main);
+else main();
