@@ -130,7 +130,9 @@ describe('single executable', { skip }, () => {
     await sameAsNode(['compat', 'validate-node'], 'nfd'); // missing --image: cobra's error, exit 1
   });
 
-  test('a snapshot made by another Node build: Node’s clear error, no run', async (t) => {
+  test('a snapshot made by another Node build: Node’s clear error, no run', {
+    timeout: 900_000,
+  }, async (t) => {
     if (!executable(OTHER_NODE24)) {
       const msg = 'missing .cache/node24-previous (scripts/test.sh installs it)';
       if (process.env.CI) throw new Error(msg);
@@ -143,14 +145,12 @@ describe('single executable', { skip }, () => {
     // The same preparation blob, injected into the other release's binary.
     const mismatched = join(dir, 'mismatched');
     copyFileSync(OTHER_NODE24, mismatched);
-    await execOk(process.execPath, [
-      POSTJECT,
-      mismatched,
-      'NODE_SEA_BLOB',
-      join(WORK, 'sea-prep.blob'),
-      '--sentinel-fuse',
-      FUSE,
-    ]);
+    // postject rewrites a 130 MB file: minutes on a busy machine.
+    await execOk(
+      process.execPath,
+      [POSTJECT, mismatched, 'NODE_SEA_BLOB', join(WORK, 'sea-prep.blob'), '--sentinel-fuse', FUSE],
+      { timeoutMs: 600_000 },
+    );
     const r = await exec(mismatched, ['--version'], { env });
     // Node's snapshot check (src/node_snapshotable.cc, SnapshotData::Check): exit 14, kStartupSnapshotFailure.
     assert.equal(r.code, 14, `${r.stdout}\n${r.stderr}`);
