@@ -27,8 +27,8 @@ npm run lint
 npm run conformance
 
 unit_suites=()
-for d in build/test/*/; do
-  [[ "$d" == build/test/e2e/ ]] || unit_suites+=("$d")
+for d in build/test/*/ build/test/*.test.js; do
+  [[ "$d" == build/test/e2e/ || ! -e "$d" ]] || unit_suites+=("$d")
 done
 echo "== unit suites on the system Node $(node --version)"
 node --test --test-reporter=dot --test-concurrency=2 "${unit_suites[@]}"

@@ -79,7 +79,7 @@ function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, 
  * still tracing requests under --verbose, before the process could exit.) The real fetch is chosen as the
  * client would (global fetch, or undici's for --insecure/--ca-file), lazily so `oci:` layouts need none.
  */
-function abortable(ropts: RegistryOptions, signal: AbortSignal): RegistryOptions {
+export function abortable(ropts: RegistryOptions, signal: AbortSignal): RegistryOptions {
   let base: Promise<FetchLike> | undefined;
   return {
     ...ropts,
@@ -112,14 +112,14 @@ function abortable(ropts: RegistryOptions, signal: AbortSignal): RegistryOptions
   };
 }
 
-interface LoadedSpec {
+export interface LoadedSpec {
   spec: Spec;
   source: string;
   context: Record<string, unknown>;
 }
 
-async function specFromRegistry(
-  opts: ValidateNodeOptions,
+export async function specFromRegistry(
+  opts: RegistryFlags,
   ctx: CommandContext,
   image: string,
 ): Promise<LoadedSpec> {
@@ -147,13 +147,16 @@ async function specFromRegistry(
   };
 }
 
-async function specFromFile(io: Io, file: string): Promise<LoadedSpec> {
+export async function specFromFile(io: Io, file: string): Promise<LoadedSpec> {
   const { spec, warnings } = loadSpec(await readFlagFile(io.cwd, file, '--spec'), { file });
   warn(io, warnings);
   return { spec, source: file, context: { spec: file } };
 }
 
-async function hostFeatures(opts: ValidateNodeOptions, ctx: CommandContext): Promise<Features> {
+export async function hostFeatures(
+  opts: Omit<ValidateNodeOptions, 'tags' | 'output' | 'image' | 'spec'>,
+  ctx: CommandContext,
+): Promise<Features> {
   if (opts.features !== undefined) {
     const loaded = loadFeatures(await readFlagFile(ctx.io.cwd, opts.features, '--features'), {
       file: opts.features,

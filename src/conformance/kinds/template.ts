@@ -3,7 +3,7 @@
  * template.NewHelper (size cap, then parse); `fn: expandMap` is NewHelper(template).ExpandMap(data).
  */
 
-import { expandMap, parseTemplate, TemplateTooLargeError } from '../../core/template/index.ts';
+import { expandMap, parseTemplate, TemplateTooLargeError } from '../../template/index.ts';
 import { Differences, errorText } from '../compare.ts';
 import type { KindRunner, Vector } from '../vector.ts';
 
