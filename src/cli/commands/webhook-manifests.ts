@@ -1,8 +1,8 @@
 /**
  * `imgcompat webhook manifests`: print the objects that deploy the webhook (k8s/webhook/manifests.ts).
  */
-import { stringify } from 'yaml';
 import { InvalidInputError, UsageError } from '../../errors.ts';
+import { toKubeYamlStream } from '../../k8s/kube-yaml.ts';
 import type { FailurePolicy } from '../../k8s/webhook/admission.ts';
 import { readCaBundle, webhookManifests } from '../../k8s/webhook/manifests.ts';
 import type { CommandContext } from '../program.ts';
@@ -66,7 +66,7 @@ export async function run(opts: WebhookManifestsOptions, ctx: CommandContext): P
   ctx.io.stdout.write(
     opts.output === 'json'
       ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`
-      : objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'),
+      : toKubeYamlStream(objects),
   );
   return 0;
 }
