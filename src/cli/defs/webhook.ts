@@ -46,6 +46,24 @@ Examples:
       'how long "this image has no compatibility artifact" stays cached',
       '1m',
     )
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'required: required terms only for set labels some Node carries now (else preferred + reason); preferred: never required terms; annotate: annotations and warnings only',
+      )
+        .choices(['required', 'preferred', 'annotate'])
+        .default('required'),
+    )
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig for the Node/NodeFeatureRule watch and Events (default: KUBECONFIG, ~/.kube/config, then in-cluster config)',
+    )
+    .option('--context <name>', 'kubeconfig context to use (default: its current context)')
+    .option(
+      '--node-cache-stale <duration>',
+      'how long Node labels stay trusted after the Node watch broke (then no required terms)',
+      '30s',
+    )
     .option('--plain-http', 'talk to registries over plain HTTP')
     .option('--insecure', 'use HTTPS to registries without verifying certificates')
     .option('--ca-file <file>', 'PEM CA certificates to trust for registries')
@@ -53,18 +71,28 @@ Examples:
     .addHelpText(
       'after',
       `
-For each container image of a created pod that has a compatibility artifact, the pod gets the node
-affinity of \`imgcompat cluster affinity\` merged into its own (the user's terms are kept: each required
+For each container image of a created pod that has a compatibility artifact, the pod gets node affinity
+on the labels of \`imgcompat nfr generate\` merged into its own (the user's terms are kept: each required
 term is ANDed with one compatibility set; preferred terms are appended) and the annotations
-imgcompat.io/artifacts and imgcompat.io/applied. Images without an artifact pass unchanged. Registry
-credentials come from the Docker config (DOCKER_CONFIG / ~/.docker/config.json).
+imgcompat.io/artifacts and imgcompat.io/applied. A required term is added only for set labels that at
+least one Node carries now (the webhook lists and watches Nodes' label keys); otherwise only preferred
+terms are added and imgcompat.io/reason says why; an image no node can run also gets an admission
+warning and a NoCompatibleNode Event. Images without an artifact pass unchanged. Registry credentials come
+from the Docker config (DOCKER_CONFIG / ~/.docker/config.json).
 
 Example:
   imgcompat webhook serve --tls-cert /tls/tls.crt --tls-key /tls/tls.key --timeout 8s`,
     )
     .action(async (opts) => {
       const { run } = await import('../commands/webhook-serve.ts');
-      ctx.exitCode = await run({ ...opts, failurePolicy: opts.failurePolicy as 'Ignore' | 'Fail' }, ctx);
+      ctx.exitCode = await run(
+        {
+          ...opts,
+          failurePolicy: opts.failurePolicy as 'Ignore' | 'Fail',
+          mode: opts.mode as 'required' | 'preferred' | 'annotate',
+        },
+        ctx,
+      );
     });
 
   webhook
