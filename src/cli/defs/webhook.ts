@@ -1,7 +1,6 @@
 import { Option } from 'commander';
 import { UsageError } from '../../errors.ts';
 import type { Register } from '../program.ts';
-import { VERSION } from '../version.ts';
 
 function intIn(flag: string, min: number, max: number) {
   return (value: string): number => {
@@ -20,7 +19,7 @@ export const registerWebhook: Register = (program, ctx) => {
       'after',
       `
 Examples:
-  imgcompat webhook manifests --namespace imgcompat | kubectl apply -f -
+  imgcompat webhook manifests --image registry.example/imgcompat:0.1.0 --self-signed | kubectl apply -f -
   imgcompat webhook serve --tls-cert tls.crt --tls-key tls.key`,
     );
 
@@ -97,10 +96,12 @@ Example:
 
   webhook
     .command('manifests')
-    .description('print the Deployment, Service, RBAC and MutatingWebhookConfiguration of the webhook')
+    .description(
+      'print the complete install: Namespace, RBAC, Deployment, PodDisruptionBudget, Service, certificate and MutatingWebhookConfiguration',
+    )
+    .option('--image <ref>', 'image that runs imgcompat, pullable by the nodes (required unless --url)')
     .option('--namespace <ns>', 'namespace of the webhook', 'imgcompat-system')
     .option('--name <name>', 'name of the Deployment, Service and configuration', 'imgcompat-webhook')
-    .option('--image <ref>', 'image that runs imgcompat', `localhost/imgcompat:${VERSION}`)
     .option('--replicas <n>', 'webhook replicas', intIn('--replicas', 1, 100), 2)
     .option(
       '--timeout-seconds <n>',
@@ -113,14 +114,37 @@ Example:
         .choices(['Ignore', 'Fail'])
         .default('Ignore'),
     )
+    .addOption(
+      new Option('--mode <mode>', 'webhook mode (see `webhook serve --help`)')
+        .choices(['required', 'preferred', 'annotate'])
+        .default('required'),
+    )
+    .option(
+      '--namespace-label <key=value>',
+      'only pods in namespaces with this label are mutated',
+      'imgcompat.io/webhook=enabled',
+    )
+    .option('--cert-manager', 'serving certificate from cert-manager (Issuer, Certificate, CA injection)')
+    .option('--self-signed', 'generate a CA and a serving certificate now (TLS Secret and caBundle)')
+    .option(
+      '--cert-days <n>',
+      'validity of the --self-signed certificates, in days',
+      intIn('--cert-days', 1, 3650),
+      365,
+    )
+    .option(
+      '--cert-san <name>',
+      'extra DNS name or IP address in the --self-signed serving certificate (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--ca-bundle <file>',
+      'PEM CA of a serving certificate you provide in the --tls-secret Secret yourself',
+    )
     .option(
       '--tls-secret <name>',
       'kubernetes.io/tls Secret with the serving certificate',
       'imgcompat-webhook-tls',
-    )
-    .option(
-      '--ca-bundle <file>',
-      'PEM CA that signed the serving certificate (else a cert-manager CA-injection annotation is set)',
     )
     .option(
       '--url <url>',
@@ -131,12 +155,16 @@ Example:
     .addHelpText(
       'after',
       `
-The failure policy defaults to Ignore: a registry or webhook outage never blocks pod creation (pods are
-then scheduled without compatibility affinity). The ClusterRole imgcompat-cluster-reader is what
-\`imgcompat cluster validate\` needs; bind it to whoever runs it. The webhook itself uses no API access.
+Exactly one of --cert-manager, --self-signed or --ca-bundle chooses the serving certificate. The image
+is not published anywhere: build it with \`bash scripts/build-image.sh REGISTRY/imgcompat:TAG\`, push it
+where your nodes pull from, and pass --image REGISTRY/imgcompat:TAG. Only namespaces labelled
+--namespace-label are served (\`kubectl label namespace NS imgcompat.io/webhook=enabled\`); kube-system
+and the webhook's namespace never are. The failure policy defaults to Ignore: a registry or webhook
+outage never blocks pod creation. The ClusterRole imgcompat-cluster-reader is what
+\`imgcompat cluster validate\` needs; bind it to whoever runs it.
 
 Example:
-  imgcompat webhook manifests --ca-bundle ca.crt | kubectl apply -f -`,
+  imgcompat webhook manifests --image registry.example/imgcompat:0.1.0 --self-signed | kubectl apply -f -`,
     )
     .action(async (opts) => {
       const { run } = await import('../commands/webhook-manifests.ts');
@@ -144,6 +172,7 @@ Example:
         {
           ...opts,
           failurePolicy: opts.failurePolicy as 'Ignore' | 'Fail',
+          mode: opts.mode as 'required' | 'preferred' | 'annotate',
           output: opts.output as 'yaml' | 'json',
         },
         ctx,
