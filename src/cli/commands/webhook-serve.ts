@@ -64,6 +64,13 @@ export async function run(opts: WebhookServeOptions, ctx: CommandContext): Promi
   const cluster = new ClusterWatch(kube, { staleMs, log });
   const events = new NoNodeEvents(kube, { log });
   cluster.start();
+  // Listen once the caches are filled (the readiness probe waits for it), but never wait for ever: a
+  // webhook that cannot reach the API server still answers, with preferred terms only.
+  if (!(await cluster.synced(10_000))) {
+    log(
+      `Node labels not listed within 10s (${cluster.nodes.staleReason()}); serving with preferred terms only until they are`,
+    );
+  }
   const { startWebhook, untilSignal } = await import('../../k8s/webhook/server.ts');
   let running: Awaited<ReturnType<typeof startWebhook>>;
   try {
