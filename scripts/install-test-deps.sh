@@ -44,7 +44,10 @@ for bin in "${!GO_TOOLS[@]}"; do
   fi
 done
 
-# Go programs kept in this repository (tools/*), built into the same folder.
+# Go programs kept in this repository (tools/*), built into the same folder: the API-server launcher
+# (tools/kube-testenv: etcd + kube-apiserver, and kube-scheduler with -scheduler), NFD's nfd-master and nfd
+# v0.19.0 (tools/nfd: a wrapper module, because NFD's go.mod has replace directives, which
+# `go install module@version` refuses), the referrers-API registry and the oracle.
 for dir in tools/*/; do
   [[ -f "$dir/go.mod" && -f "$dir/build.sh" ]] || continue
   bash "$dir/build.sh" "$GOBIN"

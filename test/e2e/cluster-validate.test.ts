@@ -290,7 +290,7 @@ describe('scheduling outputs', () => {
     // Accepted by the real API server (schema validation of the CRD), through our own client too.
     const applied = await imgcompat(['nfr', 'generate', '--spec', specFile, '--apply', ...kubeArgs()]);
     assertExit(applied, 0, 'nfr generate --apply');
-    assert.match(applied.out, /NodeFeatureRule imgcompat-[0-9a-f]{12}-fast applied/);
+    assert.match(applied.out, /NodeFeatureRule imgcompat-[0-9a-f]{12}-01-fast applied/);
     const stored = await kube.api(
       'GET',
       `/apis/nfd.k8s-sigs.io/v1alpha1/nodefeaturerules/${rules[0]!.metadata.name}`,

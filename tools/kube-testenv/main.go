@@ -4,6 +4,12 @@
 // `READY {"kubeconfig":...,"server":...}` on stdout once /readyz answers, then runs until it gets
 // SIGTERM/SIGINT (or, with -exit-on-stdin-eof, until its standard input closes).
 //
+// With -scheduler, kube-scheduler (k8s.io/kubernetes/cmd/kube-scheduler/app) runs in the same process
+// with the admin kubeconfig, leader election off and no serving port, and READY is printed once it has
+// started. It is started through app.Setup and app.Run rather than app.NewSchedulerCommand, because the
+// command installs a process-wide signal handler (k8s.io/apiserver/pkg/server.SetupSignalHandler) that
+// kube-apiserver's command has already installed, and a second install panics.
+//
 // Authentication: a static bearer token for user "admin" in group system:masters (--token-auth-file).
 // Authorization: RBAC, so the tests can also exercise "forbidden" with a second, unprivileged token.
 package main
@@ -29,8 +35,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/pflag"
 	"go.etcd.io/etcd/server/v3/embed"
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
+	schedulerapp "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	scheduleroptions "k8s.io/kubernetes/cmd/kube-scheduler/app/options"
 )
 
 func freePort() int {
@@ -59,6 +68,7 @@ func main() {
 	dir := flag.String("dir", "", "work directory (etcd data, certificates, kubeconfig); required")
 	extraArgs := flag.String("apiserver-args", "", "extra kube-apiserver flags, JSON array of strings")
 	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "also exit when standard input reaches end of file")
+	withScheduler := flag.Bool("scheduler", false, "also run kube-scheduler against the API server")
 	flag.Parse()
 	if *dir == "" {
 		fatal("-dir is required")
@@ -127,6 +137,9 @@ func main() {
 	}
 	kubeconfig := filepath.Join(*dir, "kubeconfig")
 	writeKubeconfig(kubeconfig, server, ca, map[string]string{"admin": adminToken, "unprivileged": userToken})
+	if *withScheduler {
+		startScheduler(kubeconfig)
+	}
 
 	ready, _ := json.Marshal(map[string]any{
 		"kubeconfig": kubeconfig,
@@ -150,6 +163,34 @@ func main() {
 	case <-stdinClosed:
 	}
 	os.Exit(0)
+}
+
+// startScheduler runs kube-scheduler in this process until it exits. Flags: the admin kubeconfig, no
+// leader election (one scheduler), and --secure-port=0, which switches its HTTPS endpoint (healthz,
+// metrics) off so that it needs no port (k8s.io/kubernetes/cmd/kube-scheduler/app/options Config).
+func startScheduler(kubeconfig string) {
+	opts := scheduleroptions.NewOptions()
+	fs := pflag.NewFlagSet("kube-scheduler", pflag.ContinueOnError)
+	for _, set := range opts.Flags.FlagSets {
+		fs.AddFlagSet(set)
+	}
+	if err := fs.Parse([]string{
+		"--kubeconfig=" + kubeconfig,
+		"--leader-elect=false",
+		"--secure-port=0",
+	}); err != nil {
+		fatal("kube-scheduler flags: %v", err)
+	}
+	ctx := context.Background()
+	cc, sched, err := schedulerapp.Setup(ctx, opts)
+	if err != nil {
+		fatal("kube-scheduler: %v", err)
+	}
+	go func() {
+		if err := schedulerapp.Run(ctx, cc, sched); err != nil {
+			fatal("kube-scheduler: %v", err)
+		}
+	}()
 }
 
 func startEtcd(dataDir string) string {

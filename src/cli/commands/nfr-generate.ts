@@ -3,6 +3,7 @@
  * YAML documents or a JSON List, or applied to the cluster with server-side apply (`--apply`).
  */
 import { stringify } from 'yaml';
+import { InvalidInputError } from '../../errors.ts';
 import { generateNodeFeatureRules } from '../../k8s/generate-nfr.ts';
 import type { KubeObject } from '../../k8s/kube-client.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -16,6 +17,8 @@ export interface GenerateCommandOptions extends RegistryFlags, KubeFlags {
   tags: string[];
   output: 'yaml' | 'json';
   apply?: boolean;
+  /** `nfr generate --allow-partial`: generate even the rules nfd-master cannot evaluate as the spec means. */
+  allowPartial?: boolean;
 }
 
 /** Prints (or applies) generated objects; shared with `nfg generate`. */
@@ -57,5 +60,14 @@ export async function run(opts: GenerateCommandOptions, ctx: CommandContext): Pr
     ...(loaded.image ? { image: loaded.image } : {}),
     ...(loaded.artifact ? { artifact: loaded.artifact } : {}),
   });
-  return emitObjects(g.objects, g.warnings, loaded, opts, ctx);
+  const inexpressible = g.inexpressible ?? [];
+  if (inexpressible.length > 0 && !opts.allowPartial) {
+    throw new InvalidInputError(
+      `${loaded.source}: NFD cannot express ${inexpressible.length === 1 ? 'this rule' : 'these rules'} as NodeFeatureRules that nfd-master evaluates as \`cluster validate\` does (--allow-partial generates them anyway):\n${inexpressible.map((m) => `  ${m}`).join('\n')}`,
+      [],
+      'E_NFR_INEXPRESSIBLE',
+    );
+  }
+  const warnings = [...inexpressible.map((m) => `${m} (generated anyway: --allow-partial)`), ...g.warnings];
+  return emitObjects(g.objects, warnings, loaded, opts, ctx);
 }

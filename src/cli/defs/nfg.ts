@@ -54,6 +54,10 @@ export function addNfrGenerate(nfr: Command, ctx: CommandContext): void {
     .description("one NodeFeatureRule per compatibility set of an image's artifact, labelling passing nodes");
   addSpecSourceOptions(generate)
     .option('--apply', 'apply the objects to the cluster (server-side apply) instead of printing them')
+    .option(
+      '--allow-partial',
+      'generate even rules nfd-master cannot evaluate as `cluster validate` does (warns instead of exit 3)',
+    )
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
     );
@@ -66,8 +70,12 @@ export function addNfrGenerate(nfr: Command, ctx: CommandContext): void {
 Each rule labels the nodes passing its set with compat.feature.node.kubernetes.io/<digest12>.<name>=true:
 <digest12> = the first 12 hex digits of the image digest (of the spec file's sha256 with --spec), <name> =
 the set's tag when it is a unique lower-case DNS label (at most 40 characters), else set<N> (N = the set's
-position in the spec). A set's rules are ANDed through rule.matched back-references. nfd-master then
-keeps the labels current as nodes change; \`imgcompat cluster affinity\` prints the matching affinity.
+position in the spec). A set's rules are ANDed through rule.matched back-references; the objects are
+named imgcompat-<digest12>-<NN>-<name> so that nfd-master, which runs all NodeFeatureRules in name order
+on one rule.matched, sees the sets in spec order. A rule NFD cannot evaluate as \`cluster validate\` does
+(a matchName other than In on rule.matched, a rule.matched key in the generated rules' namespaces) is
+named on stderr and the command exits 3, unless --allow-partial. nfd-master then keeps the labels
+current as nodes change; \`imgcompat cluster affinity\` prints the matching affinity.
 
 Example:
   imgcompat nfr generate --image registry.example/app:1.0 | kubectl apply -f -`,

@@ -2,16 +2,22 @@
  * A real Kubernetes API server for the cluster tests: `imgcompat-kube-testenv` (tools/kube-testenv: an
  * embedded etcd plus kube-apiserver, built by scripts/install-test-deps.sh into .cache/go-bin) started on
  * 127.0.0.1 with ephemeral ports, NFD's CRDs from deploy/crds installed and the `node-feature-discovery`
- * namespace created.
+ * namespace created. Optionally with kube-scheduler in the same process (`{ scheduler: true }`).
+ *
+ * The cluster's other real peers: Node objects without a kubelet (`createNodes`: status with capacity,
+ * allocatable and a Ready condition, which is all the scheduler looks at), NFD's nfd-master (built from NFD's
+ * Go module by tools/nfd into .cache/go-bin; `startNfdMaster`), and waits for what they do
+ * (`waitForNodeLabels`, `waitForPodBound`).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { startService, tempDir, waitFor } from './proc.ts';
+import { freePort, type Service, startService, tempDir, waitFor } from './proc.ts';
 import { GO_BIN, REPO_ROOT } from './tools.ts';
 
 export const KUBE_TESTENV = join(GO_BIN, 'imgcompat-kube-testenv');
+export const NFD_MASTER = join(GO_BIN, 'nfd-master');
 export const NFD_NAMESPACE = 'node-feature-discovery';
 
 export interface KubeApiServer {
@@ -50,9 +56,16 @@ function tokensFrom(kubeconfig: string): { admin: string; unprivileged: string }
   return { admin: token('admin'), unprivileged: token('unprivileged') };
 }
 
-export async function startKubeApiServer(opts: { apiserverArgs?: string[] } = {}): Promise<KubeApiServer> {
+export interface KubeApiServerOptions {
+  apiserverArgs?: string[];
+  /** Also run kube-scheduler (leader election off, no serving port) against the API server. */
+  scheduler?: boolean;
+}
+
+export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promise<KubeApiServer> {
   const dir = tempDir('imgcompat-kube-');
   const args = ['-dir', dir];
+  if (opts.scheduler) args.push('-scheduler');
   if (opts.apiserverArgs?.length) args.push('-apiserver-args', JSON.stringify(opts.apiserverArgs));
   const svc = startService(KUBE_TESTENV, args);
   let ready: { kubeconfig: string; server: string; caFile: string } | undefined;
@@ -154,4 +167,186 @@ async function installCrds(api: KubeApiServer['api']): Promise<void> {
       60_000,
     );
   }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: API objects are arbitrary JSON
+export type KubeObjectJson = any;
+
+export interface TestNode {
+  name: string;
+  labels?: Record<string, string>;
+  /** Capacity and allocatable; defaults 4 CPUs, 8Gi, 110 pods. */
+  cpu?: string;
+  memory?: string;
+  pods?: string;
+  taints?: { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[];
+  /** spec.unschedulable (cordoned). */
+  unschedulable?: boolean;
+}
+
+/**
+ * Creates Node objects as a kubelet would register them: capacity = allocatable and a Ready condition in
+ * the status (Node's create accepts the status; no kubelet or node controller runs, so nothing changes
+ * it later). Rejects when a node cannot be created.
+ */
+export async function createNodes(kube: KubeApiServer, nodes: readonly TestNode[]): Promise<void> {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const n of nodes) {
+    const resources = { cpu: n.cpu ?? '4', memory: n.memory ?? '8Gi', pods: n.pods ?? '110' };
+    const res = await kube.api('POST', '/api/v1/nodes', {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, ...(n.labels ?? {}) } },
+      spec: {
+        ...(n.taints ? { taints: n.taints } : {}),
+        ...(n.unschedulable ? { unschedulable: true } : {}),
+      },
+      status: {
+        capacity: resources,
+        allocatable: resources,
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'test node',
+            lastHeartbeatTime: now,
+            lastTransitionTime: now,
+          },
+        ],
+      },
+    });
+    if (res.status !== 201)
+      throw new Error(`creating node ${n.name}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+/** Every Node of the cluster (one list call). */
+export async function listNodes(kube: KubeApiServer): Promise<KubeObjectJson[]> {
+  const res = await kube.api('GET', '/api/v1/nodes');
+  if (res.status !== 200) throw new Error(`listing nodes: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.items;
+}
+
+/** Node name → its labels. */
+export async function nodeLabels(kube: KubeApiServer): Promise<Map<string, Record<string, string>>> {
+  return new Map((await listNodes(kube)).map((n) => [n.metadata.name, n.metadata.labels ?? {}]));
+}
+
+/**
+ * Polls the Nodes until `predicate` holds for their labels (node name → labels) and returns those labels;
+ * fails after `timeoutMs` with the last labels seen that `describe` picks (default: all).
+ */
+export async function waitForNodeLabels(
+  kube: KubeApiServer,
+  predicate: (labels: Map<string, Record<string, string>>) => boolean,
+  timeoutMs = 60_000,
+  describe: (labels: Map<string, Record<string, string>>) => string = (l) =>
+    JSON.stringify(Object.fromEntries(l)),
+): Promise<Map<string, Record<string, string>>> {
+  let last = new Map<string, Record<string, string>>();
+  await waitFor(
+    async () => {
+      last = await nodeLabels(kube);
+      return predicate(last);
+    },
+    () => `node labels; last seen: ${describe(last).slice(0, 4000)}`,
+    timeoutMs,
+  );
+  return last;
+}
+
+/** Waits until the scheduler bound the pod (spec.nodeName set) and returns the node's name. */
+export async function waitForPodBound(
+  kube: KubeApiServer,
+  namespace: string,
+  name: string,
+  timeoutMs = 60_000,
+): Promise<string> {
+  let pod: KubeObjectJson;
+  await waitFor(
+    async () => {
+      const res = await kube.api('GET', `/api/v1/namespaces/${namespace}/pods/${name}`);
+      pod = res.body;
+      return res.status === 200 && Boolean(pod?.spec?.nodeName);
+    },
+    () =>
+      `pod ${namespace}/${name} to be bound; last status: ${JSON.stringify(pod?.status ?? pod).slice(0, 2000)}`,
+    timeoutMs,
+  );
+  return pod.spec.nodeName;
+}
+
+export interface NfdMaster {
+  /** nfd-master's metrics and /healthz port on 127.0.0.1. */
+  port: number;
+  /** Its log so far (klog on stderr), for failure messages. */
+  output(): string;
+  /** Value of one of its Prometheus counters (e.g. `nfd_master_node_update_requests_total`), or 0. */
+  metric(name: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface NfdMasterOptions {
+  /**
+   * The node nfd-master "runs on" (NODE_NAME): it must exist, nfd-master reads it at start
+   * (pkg/nfd-master/nfd-master.go `updateMasterNode`). Default: a cordoned node `nfd-master-host`,
+   * created if missing.
+   */
+  nodeName?: string;
+  /** Its namespace (KUBERNETES_NAMESPACE): NodeFeature objects there merge first. Default NFD_NAMESPACE. */
+  namespace?: string;
+  /** More nfd-master flags, e.g. `-feature-gates=NodeFeatureGroupAPI=true`. */
+  args?: string[];
+}
+
+/**
+ * Runs NFD's nfd-master binary against the test API server with the admin kubeconfig, no leader election
+ * (the default), an empty configuration file (NFD's defaults) and its metrics/health port on a free port.
+ * Resolves once /healthz answers, i.e. its informers are started and it has queued every node once.
+ */
+export async function startNfdMaster(kube: KubeApiServer, opts: NfdMasterOptions = {}): Promise<NfdMaster> {
+  const nodeName = opts.nodeName ?? 'nfd-master-host';
+  if (opts.nodeName === undefined) {
+    const exists = await kube.api('GET', `/api/v1/nodes/${nodeName}`);
+    if (exists.status === 404) await createNodes(kube, [{ name: nodeName, unschedulable: true }]);
+  }
+  const dir = tempDir('imgcompat-nfd-master-');
+  const config = join(dir, 'nfd-master.conf');
+  writeFileSync(config, '{}\n');
+  const port = await freePort();
+  const svc: Service = startService(
+    NFD_MASTER,
+    ['-kubeconfig', kube.kubeconfig, '-config', config, '-port', String(port), ...(opts.args ?? [])],
+    {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: dir,
+        NODE_NAME: nodeName,
+        KUBERNETES_NAMESPACE: opts.namespace ?? NFD_NAMESPACE,
+      },
+    },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (svc.child.exitCode !== null) throw new Error(`nfd-master exited: ${svc.output().slice(-3000)}`);
+      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      return res.status === 200;
+    },
+    () => `nfd-master to answer /healthz; output:\n${svc.output().slice(-3000)}`,
+    60_000,
+  );
+  return {
+    port,
+    output: () => svc.output(),
+    metric: async (name) => {
+      const res = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5000) });
+      const text = await res.text();
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+      return m?.[1] ? Number(m[1]) : 0;
+    },
+    stop: () => svc.stop(),
+  };
 }

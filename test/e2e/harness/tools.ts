@@ -11,10 +11,18 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 export const GO_BIN = join(REPO_ROOT, '.cache', 'go-bin');
 
-export type Tool = 'docker-registry' | 'skopeo' | 'htpasswd' | 'openssl' | 'imgcompat-ggcr-registry' | 'oras';
+export type Tool =
+  | 'docker-registry'
+  | 'skopeo'
+  | 'htpasswd'
+  | 'openssl'
+  | 'imgcompat-ggcr-registry'
+  | 'oras'
+  | 'nfd-master'
+  | 'nfd';
 
 /** Built into .cache/go-bin by the install script (`go install`, or tools/<name>/build.sh). */
-const GO_TOOLS = new Set<Tool>(['imgcompat-ggcr-registry', 'oras']);
+const GO_TOOLS = new Set<Tool>(['imgcompat-ggcr-registry', 'oras', 'nfd-master', 'nfd']);
 
 function isExecutable(p: string): boolean {
   try {
