@@ -19,10 +19,11 @@ export type Tool =
   | 'imgcompat-ggcr-registry'
   | 'oras'
   | 'nfd-master'
-  | 'nfd';
+  | 'nfd'
+  | 'helm';
 
 /** Built into .cache/go-bin by the install script (`go install`, or tools/<name>/build.sh). */
-const GO_TOOLS = new Set<Tool>(['imgcompat-ggcr-registry', 'oras', 'nfd-master', 'nfd']);
+const GO_TOOLS = new Set<Tool>(['imgcompat-ggcr-registry', 'oras', 'nfd-master', 'nfd', 'helm']);
 
 function isExecutable(p: string): boolean {
   try {
