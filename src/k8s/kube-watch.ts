@@ -1,8 +1,9 @@
 /**
  * What the webhook asks of the API server: list pages and watch streams of Nodes and NodeFeatureRules,
- * and creating Events. Requests go over node:https with the kubeconfig's credentials applied by the
- * client library (`KubeConfig.applyToHTTPSOptions`: tokens, client certificates, exec plugins, the
- * service account's token in a pod), loaded through kube-client.ts. Plain HTTP requests are used (not the
+ * and creating Events. Requests go over node:https with the kubeconfig's credentials: read by
+ * kube-light-config.ts for in-cluster service accounts, tokens and client certificates (the client library
+ * costs ~80 MB of resident memory), else applied by the client library (`KubeConfig.applyToHTTPSOptions`:
+ * exec plugins, auth providers), loaded through kube-client.ts. Plain HTTP requests are used (not the
  * generated API classes) because a watch is a stream of JSON lines that must be read one line at a time,
  * with a cap on each line and on each list page, and never held as whole typed objects.
  */
@@ -10,6 +11,7 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { request as httpsRequest } from 'node:https';
 import { KubeApiError } from '../errors.ts';
 import { type KubeConnectOptions, loadKubeConfig, NFD_GROUP, NFD_VERSION } from './kube-client.ts';
+import { lightConnection } from './kube-light-config.ts';
 import type { ListPage, WatchEvent, WatchSource } from './webhook/informer.ts';
 
 /** Largest list page and watch line we read (a Node object is a few kB; 500 of them fit easily). */
@@ -37,8 +39,33 @@ function statusText(body: string): string {
   return body.slice(0, 300);
 }
 
-export async function connectKubeWatch(opts: KubeConnectOptions): Promise<KubeWatchClient> {
+/** Applies the connection's credentials to one request's options. */
+type Authorize = (o: RequestOptions & { headers: Record<string, string | number> }) => Promise<void>;
+
+async function connection(opts: KubeConnectOptions): Promise<{ server: string; authorize: Authorize }> {
+  const light = lightConnection(opts);
+  if (light) {
+    return {
+      server: light.server,
+      authorize: async (o) => {
+        const t = light.token();
+        if (t) o.headers.authorization = `Bearer ${t}`;
+        Object.assign(o, {
+          ...(light.ca ? { ca: light.ca } : {}),
+          ...(light.cert ? { cert: light.cert } : {}),
+          ...(light.key ? { key: light.key } : {}),
+          rejectUnauthorized: light.verify,
+        });
+      },
+    };
+  }
+  // Exec plugins, auth providers and the rest: the client library (kubectl's behaviour).
   const { kc, server } = await loadKubeConfig(opts);
+  return { server, authorize: (o) => kc.applyToHTTPSOptions(o as never) };
+}
+
+export async function connectKubeWatch(opts: KubeConnectOptions): Promise<KubeWatchClient> {
+  const { server, authorize } = await connection(opts);
   const base = new URL(server);
   const send = base.protocol === 'http:' ? httpRequest : httpsRequest;
 
@@ -59,7 +86,7 @@ export async function connectKubeWatch(opts: KubeConnectOptions): Promise<KubeWa
       o.headers['content-type'] = 'application/json';
       o.headers['content-length'] = Buffer.byteLength(body);
     }
-    await kc.applyToHTTPSOptions(o as never);
+    await authorize(o);
     return new Promise((resolve, reject) => {
       const req = send({ ...o, signal }, resolve);
       req.on('error', (e) =>

@@ -90,7 +90,7 @@ export class Informer {
     this.#source = source;
     this.index = index;
     this.#opts = {
-      pageSize: 500,
+      pageSize: 250,
       staleMs: 30_000,
       watchTimeoutSeconds: 300,
       maxBackoffMs: 30_000,
@@ -136,7 +136,9 @@ export class Informer {
   }
 
   async #list(signal: AbortSignal): Promise<void> {
-    const items: unknown[] = [];
+    // Each page is reduced to label keys as it arrives (whole objects never outlive their page); the
+    // staged index replaces the live one only once the list is complete.
+    const staged = this.index.emptyCopy();
     let cont: string | undefined;
     let rv = '';
     do {
@@ -145,12 +147,12 @@ export class Informer {
         ...(cont ? { continue: cont } : {}),
         signal,
       });
-      for (const o of page.items) items.push(o);
+      for (const o of page.items) staged.upsert(o);
       cont = page.continue || undefined;
       rv = page.resourceVersion;
     } while (cont);
     // Paged lists are served from one snapshot: the last page's version is the list's.
-    this.index.replaceAll(items);
+    this.index.adopt(staged);
     this.#resourceVersion = rv;
     this.lists++;
   }

@@ -118,6 +118,19 @@ export class LabelIndex {
     this.#objects.delete(name);
   }
 
+  /** An empty index with the same extractor (to stage a list in). */
+  emptyCopy(): LabelIndex {
+    return new LabelIndex(this.#extract);
+  }
+
+  /** Takes over `other`'s content (a completed list replaces everything). */
+  adopt(other: LabelIndex): void {
+    this.#counts = other.#counts;
+    this.#objects = other.#objects;
+    this.#flagged = other.#flagged;
+    this.#withKeys = other.#withKeys;
+  }
+
   /** A fresh list replaces everything (after a 410 Gone or a reconnect). */
   replaceAll(objects: Iterable<unknown>): void {
     this.#counts = new Map();
