@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { root } from './lib/seed-spec.mjs';
 
 const NODES = 5000;
+const WEBHOOK_NODE_OPTIONS = process.env.WEBHOOK_NODE_OPTIONS ?? '--max-semi-space-size=4';
 const PODS = 500;
 
 async function load(rel) {
@@ -110,17 +111,21 @@ export async function run() {
 
     const tls = await h.makeTlsMaterial(h.tempDir('imgcompat-bench-tls-'));
     const t1 = performance.now();
-    hook = await inst.startWebhookProcess([
-      '--tls-cert',
-      tls.serverCert,
-      '--tls-key',
-      tls.serverKey,
-      '--kubeconfig',
-      kube.kubeconfig,
-      '--timeout',
-      '8s',
-      '--plain-http',
-    ]);
+    // The Deployment's NODE_OPTIONS (k8s/webhook/manifests.ts): a smaller young generation.
+    hook = await inst.startWebhookProcess(
+      [
+        '--tls-cert',
+        tls.serverCert,
+        '--tls-key',
+        tls.serverKey,
+        '--kubeconfig',
+        kube.kubeconfig,
+        '--timeout',
+        '8s',
+        '--plain-http',
+      ],
+      { ...process.env, NODE_OPTIONS: WEBHOOK_NODE_OPTIONS },
+    );
     const startToListenSeconds = (performance.now() - t1) / 1000;
     const pid = hook.svc.child.pid;
     const mem = () => {

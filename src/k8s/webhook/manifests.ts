@@ -164,6 +164,9 @@ export function webhookManifests(o: ManifestOptions): Record<string, unknown>[] 
                   o.mode,
                   ...(o.extraArgs ?? []),
                 ],
+                // A smaller young generation: the Node list's transient objects otherwise grow the
+                // heap's semi-spaces to 16 MB each, ~40 MB of RSS (bench/webhook.bench.mjs).
+                env: [{ name: 'NODE_OPTIONS', value: '--max-semi-space-size=4' }],
                 ports: [{ name: 'https', containerPort: 8443 }],
                 readinessProbe: {
                   httpGet: { path: '/healthz', port: 'https', scheme: 'HTTPS' },

@@ -107,18 +107,16 @@ export interface RunningWebhookProcess {
 }
 
 /** `imgcompat webhook serve` as its own process on 127.0.0.1 (the compiled CLI). */
-export async function startWebhookProcess(args: string[]): Promise<RunningWebhookProcess> {
+export async function startWebhookProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningWebhookProcess> {
   const bin = join(REPO_ROOT, 'build', 'src', 'cli', 'bin.js');
-  const svc = startService(process.execPath, [
-    bin,
-    'webhook',
-    'serve',
-    '--address',
-    '127.0.0.1',
-    '--port',
-    '0',
-    ...args,
-  ]);
+  const svc = startService(
+    process.execPath,
+    [bin, 'webhook', 'serve', '--address', '127.0.0.1', '--port', '0', ...args],
+    { env },
+  );
   let url = '';
   await waitFor(
     async () => {
