@@ -33,12 +33,9 @@ copy_with_libs() {
 copy_with_libs "$(readlink -f "$(command -v node)")" /usr/local/bin/node
 copy_with_libs /usr/bin/env /usr/bin/env
 
+# dist/ holds the bundle and the prebuilt cpuid addons (dist/native/).
 cp -r dist "$root/app/dist"
 cp package.json "$root/app/package.json"
-if [[ -d src/host/native/build/Release ]]; then
-  mkdir -p "$root/app/src/host/native/build"
-  cp -r src/host/native/build/Release "$root/app/src/host/native/build/Release"
-fi
 if [[ -f dist/nfd.mjs ]]; then
   ln -s /app/dist/nfd.mjs "$root/usr/local/bin/nfd"
 fi

@@ -18,6 +18,8 @@ declare -A APT_PACKAGES=(
   [htpasswd]=apache2-utils
   # The container-image test (test/e2e/container-image.test.ts): builds, runs and pushes the image.
   [buildah]=buildah
+  # The package's prebuilt linux-arm64 cpuid addon (src/host/native/build.mjs cross-compiles it).
+  [aarch64-linux-gnu-gcc]=gcc-aarch64-linux-gnu
 )
 missing=()
 for cmd in "${!APT_PACKAGES[@]}"; do

@@ -3,12 +3,12 @@
  * `validate-node` and the `nfd` drop-in. The table and JSON are NFD's (byte-identical); the verdict line
  * after the table, the YAML form and `--summary` are ours.
  */
-import { stringify } from 'yaml';
 import type { CompatibilityStatus } from '../core/model/report.ts';
 import type { Spec } from '../core/model/spec.ts';
 import { marshalReport } from '../core/report/go-json.ts';
 import { compatibleSets, isSetCompatible } from '../core/report/node-validator.ts';
 import { cliColorEnabled, renderReport } from '../core/report/table.ts';
+import { toKubeYaml } from '../k8s/kube-yaml.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
 
@@ -101,12 +101,12 @@ export function printReport(
   }
   if (opts.summary) {
     const s = summarize(report, opts.context);
-    io.stdout.write(opts.output === 'yaml' ? stringify(s) : `${JSON.stringify(s, null, 2)}\n`);
+    io.stdout.write(opts.output === 'yaml' ? toKubeYaml(s) : `${JSON.stringify(s, null, 2)}\n`);
   } else if (opts.output === 'json') {
     // NFD's exact bytes: json.Marshal output with no trailing newline.
     io.stdout.write(marshalReport(report));
   } else if (opts.output === 'yaml') {
-    io.stdout.write(stringify(JSON.parse(marshalReport(report))));
+    io.stdout.write(toKubeYaml(JSON.parse(marshalReport(report))));
   } else {
     const color = cliColorEnabled(io.env, io.stdout.isTTY === true, { nfdExact: opts.nfdExact === true });
     io.stdout.write(renderReport(report, { color }) + (opts.nfdExact ? '' : verdictLine(report, color)));

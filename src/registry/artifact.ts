@@ -13,6 +13,9 @@
 import { arch } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { ArtifactNotFoundError, InvalidInputError, RegistryError, UsageError } from '../errors.ts';
+import { marshal } from '../go/json.ts';
+import { formatRfc3339, parseRfc3339 as parseGoRfc3339 } from '../go/time.ts';
+import { sortedKeys } from '../go/utf8.ts';
 import { credentialLookup, type FlagCredentials } from './auth/credentials.ts';
 import type { Platform } from './descriptor.ts';
 import {
@@ -87,7 +90,10 @@ export async function openReference(
   const reference = typeof ref === 'string' ? parseReference(ref) : ref;
   if (reference.kind === 'layout') {
     const dir = isAbsolute(reference.dir) ? reference.dir : resolvePath(opts.cwd ?? '.', reference.dir);
-    return { repository: await LayoutRepository.open(dir, reference.dir), reference };
+    return {
+      repository: await LayoutRepository.open(dir, reference.dir, false, opts.signal),
+      reference,
+    };
   }
   const client = opts.client ?? createClient(opts);
   return { repository: client.repository(reference.registry, reference.repository), reference };
@@ -191,34 +197,9 @@ async function defaultReference(repo: Repository, reference: Reference): Promise
 
 // ---- ordering -------------------------------------------------------------------------------------------
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|([+-])(\d{2}):(\d{2}))$/;
-
 /** Nanoseconds since the epoch of an RFC 3339 time (as Go's time.Parse), or undefined. */
 export function parseRfc3339(s: string | undefined): bigint | undefined {
-  if (!s) return undefined;
-  const m = RFC3339.exec(s);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, se, frac, , sign, oh, om] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  if (
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > 31 ||
-    Number(h) > 23 ||
-    Number(mi) > 59 ||
-    Number(se) > 59
-  ) {
-    return undefined;
-  }
-  const ms = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(se));
-  if (new Date(ms).getUTCDate() !== day) return undefined; // e.g. February 30th
-  let offsetMin = 0;
-  if (sign) offsetMin = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
-  const nanos = BigInt((frac ?? '').padEnd(9, '0').slice(0, 9) || '0');
-  return (BigInt(ms) / 1000n - BigInt(offsetMin * 60)) * 1_000_000_000n + nanos;
+  return s ? parseGoRfc3339(s) : undefined;
 }
 
 /** The created time of an artifact descriptor: the `org.` key, else NFD's documented misspelling. */
@@ -392,23 +373,18 @@ export interface AttachResult {
   manifest: Uint8Array;
 }
 
-/** Go's json.Marshal escaping (HTML-safe), so our manifests byte-match what oras would write. */
+/** Go's json.Marshal of structs (fields in order), so our manifests byte-match what oras would write. */
 function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return marshal(value, { isMap: () => false });
 }
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  for (const k of sortedKeys(r)) out[k] = r[k]!;
   return out;
 }
 
-export function rfc3339Seconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export const rfc3339Seconds = formatRfc3339;
 
 /** The artifact manifest, field order as oras-go marshals it. */
 export function buildArtifactManifest(

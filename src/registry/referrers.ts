@@ -12,6 +12,7 @@
  * missing we merge and write again (bounded), and entries that vanished although their manifest still
  * exists are put back (see updateFallbackIndex). Writes in this process are also serialised per tag.
  */
+
 import {
   asDescriptor,
   checkDigest,
@@ -32,6 +33,7 @@ import {
 } from './media-types.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
 import type { RemoteRepository } from './remote.ts';
+import { abortableSleep, raceAbort } from './transport/abort.ts';
 
 export type ReferrersCapability = 'unknown' | 'supported' | 'unsupported';
 
@@ -49,7 +51,7 @@ export const fallbackIndexTuning = {
   confirmations: 3,
   minPauseMs: 50,
   maxPauseMs: 300,
-  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  sleep: (ms: number, signal?: AbortSignal) => abortableSleep(ms, signal),
   random: Math.random,
 };
 
@@ -384,7 +386,11 @@ async function updateFallbackIndex(
         for (const d of next) seen.set(d.digest, d);
         await writeFallbackIndex(repo, subjectDigest, next);
       }
-      await t.sleep(t.minPauseMs + Math.floor(t.random() * (t.maxPauseMs - t.minPauseMs)));
+      const signal = repo.client.opts.signal;
+      await raceAbort(
+        t.sleep(t.minPauseMs + Math.floor(t.random() * (t.maxPauseMs - t.minPauseMs)), signal),
+        signal,
+      );
     }
     throw registryError(
       `could not update the referrers tag ${tag}: concurrent writers kept overwriting it`,

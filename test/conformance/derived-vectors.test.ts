@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { packageRoot } from '../../src/conformance/cli.ts';
-import { parseVectors, runVectors } from '../../src/conformance/runner.ts';
-import type { Vector } from '../../src/conformance/vector.ts';
+import { packageRoot } from '../../tools/conformance/cli.ts';
+import { parseVectors, runVectors } from '../../tools/conformance/runner.ts';
+import type { Vector } from '../../tools/conformance/vector.ts';
 
 const FILE = join(packageRoot(), 'test', 'conformance', 'derived-vectors.json');
 

@@ -58,11 +58,17 @@ test('features JSON: Go MarshalIndent layout, struct field order kept, map keys 
 
 test("strings are escaped as Go's encoding/json does", () => {
   const text = labelsJson({ k: 'a<b>&c\u2028\u0001\b\f\t\n"\\é\ud800' });
-  assert.equal(
-    text,
-    '{\n    "k": "a\\u003cb\\u003e\\u0026c\\u2028\\u0001\\u0008\\u000c\\t\\n\\"\\\\é\ufffd"\n}',
-  );
+  assert.equal(text, '{\n    "k": "a\\u003cb\\u003e\\u0026c\\u2028\\u0001\\b\\f\\t\\n\\"\\\\é\\ufffd"\n}');
   assert.equal(labelsJson({}), '{}');
+});
+
+test('backspace and form feed get the short escapes Go 1.22+ writes, as the report JSON does', () => {
+  // encoding/json (Go >= 1.22) `encodeState.string`: `\b` and `\f`, not `\u0008` and `\u000c`.
+  assert.equal(labelsJson({ '\b': '\f' }), '{\n    "\\b": "\\f"\n}');
+  assert.equal(
+    slowGoJsonIndent(['\b\f'], () => true),
+    '[\n    "\\b\\f"\n]',
+  );
 });
 
 test('map keys sort by UTF-8 bytes, also with astral characters', () => {
@@ -102,7 +108,9 @@ test('the JSON.stringify fast path prints exactly what the portable serialiser p
   );
   // Declines where JSON.stringify and Go differ.
   assert.equal(fastGoJsonIndent({ a: '<' }, mapAll), undefined);
-  assert.equal(fastGoJsonIndent({ a: '\b' }, mapAll), undefined);
+  assert.equal(fastGoJsonIndent({ a: '\ud800' }, mapAll), undefined);
+  // JSON.stringify writes `\b` and `\f` as Go 1.22+ does: no need to decline.
+  assert.equal(fastGoJsonIndent({ a: '\b' }, mapAll), '{\n    "a": "\\b"\n}');
   assert.equal(fastGoJsonIndent({ 10: 'x', 9: 'y' }, mapAll), undefined);
   assert.equal(fastGoJsonIndent({ b: 'x', a: 'y' }, mapAll), '{\n    "a": "y",\n    "b": "x"\n}');
 });

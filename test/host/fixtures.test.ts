@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { discoverHost } from '../../src/host/discover.ts';
 import { featuresJson } from '../../src/host/export-json.ts';
-import { openFixtureHost } from '../../src/host/fixture-files.ts';
+import { openFixtureHost } from './fixture-files.ts';
 import { HOSTS_DIR } from './hosts-dir.ts';
 
 /** Trees with an expected-features.json (a tree without one is another test's input). */

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { discoverHost } from '../../src/host/discover.ts';
-import { openFixtureHost } from '../../src/host/fixture-files.ts';
 import {
   featureLabels,
   isQualifiedName,
   isValidLabelValue,
   selectLabelSources,
 } from '../../src/host/labels.ts';
+import { openFixtureHost } from './fixture-files.ts';
 import { HOSTS_DIR } from './hosts-dir.ts';
 
 async function labelsOf(fixture: string, sources: string) {

@@ -15,7 +15,8 @@ test('RFC 3339 parsing as Go: offsets, fractions to the nanosecond, invalid date
   assert.equal(parseRfc3339('1970-01-01T00:00:01Z'), 1_000_000_000n);
   assert.equal(parseRfc3339('1970-01-01T01:00:01+01:00'), 1_000_000_000n);
   assert.equal(parseRfc3339('1970-01-01T00:00:00.000000001Z'), 1n);
-  assert.equal(parseRfc3339('1970-01-01t00:00:00.5z'), 500_000_000n);
+  // Go's time.Parse takes upper-case `T` and `Z` only (src/go/time.ts).
+  assert.equal(parseRfc3339('1970-01-01t00:00:00.5z'), undefined);
   for (const bad of [
     '2026-02-30T00:00:00Z',
     '2026-01-01 00:00:00Z',

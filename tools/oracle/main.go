@@ -197,6 +197,10 @@ func handle(line []byte) (a answer) {
 		return runRegexp(&q)
 	case "version":
 		return runVersion(&q)
+	case "json", "quote", "strings", "strconv", "time", "unicode":
+		return runGoStd(q.Op, line)
+	case "kubeYAML":
+		return runKubeYAML(line)
 	case "ping":
 		return answer{Ok: true, Go: runtime.Version()}
 	}

@@ -1,5 +1,5 @@
-import { stringify } from 'yaml';
 import { buildValidateJob, type JobOptions } from '../../k8s/job-manifest.ts';
+import { toKubeYaml } from '../../k8s/kube-yaml.ts';
 import type { CommandContext } from '../program.ts';
 
 export interface JobCommandOptions extends Omit<JobOptions, 'output'> {
@@ -11,8 +11,6 @@ export interface JobCommandOptions extends Omit<JobOptions, 'output'> {
 export async function run(opts: JobCommandOptions, ctx: CommandContext): Promise<number> {
   const { output, reportOutput, ...rest } = opts;
   const job = buildValidateJob({ ...rest, ...(reportOutput ? { output: reportOutput } : {}) });
-  ctx.io.stdout.write(
-    output === 'json' ? `${JSON.stringify(job, null, 2)}\n` : stringify(job, { lineWidth: 0 }),
-  );
+  ctx.io.stdout.write(output === 'json' ? `${JSON.stringify(job, null, 2)}\n` : toKubeYaml(job));
   return 0;
 }

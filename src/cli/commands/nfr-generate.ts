@@ -2,10 +2,10 @@
  * `imgcompat nfr generate`: one NodeFeatureRule per compatibility set (k8s/generate-nfr.ts), printed as
  * YAML documents or a JSON List, or applied to the cluster with server-side apply (`--apply`).
  */
-import { stringify } from 'yaml';
 import { InvalidInputError } from '../../errors.ts';
 import { generateNodeFeatureRules } from '../../k8s/generate-nfr.ts';
 import type { KubeObject } from '../../k8s/kube-client.ts';
+import { toKubeYamlStream } from '../../k8s/kube-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
 import type { RegistryFlags } from '../registry-options.ts';
@@ -46,7 +46,7 @@ export async function emitObjects(
   if (opts.output === 'json') {
     ctx.io.stdout.write(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`);
   } else {
-    ctx.io.stdout.write(objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
+    ctx.io.stdout.write(toKubeYamlStream(objects));
   }
   return EXIT.ok;
 }
@@ -55,7 +55,7 @@ export async function run(opts: GenerateCommandOptions, ctx: CommandContext): Pr
   oneSource(opts);
   const loaded = await loadImageSpec(opts, opts, ctx);
   const g = generateNodeFeatureRules(loaded.spec, {
-    digest: loaded.digest,
+    digest: loaded.specDigest,
     tags: opts.tags,
     ...(loaded.image ? { image: loaded.image } : {}),
     ...(loaded.artifact ? { artifact: loaded.artifact } : {}),

@@ -9,7 +9,7 @@
  * (goyaml.v2 decode.go, `case reflect.Interface: ... tag == yaml_TIMESTAMP_TAG`). So a plain date
  * reaches NFD as the text that was written, never as an RFC 3339 string.
  */
-import { parseInt64 } from '../values/int64.ts';
+import { formatFloat, parseInt64, parseUint64 } from '../../go/strconv.ts';
 
 /** A scalar as goyaml.v2 resolves it into `interface{}`. `int` is Go int/int64, `uint` is uint64. */
 export type GoScalar =
@@ -46,8 +46,11 @@ for (const w of ['-.inf', '-.Inf', '-.INF']) RESOLVE_MAP.set(w, { t: 'float', v:
 
 /** goyaml.v2 `yamlStyleFloat`. A fixed internal pattern. */
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-/** What Go's `strconv.ParseFloat` accepts for text starting with `.` (no base prefix, no `_`). */
-const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
+/**
+ * What Go's `strconv.ParseFloat` accepts for text starting with `.`: no base prefix, and `_` only
+ * between two digits (`atof.go` `readFloat` + `underscoreOK`), so `.5_5` is 0.55 but `._5` is text.
+ */
+const DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
 
 /** goyaml.v2 `resolveTable` hint of the first byte: `M` map word, `D` digit, `S` sign, `.` dot, or none. */
 function hint(c: string | undefined): string {
@@ -72,38 +75,13 @@ function parseIntBase0(s: string): bigint | undefined {
   }
 }
 
-/** Go `strconv.ParseUint(s, 0, 64)`: no sign allowed. */
+/** Go `strconv.ParseUint(s, 0, 64)` as a bigint, or undefined. */
 function parseUintBase0(s: string): bigint | undefined {
-  if (s.startsWith('+') || s.startsWith('-')) return undefined;
-  // ParseUint has the same prefix and digit rules as ParseInt; reuse it on a value that cannot be
-  // negative and check the uint64 range ourselves.
-  let radix = 10;
-  let body = s;
-  if (s.length > 1 && s[0] === '0') {
-    const p = s[1]!.toLowerCase();
-    if (p === 'x') {
-      radix = 16;
-      body = s.slice(2);
-    } else if (p === 'o') {
-      radix = 8;
-      body = s.slice(2);
-    } else if (p === 'b') {
-      radix = 2;
-      body = s.slice(2);
-    } else {
-      radix = 8;
-      body = s.slice(1);
-    }
+  try {
+    return parseUint64(s, 0);
+  } catch {
+    return undefined;
   }
-  if (body === '') return undefined;
-  let n = 0n;
-  const r = BigInt(radix);
-  for (const ch of body) {
-    const d = Number.parseInt(ch, 36);
-    if (Number.isNaN(d) || d >= radix) return undefined;
-    n = n * r + BigInt(d);
-  }
-  return n < 1n << 64n ? n : undefined;
 }
 
 /** Go `strconv.ParseFloat(s, 64)` for the decimal forms that reach it here; undefined on error. */
@@ -195,7 +173,7 @@ function resolveUntyped(tag: string, text: string): { value: GoScalar; timestamp
   if (fromMap) return { value: fromMap };
   if (h === '.') {
     if (DOT_FLOAT.test(text)) {
-      const f = parseFloat64(text);
+      const f = parseFloat64(text.replaceAll('_', ''));
       if (f !== undefined) return { value: { t: 'float', v: f } };
     }
   } else if (h === 'D' || h === 'S') {
@@ -217,69 +195,6 @@ function resolveUntyped(tag: string, text: string): { value: GoScalar; timestamp
   return { value: { t: 'str', v: text } };
 }
 
-// ---------------------------------------------------------------------------------------------------
-// strconv.FormatFloat(f, 'g', -1, 32)
-
-/** Shortest decimal digits that read back as the float32 `a` (> 0): `[digits, exp]` for d.ddd × 10^exp. */
-function shortestFloat32(a: number): [string, number] {
-  for (let p = 1; p <= 9; p++) {
-    const [digits, exp] = splitExponential(a.toExponential(p - 1));
-    if (Math.fround(Number(`${digits}e${exp - p + 1}`)) === a) return [digits, exp];
-    // The nearest p-digit decimal missed; the one on the other side of `a` may still round-trip
-    // (the round-trip interval is lopsided at powers of two).
-    const nearest = Number(`${digits}e${exp - p + 1}`);
-    const step = nearest > a ? -1n : 1n;
-    let other = (BigInt(digits) + step).toString();
-    let otherExp = exp;
-    if (other.length > p) {
-      other = other.slice(0, p);
-      otherExp++;
-    } else if (other.length < p || other === '0') {
-      other = `${other}9`.slice(0, p);
-      otherExp--;
-    }
-    if (other !== '0' && Math.fround(Number(`${other}e${otherExp - p + 1}`)) === a) return [other, otherExp];
-  }
-  const [digits, exp] = splitExponential(a.toExponential(8));
-  return [digits, exp];
-}
-
-function splitExponential(s: string): [string, number] {
-  const e = s.indexOf('e');
-  const mant = s.slice(0, e).replace('.', '');
-  return [mant, Number(s.slice(e + 1))];
-}
-
-/** Go `strconv.FormatFloat(f, 'g', -1, 32)`. */
-export function formatFloat32g(f: number): string {
-  const a32 = Math.fround(f);
-  if (Number.isNaN(a32)) return 'NaN';
-  if (a32 === Number.POSITIVE_INFINITY) return '+Inf';
-  if (a32 === Number.NEGATIVE_INFINITY) return '-Inf';
-  const neg = a32 < 0 || Object.is(a32, -0);
-  const a = Math.abs(a32);
-  let digits: string;
-  let exp: number;
-  if (a === 0) {
-    digits = '0';
-    exp = 0;
-  } else {
-    [digits, exp] = shortestFloat32(a);
-    digits = digits.replace(/0+$/, '') || '0';
-  }
-  const sign = neg ? '-' : '';
-  // %e when the exponent is < -4 or >= 6 (the shortest-precision rule of 'g').
-  if (exp < -4 || exp >= 6) {
-    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const ae = Math.abs(exp);
-    return `${sign}${mant}e${exp < 0 ? '-' : '+'}${ae < 10 ? `0${ae}` : ae}`;
-  }
-  const dp = exp + 1; // digits before the decimal point
-  if (dp <= 0) return `${sign}0.${'0'.repeat(-dp)}${digits}`;
-  if (dp >= digits.length) return `${sign}${digits}${'0'.repeat(dp - digits.length)}`;
-  return `${sign}${digits.slice(0, dp)}.${digits.slice(dp)}`;
-}
-
 /**
  * sigs.k8s.io/yaml's conversion of a resolved scalar into a `string` field. `null` stays null (JSON
  * null has no effect on a Go string).
@@ -294,7 +209,7 @@ export function goScalarToString(s: GoScalar): string | null {
     case 'uint':
       return s.v.toString();
     case 'float':
-      return formatFloat32g(s.v);
+      return formatFloat(s.v, 32);
     default:
       return s.v;
   }
@@ -310,7 +225,7 @@ export function goScalarToKey(s: GoScalar): string | null {
     case 'uint':
       return null;
     case 'float': {
-      const k = formatFloat32g(s.v);
+      const k = formatFloat(s.v, 32);
       return k === '+Inf' ? '.inf' : k === '-Inf' ? '-.inf' : k === 'NaN' ? '.nan' : k;
     }
     default:

@@ -27,9 +27,10 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Diagnostic } from '../../errors.ts';
-import { compareBytes } from '../match/byte-order.ts';
+import { foldName } from '../../go/json.ts';
+import { quote as goQuote } from '../../go/strconv.ts';
+import { compareBytes, utf8Length } from '../../go/utf8.ts';
 import { setOwn } from '../match/own.ts';
-import { goQuote } from '../values/go-quote.ts';
 import {
   type GoScalar,
   goScalarToKey,
@@ -106,24 +107,6 @@ export interface DecodedDocument {
   positions: Positions;
   /** Errors and warnings of this document, with positions. */
   diagnostics: Diagnostic[];
-}
-
-/** UTF-8 length of `s` without allocating. */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
 }
 
 function pos(lc: LineCounter, offset: number, file: string | undefined) {
@@ -285,11 +268,6 @@ function applyZero(t: StructDesc, obj: Record<string, unknown>): Record<string, 
     for (const [k, make] of Object.entries(t.zero)) if (obj[k] === undefined) obj[k] = make();
   }
   return obj;
-}
-
-/** ASCII case folding plus the two non-ASCII runes Go's folding maps onto ASCII letters (ſ→s, K→k). */
-function foldKey(s: string): string {
-  return s.toLowerCase().replaceAll('\u017f', 's').replaceAll('\u212a', 'k');
 }
 
 interface Entry {
@@ -644,7 +622,7 @@ class Decoder {
     let m = this.foldCache.get(t);
     if (!m) {
       m = new Map();
-      for (const name of Object.keys(t.fields)) m.set(foldKey(name), name);
+      for (const name of Object.keys(t.fields)) m.set(foldName(name), name);
       this.foldCache.set(t, m);
     }
     return m;
@@ -659,7 +637,7 @@ class Decoder {
     const sorted = [...entries.values()].sort((a, b) => compareBytes(a.key, b.key));
     for (const e of sorted) {
       const p = childPath(path, e.key);
-      const field = Object.hasOwn(t.fields, e.key) ? e.key : folded.get(foldKey(e.key));
+      const field = Object.hasOwn(t.fields, e.key) ? e.key : folded.get(foldName(e.key));
       if (field === undefined) {
         if (!t.open) {
           // NFD (encoding/json) ignores unknown fields silently; a typo would go unnoticed there.

@@ -8,13 +8,13 @@
  */
 
 import { RuleEvaluationError } from '../../errors.ts';
+import { formatStringSlice as goStringList } from '../../go/fmt.ts';
+import { type CompiledRegexp, compileRegexp } from '../../go/regexp.ts';
+import { compareVersions, parseVersionForCompare } from '../../go/semver.ts';
+import { atoi, quote as goQuote } from '../../go/strconv.ts';
+import { compareBytes, sortedKeys } from '../../go/utf8.ts';
 import type { InstanceFeature } from '../model/features.ts';
 import { MATCH_OPS, type MatchExpression, type MatchExpressionSet } from '../model/rules.ts';
-import { goQuote, goStringList } from '../values/go-quote.ts';
-import { atoi } from '../values/int64.ts';
-import { type CompiledRegexp, compileRegexp } from '../values/regexp.ts';
-import { compareVersions, parseVersionForCompare } from '../values/version.ts';
-import { compareBytes, sortedKeys } from './byte-order.ts';
 import { copyInto, setOwn } from './own.ts';
 import type { MatchedElement } from './status.ts';
 

@@ -12,7 +12,7 @@ import {
   type Template,
   TemplateError,
   TemplateTooLargeError,
-} from '../template/index.ts';
+} from '../../template/index.ts';
 import { copyInto } from './own.ts';
 import type { TemplateData } from './status.ts';
 

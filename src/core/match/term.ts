@@ -3,6 +3,7 @@
  * attribute and instance sets stored under that name, and `matchExpressions` / `matchName`.
  */
 
+import * as strings from '../../go/strings.ts';
 import type { Features, InstanceFeature } from '../model/features.ts';
 import type { FeatureMatcherTerm, MatchExpressionSet } from '../model/rules.ts';
 import { matchMulti, matchNamesMulti } from './expression.ts';
@@ -13,28 +14,6 @@ const hasOwn = Object.hasOwn;
 function hasAnyKey(o: object): boolean {
   for (const _ in o) return true;
   return false;
-}
-
-/**
- * Go's `strings.ToLower`: per-rune simple case mapping. JS `toLowerCase` differs on a few non-ASCII
- * inputs (context-sensitive final sigma, U+0130 becoming two code points), so non-ASCII names are
- * lowered one code point at a time.
- */
-export function goToLower(s: string): string {
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return s.toLowerCase();
-  let out = '';
-  for (const ch of s) {
-    if (ch === '\u0130') out += 'i';
-    else out += ch.toLowerCase();
-  }
-  return out;
 }
 
 /**
@@ -57,11 +36,11 @@ export interface FeatureName {
 const FEATURE_NAME_CACHE_LIMIT = 4096;
 const featureNames = new Map<string, FeatureName>();
 
-/** `goToLower` + `templateKey`, cached: the same few names are parsed on every evaluation. */
+/** `strings.ToLower` + `templateKey`, cached: the same few names are parsed on every evaluation. */
 export function parseFeatureName(feature: string): FeatureName {
   let parsed = featureNames.get(feature);
   if (parsed === undefined) {
-    const lowered = goToLower(feature);
+    const lowered = strings.toLower(feature);
     const [domain, name] = templateKey(feature, lowered);
     parsed = { lowered, domain, name };
     if (featureNames.size >= FEATURE_NAME_CACHE_LIMIT) featureNames.clear();

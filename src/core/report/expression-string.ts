@@ -4,8 +4,9 @@
  * separates them with a space and no comma. `type` is not shown. Used for the report's sort key and
  * for the Expression column of the table (nfd-rules.md §10.4).
  */
+
+import { quote as goQuote } from '../../go/strconv.ts';
 import type { MatchExpression } from '../model/rules.ts';
-import { goQuote } from '../values/go-quote.ts';
 
 export function expressionString(e: MatchExpression): string {
   const op = goQuote(e.op ?? '');

@@ -9,8 +9,10 @@
  *   and count East Asian wide runes as 2 (go-runewidth, non-East-Asian locale);
  * - `wrapText`: go-pretty `text.WrapText` (hard wrap; used for the table title and every cell);
  * - `alignLeft` / `alignRight`: go-pretty `text.Align.Apply` (note: it trims before padding);
- * - `goToUpper`, `goFields`, `goTrimSpace`: Go's `strings` functions with Go's Unicode rules.
+ * Go's own `strings` functions come from src/go/strings.ts.
  */
+
+import * as strings from '../../go/strings.ts';
 
 export const ESC = '\x1b';
 export const ESCAPE_RESET = '\x1b[0m';
@@ -238,86 +240,6 @@ export function runeCount(s: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Go strings functions
-
-/** Go's `unicode.IsSpace`. */
-export function goIsSpace(cp: number): boolean {
-  switch (cp) {
-    case 0x09:
-    case 0x0a:
-    case 0x0b:
-    case 0x0c:
-    case 0x0d:
-    case 0x20:
-    case 0x85:
-    case 0xa0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202f:
-    case 0x205f:
-    case 0x3000:
-      return true;
-  }
-  return cp >= 0x2000 && cp <= 0x200a;
-}
-
-/** Go's `strings.Fields`: split around runs of white space, no empty fields. */
-export function goFields(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const ch of s) {
-    if (goIsSpace(ch.codePointAt(0)!)) {
-      if (cur !== '') out.push(cur);
-      cur = '';
-    } else {
-      cur += ch;
-    }
-  }
-  if (cur !== '') out.push(cur);
-  return out;
-}
-
-/** Go's `strings.TrimSpace`. */
-export function goTrimSpace(s: string): string {
-  const chars = [...s];
-  let a = 0;
-  let b = chars.length;
-  while (a < b && goIsSpace(chars[a]!.codePointAt(0)!)) a++;
-  while (b > a && goIsSpace(chars[b - 1]!.codePointAt(0)!)) b--;
-  return chars.slice(a, b).join('');
-}
-
-// Go's unicode.ToUpper uses simple (one-to-one) case mappings. JS toUpperCase uses the full
-// mappings, which expand some runes (ß → SS); where that happens Go keeps the rune, except for
-// these Greek letters with ypogegrammeni, whose simple upper-case form is the title-case letter.
-const GREEK_IOTA_UPPER: Record<number, number> = { 8115: 0x1fbc, 8131: 0x1fcc, 8179: 0x1ffc };
-
-function upperRune(ch: string): string {
-  const cp = ch.codePointAt(0)!;
-  const up = ch.toUpperCase();
-  if (up.length === ch.length || [...up].length === 1) return up;
-  if (cp >= 0x1f80 && cp <= 0x1faf && (cp & 0xf) < 8) return String.fromCodePoint(cp + 8);
-  const greek = GREEK_IOTA_UPPER[cp];
-  return greek !== undefined ? String.fromCodePoint(greek) : ch;
-}
-
-/** Go's `strings.ToUpper`. */
-export function goToUpper(s: string): string {
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return s.toUpperCase();
-  let out = '';
-  for (const ch of s) out += ch.charCodeAt(0) < 0x80 ? ch.toUpperCase() : upperRune(ch);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Alignment
 
 function trimRightSpaces(s: string): string {
@@ -511,7 +433,7 @@ function wrapHard(paragraph: string, wrapLen: number, out: Builder): void {
   const esp = new EscSeqParser();
   const st = { lineLen: 0 };
   let lastSeen = '';
-  const words = goFields(paragraph);
+  const words = strings.fields(paragraph);
   words.forEach((word, idx) => {
     const open = esp.parseString(word);
     if (open !== '') lastSeen = open;

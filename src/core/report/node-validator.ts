@@ -12,7 +12,7 @@
  *   persists across compatibility sets.
  */
 
-import { compareBytes } from '../match/byte-order.ts';
+import { compareBytes } from '../../go/utf8.ts';
 import { insertAttributeFeatures } from '../match/insert-attribute-features.ts';
 import { executeGroupRule } from '../match/rule.ts';
 import type { MatchStatus } from '../match/status.ts';

@@ -10,18 +10,10 @@
  * as the row count's digits, and a manual separator is never drawn before the first or after the last
  * row.
  */
+import * as strings from '../../go/strings.ts';
 import type { CompatibilityStatus, MatchedExpression, ProcessedRuleStatus } from '../model/report.ts';
 import { expressionString } from './expression-string.ts';
-import {
-  alignLeft,
-  alignRight,
-  colorize,
-  goToUpper,
-  goTrimSpace,
-  longestLineWidth,
-  SGR,
-  wrapText,
-} from './go-text.ts';
+import { alignLeft, alignRight, colorize, longestLineWidth, SGR, wrapText } from './go-text.ts';
 
 export interface PrettyOptions {
   /** Emit ANSI SGR colour codes (NFD's default, even when piped). */
@@ -82,7 +74,7 @@ export function renderRuleTable(rs: ProcessedRuleStatus, opts: PrettyOptions): s
   const validTxt = rs.isMatch
     ? colorize(' OK ', [SGR.bgGreen], color)
     : colorize(' FAIL ', [SGR.bgRed], color);
-  const ruleTxt = goToUpper(`rule: ${rs.name}`);
+  const ruleTxt = strings.toUpper(`rule: ${rs.name}`);
   const title = colorize(`${ruleTxt} - ${validTxt}`, [SGR.bold], color);
 
   // AppendSeparator marks "after the last appended row"; with no rows yet it does nothing, and
@@ -119,7 +111,7 @@ export function renderRuleTable(rs: ProcessedRuleStatus, opts: PrettyOptions): s
   lines.push(BOX.topLeft + BOX.horizontal.repeat(rowLength - 2) + BOX.topRight);
   const lenText = rowLength - 4;
   for (const titleLine of wrapText(title, lenText).split('\n')) {
-    lines.push(`${BOX.vertical} ${alignLeft(goTrimSpace(titleLine), lenText)} ${BOX.vertical}`);
+    lines.push(`${BOX.vertical} ${alignLeft(strings.trimSpace(titleLine), lenText)} ${BOX.vertical}`);
   }
   // The table's top border sits under the title, so it uses the separator corners.
   lines.push(separatorLine(BOX.leftSep, BOX.topSep, BOX.rightSep));

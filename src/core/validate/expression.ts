@@ -5,12 +5,12 @@
  * are things NFD accepts but that do not do what they seem to.
  */
 
+import { formatStringSlice as goStringList } from '../../go/fmt.ts';
+import { compileRegexp, RegexpError } from '../../go/regexp.ts';
+import { parseVersionForCompare, VersionError } from '../../go/semver.ts';
+import { atoi, quote as goQuote } from '../../go/strconv.ts';
 import { childPath } from '../load/positions.ts';
 import { MATCH_OPS, type MatchExpression } from '../model/rules.ts';
-import { goQuote, goStringList } from '../values/go-quote.ts';
-import { atoi } from '../values/int64.ts';
-import { compileRegexp, RegexpError } from '../values/regexp.ts';
-import { parseVersionForCompare, VersionError } from '../values/version.ts';
 
 export interface Issue {
   severity: 'error' | 'warning';

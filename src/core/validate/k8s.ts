@@ -1,3 +1,5 @@
+import { utf8Length } from '../../go/utf8.ts';
+
 /**
  * Kubernetes' name validation as NFD's validate package calls it (k8s.io/apimachinery
  * pkg/util/validation): `IsQualifiedName`, `IsValidLabelValue`, `IsDNS1123Subdomain`. Each returns
@@ -29,21 +31,6 @@ const DNS1123_SUBDOMAIN_ERR_MSG =
 export const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
 const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
 
-const encoder = new TextEncoder();
-
-/** Go's `len(s)`: the UTF-8 byte length. */
-export function byteLength(s: string): number {
-  // Fast path for ASCII, the common case for names.
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  return ascii ? s.length : encoder.encode(s).length;
-}
-
 /** validation.EmptyError */
 export function emptyError(): string {
   return 'must be non-empty';
@@ -68,7 +55,7 @@ export function regexError(msg: string, fmt: string, ...examples: string[]): str
 /** validation.IsDNS1123Subdomain */
 export function isDNS1123Subdomain(value: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
+  if (utf8Length(value) > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
   if (!DNS1123_SUBDOMAIN_RE.test(value)) {
     errs.push(regexError(DNS1123_SUBDOMAIN_ERR_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
   }
@@ -100,7 +87,7 @@ export function isQualifiedName(value: string): string[] {
       ];
   }
   if (name.length === 0) errs.push(`name part ${emptyError()}`);
-  else if (byteLength(name) > QUALIFIED_NAME_MAX_LENGTH)
+  else if (utf8Length(name) > QUALIFIED_NAME_MAX_LENGTH)
     errs.push(`name part ${maxLenError(QUALIFIED_NAME_MAX_LENGTH)}`);
   if (!QUALIFIED_NAME_RE.test(name)) {
     errs.push(
@@ -113,7 +100,7 @@ export function isQualifiedName(value: string): string[] {
 /** validation.IsValidLabelValue: empty, or at most 63 characters, alphanumeric at both ends. */
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > LABEL_VALUE_MAX_LENGTH) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));
+  if (utf8Length(value) > LABEL_VALUE_MAX_LENGTH) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));
   if (!LABEL_VALUE_RE.test(value)) {
     errs.push(regexError(LABEL_VALUE_ERR_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
   }

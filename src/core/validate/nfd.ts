@@ -4,7 +4,8 @@
  * templates. Functions return Go-style errors: `null` for valid, or an `NfdError` whose `sentinel`
  * says which of NFD's sentinel errors it is or wraps (Go's `errors.Is`). Messages are NFD's.
  */
-import { goQuote } from '../values/go-quote.ts';
+import { quote as goQuote } from '../../go/strconv.ts';
+import { utf8Length } from '../../go/utf8.ts';
 import { isQualifiedName, isValidLabelValue } from './k8s.ts';
 import { parseQuantity, QuantityError } from './quantity.ts';
 
@@ -66,11 +67,6 @@ const LABEL_NS: ReadonlyArray<readonly [string, string]> = [
 ];
 const FEATURE_NS: ReadonlyArray<readonly [string, string]> = [FEATURE_NS_ONLY];
 
-/** Go's `len(s)` in bytes. */
-function byteLen(s: string): number {
-  return new TextEncoder().encode(s).length;
-}
-
 /** validate.Label */
 export function label(key: string, value: string): NfdError | null {
   const keyErrs = isQualifiedName(key);
@@ -91,7 +87,7 @@ export function annotation(key: string, value: string): NfdError | null {
   const ns = namespaceOf(key);
   if (ns === '') return NfdError.sentinel('ErrUnprefixedKeysNotAllowed');
   if (isDenied(ns, FEATURE_NS)) return NfdError.sentinel('ErrNSNotAllowed');
-  if (byteLen(value) > FEATURE_ANNOTATION_VALUE_SIZE_LIMIT) {
+  if (utf8Length(value) > FEATURE_ANNOTATION_VALUE_SIZE_LIMIT) {
     return new NfdError(
       `invalid value: too long: feature annotations must not be longer than ${FEATURE_ANNOTATION_VALUE_SIZE_LIMIT} characters`,
     );

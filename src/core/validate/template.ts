@@ -3,8 +3,8 @@
  * helper (Go text/template, `missingkey=error`, Sprig minus env/expandenv/getHostByName, 64 KiB cap).
  * Parse only: nothing is executed. A function we do not support fails here, at parse time.
  */
-import { TemplateError } from '../template/errors.ts';
-import { parseTemplate } from '../template/index.ts';
+import { TemplateError } from '../../template/errors.ts';
+import { parseTemplate } from '../../template/index.ts';
 import { NfdError } from './nfd.ts';
 
 /** `null` when `text` parses; otherwise NFD's `invalid template: template: :1: ...` error. */

@@ -4,6 +4,7 @@
  * present). Hooks (executables in source.d/) were removed from NFD in v0.17.0, so there are none here.
  */
 import type { Features } from '../../core/model/features.ts';
+import { parseRfc3339 as parseGoRfc3339 } from '../../go/time.ts';
 import type { DiscoveryContext, FeatureSource } from '../types.ts';
 import { newFeatures, put, setAttributes } from './features-builder.ts';
 import { FAILED, SourceReader } from './source-reader.ts';
@@ -13,31 +14,10 @@ export const FEATURES_DIR = '/etc/kubernetes/node-feature-discovery/features.d';
 /** NFD skips feature files larger than this (exactly 65536 bytes is still read; §6.17). */
 export const MAX_FEATURE_FILE_BYTES = 65536;
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
-
-/** Go `time.Parse(time.RFC3339, s)` (fractional seconds accepted), or undefined when it fails. */
+/** Go `time.Parse(time.RFC3339, s)` as a date (millisecond precision), or undefined when it fails. */
 export function parseRfc3339(s: string): Date | undefined {
-  const m = RFC3339.exec(s);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 59) return undefined;
-  let offsetMin = 0;
-  if (m[8] !== 'Z') {
-    const oh = Number(m[9]);
-    const om = Number(m[10]);
-    if (oh > 23 || om > 59) return undefined;
-    offsetMin = (m[8]!.startsWith('-') ? -1 : 1) * (oh * 60 + om);
-  }
-  const frac = m[7] ? Number(`0${m[7]}`) * 1000 : 0;
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, sec) + frac - offsetMin * 60_000);
+  const ns = parseGoRfc3339(s);
+  return ns === undefined ? undefined : new Date(Number(ns / 1_000_000n));
 }
 
 export interface ParsedFeatureFile {

@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import { ArtifactNotFoundError, ImgcompatError } from '../../errors.ts';
 import { fetchNewestSpec, parseRemoteReference, type RegistryOptions } from '../../registry/index.ts';
-import { nameSets } from '../set-names.ts';
+import { nameSets, specDigest } from '../set-names.ts';
 import {
   type AdmissionRequest,
   BadReviewError,
@@ -96,14 +96,15 @@ export function registryLookup(registry: RegistryOptions): (image: string) => Pr
       const fetched = await fetchNewestSpec(reference, registry);
       const source = `${fetched.repository}@${fetched.descriptor.digest}`;
       const { spec } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
-      // Labels are keyed by the spec blob's digest, as `nfr generate` keys them: one spec, one set of
-      // labels, whichever image carries it.
-      const sets = nameSets(spec, fetched.layer.digest);
+      // Labels are keyed by the spec blob's digest (the spec layer's digest), as `nfr generate` keys
+      // them: one spec, one set of labels, whichever image carries it.
+      const digest = specDigest(fetched.bytes);
+      const sets = nameSets(spec, digest);
       return {
         subject: fetched.subjectDigest,
         value: {
           artifact: fetched.descriptor.digest,
-          spec: fetched.layer.digest,
+          spec: digest,
           sets: sets.map((s) => ({ label: s.label, weight: s.affinityWeight })),
         },
       };

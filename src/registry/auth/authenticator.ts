@@ -50,7 +50,7 @@ export class Authenticator {
     const key = `${registry} ${repository}`;
     let p = this.creds.get(key);
     if (!p) {
-      p = this.lookup ? this.lookup(registry, repository) : Promise.resolve(undefined);
+      p = this.lookup ? this.lookup(registry, repository, this.http.signal) : Promise.resolve(undefined);
       p.then((c) => c && this.http.trace(`  credentials for ${registry} from ${c.source}`)).catch(() => {});
       this.creds.set(key, p);
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { evaluateFeatureMatcher } from '../../../src/core/match/feature-matcher.ts';
-import { goToLower, lookupFeature, templateKey } from '../../../src/core/match/term.ts';
+import { lookupFeature, templateKey } from '../../../src/core/match/term.ts';
 import { RuleEvaluationError } from '../../../src/errors.ts';
 import { sampleFeatures } from './fixtures.ts';
 
@@ -129,12 +129,6 @@ describe('evaluateFeatureMatcher', () => {
 });
 
 describe('term helpers', () => {
-  test('goToLower maps one rune at a time like Go', () => {
-    assert.equal(goToLower('CPU.CpuId'), 'cpu.cpuid');
-    assert.equal(goToLower('ΟΔΟΣ'), 'οδοσ', 'no final-sigma context rule');
-    assert.equal(goToLower('\u0130'), 'i');
-  });
-
   test('templateKey splits at the first dot; no dot gives the lower-cased name', () => {
     assert.deepEqual(templateKey('a.b.c', 'a.b.c'), ['a', 'b.c']);
     assert.deepEqual(templateKey('NoDot', 'nodot'), ['nodot', '']);

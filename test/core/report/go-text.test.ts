@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  colorize,
-  displayWidth,
-  goEscape,
-  goFields,
-  goToUpper,
-  goTrimSpace,
-  wrapText,
-} from '../../../src/core/report/go-text.ts';
+import { colorize, displayWidth, goEscape, wrapText } from '../../../src/core/report/go-text.ts';
 
 test('goEscape: go-pretty text.Escape re-opens the colour after inner resets', () => {
   const red = '\x1b[91m';
@@ -63,13 +55,4 @@ test('widths skip escape sequences and count wide runes as two columns', () => {
   assert.equal(displayWidth('e\u0301'), 1);
   assert.equal(displayWidth('😀'), 2);
   assert.equal(displayWidth('plain'), 5);
-});
-
-test('Go strings helpers: Fields, TrimSpace, ToUpper', () => {
-  assert.deepEqual(goFields(' a \t b\u00a0c\u2003 '), ['a', 'b', 'c']);
-  assert.equal(goTrimSpace('\u3000 x y \n'), 'x y');
-  assert.equal(goToUpper('rule: abc'), 'RULE: ABC');
-  // Simple case mapping: no multi-rune expansions.
-  assert.equal(goToUpper('ß ŉ ǆ é'), 'ß ŉ Ǆ É');
-  assert.equal(goToUpper('ᾳ'), 'ᾼ');
 });

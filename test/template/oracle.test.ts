@@ -1,0 +1,168 @@
+/**
+ * Differential test: our text/template + Sprig engine against Go's (tools/oracle, with NFD's function
+ * map and missingkey=error), on generated templates and data. Both the outcome (output, or error and
+ * its phase) and the error text must agree, except for the known skews listed in KNOWN_SKEWS.
+ */
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { parseTemplate } from '../../src/template/index.ts';
+import { type OracleAnswer, useOracle } from '../go/oracle-client.ts';
+import {
+  constraintArb,
+  jsonData,
+  labelsTemplateArb,
+  nfdData,
+  semverArb,
+  templateArb,
+} from './arbitraries.ts';
+
+/** Cases per property in CI, and the time box after which fast-check stops early (and passes). */
+const NUM_RUNS = Number(process.env.IMGCOMPAT_ORACLE_RUNS ?? 10_000);
+const TIME_LIMIT_MS = 180_000;
+
+interface Outcome {
+  ok: boolean;
+  phase?: 'parse' | 'exec';
+  out?: string;
+  err?: string;
+}
+
+function ours(template: string, data: unknown, dataType: 'nfd' | 'json'): Outcome {
+  let t: ReturnType<typeof parseTemplate>;
+  try {
+    t = parseTemplate(template);
+  } catch (e) {
+    return { ok: false, phase: 'parse', err: (e as Error).message };
+  }
+  try {
+    return { ok: true, out: t.execute(data, { dataType }) };
+  } catch (e) {
+    return { ok: false, phase: 'exec', err: (e as Error).message };
+  }
+}
+
+function theirs(a: OracleAnswer): Outcome {
+  if (a.ok) return { ok: true, out: a.out ?? '' };
+  const err = a.err ?? '';
+  // The oracle wraps parse errors like NFD's NewHelper does.
+  if (err.startsWith('invalid template: ')) return { ok: false, phase: 'parse', err: err.slice(18) };
+  return { ok: false, phase: 'exec', err };
+}
+
+/**
+ * Known, accepted differences between Go and us. Each is explicit, with the reason; a mismatch that
+ * matches none of these fails the test.
+ */
+export const KNOWN_SKEWS: Array<{
+  reason: string;
+  applies: (tpl: string, o: Outcome, g: Outcome) => boolean;
+}> = [
+  {
+    reason:
+      'a Go panic inside a Sprig function with a runtime error (slice bounds, nil map) has a message we ' +
+      'only approximate; outcome and phase still agree',
+    applies: (_t, o, g) =>
+      !o.ok &&
+      !g.ok &&
+      o.phase === 'exec' &&
+      g.phase === 'exec' &&
+      /error calling \w+: runtime error/.test(g.err ?? ''),
+  },
+  {
+    reason:
+      "Sprig's non-must regex functions panic with regexp's message; re2js words a few syntax errors " +
+      'differently (the regexp adapter documents them); outcome and phase still agree',
+    applies: (_t, o, g) =>
+      !o.ok &&
+      !g.ok &&
+      o.phase === g.phase &&
+      /regexp: Compile\(/.test(g.err ?? '') &&
+      /regexp: Compile\(/.test(o.err ?? ''),
+  },
+  {
+    reason:
+      'Sprig fromJson/mustFromJson errors carry Go encoding/json messages, ours JSON.parse messages; ' +
+      'outcome and phase still agree',
+    applies: (t, o, g) => !o.ok && !g.ok && o.phase === g.phase && /fromJson/.test(t),
+  },
+];
+
+function compare(template: string, o: Outcome, g: Outcome): string | undefined {
+  const same = o.ok === g.ok && (o.ok ? o.out === g.out : o.phase === g.phase && o.err === g.err);
+  if (same) return undefined;
+  if (KNOWN_SKEWS.some((s) => s.applies(template, o, g))) return undefined;
+  return `template ${JSON.stringify(template)}\n  ours: ${JSON.stringify(o)}\n  go:   ${JSON.stringify(g)}`;
+}
+
+describe('template engine vs Go text/template + Sprig (oracle)', () => {
+  const oracle = useOracle(before, after);
+  const counts = { cases: 0, ok: 0, parseErr: 0, execErr: 0 };
+
+  const check = async (template: string, data: unknown, dataType: 'nfd' | 'json'): Promise<void> => {
+    const g = theirs(await oracle().query({ op: 'template', fn: 'execute', template, data, dataType }));
+    const o = ours(template, data, dataType);
+    counts.cases++;
+    if (g.ok) counts.ok++;
+    else if (g.phase === 'parse') counts.parseErr++;
+    else counts.execErr++;
+    const diff = compare(template, o, g);
+    assert.equal(diff, undefined, diff);
+  };
+
+  test('generated templates on NFD-typed data', async (t) => {
+    const before = counts.cases;
+    await fc.assert(
+      fc.asyncProperty(templateArb, nfdData, (tpl, data) => check(tpl, data, 'nfd')),
+      { numRuns: NUM_RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, includeErrorInReport: true },
+    );
+    t.diagnostic(`${counts.cases - before} cases`);
+  });
+
+  test('generated templates on generic JSON data', async (t) => {
+    const before = counts.cases;
+    await fc.assert(
+      fc.asyncProperty(templateArb, jsonData, (tpl, data) => check(tpl, data, 'json')),
+      { numRuns: NUM_RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, includeErrorInReport: true },
+    );
+    t.diagnostic(`${counts.cases - before} cases`);
+  });
+
+  test('NFD-style labelsTemplate ranges', async (t) => {
+    const before = counts.cases;
+    await fc.assert(
+      fc.asyncProperty(labelsTemplateArb, nfdData, (tpl, data) => check(tpl, data, 'nfd')),
+      {
+        numRuns: Math.ceil(NUM_RUNS / 5),
+        interruptAfterTimeLimit: TIME_LIMIT_MS,
+        includeErrorInReport: true,
+      },
+    );
+    t.diagnostic(`${counts.cases - before} cases`);
+  });
+
+  test('semverCompare constraints (Masterminds/semver v3.5.0)', async (t) => {
+    const before = counts.cases;
+    await fc.assert(
+      fc.asyncProperty(constraintArb, semverArb, (c, v) =>
+        check(`{{semverCompare ${JSON.stringify(c)} ${JSON.stringify(v)}}}`, {}, 'json'),
+      ),
+      {
+        numRuns: Math.ceil(NUM_RUNS / 2),
+        interruptAfterTimeLimit: TIME_LIMIT_MS,
+        includeErrorInReport: true,
+      },
+    );
+    t.diagnostic(`${counts.cases - before} cases`);
+  });
+
+  test('the generators exercise every outcome', (t) => {
+    t.diagnostic(
+      `total ${counts.cases} cases: ${counts.ok} ran, ${counts.parseErr} parse errors, ${counts.execErr} execution errors`,
+    );
+    // A generator that only produced errors (or never any) would make the comparison above hollow.
+    assert.ok(counts.ok > counts.cases / 5, 'too few templates executed successfully');
+    assert.ok(counts.parseErr > 0 && counts.execErr > 0, 'errors of both phases must be generated');
+  });
+});

@@ -1,0 +1,3 @@
+module imgcompat/tools/go-unicode
+
+go 1.24
