@@ -129,23 +129,6 @@ before(async () => {
     kube,
     ['node-a', 'node-b', 'node-c', 'node-d', 'node-e'].map((name) => ({ name, cpu: '2', memory: '4Gi' })),
   );
-  // What a kubelet and the node lifecycle controller (neither runs here) would do: register the node
-  // with annotations (nfd-master's JSON patch adds keys under /metadata/annotations and needs the map,
-  // pkg/nfd-master/nfd-master.go `updateNodeObject`) and lift the not-ready taint the
-  // TaintNodesByCondition admission plugin puts on every new node.
-  for (const name of ['node-a', 'node-b', 'node-c', 'node-d', 'node-e']) {
-    const res = await kube.api(
-      'PATCH',
-      `/api/v1/nodes/${name}`,
-      {
-        metadata: { annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } },
-        spec: { taints: null },
-      },
-      undefined,
-      'application/merge-patch+json',
-    );
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-  }
   await serverSideApply(kube, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vendor' } });
   for (const input of CLUSTER) {
     const o = nodeFeature(input) as KubeObj;
