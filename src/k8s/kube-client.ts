@@ -132,15 +132,15 @@ export function loadClientModule(): Promise<ClientModule> {
   return clientModule;
 }
 
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+export const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-interface Located {
+export interface Located {
   kind: 'files' | 'in-cluster';
   files: string[];
 }
 
 /** kubectl's lookup order: --kubeconfig, KUBECONFIG (path list), ~/.kube/config, in-cluster. */
-function locateKubeconfig(opts: KubeConnectOptions): Located {
+export function locateKubeconfig(opts: KubeConnectOptions): Located {
   if (opts.kubeconfig !== undefined) {
     const file = resolve(opts.cwd, opts.kubeconfig);
     if (!existsSync(file)) {
