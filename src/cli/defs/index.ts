@@ -5,6 +5,7 @@ import { registerCompletion } from './completion.ts';
 import { registerEval } from './eval.ts';
 import { registerExport } from './export.ts';
 import { registerJob } from './job.ts';
+import { registerLint } from './lint.ts';
 import { registerNfg } from './nfg.ts';
 import { registerNfr } from './nfr.ts';
 import { registerRegistry } from './registry.ts';
@@ -18,6 +19,7 @@ export const registrations: Register[] = [
   registerSelect,
   registerEval,
   registerValidateSpec,
+  registerLint,
   registerNfr,
   registerNfg,
   registerCluster,
