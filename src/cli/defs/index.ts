@@ -9,6 +9,7 @@ import { registerLint } from './lint.ts';
 import { registerNfg } from './nfg.ts';
 import { registerNfr } from './nfr.ts';
 import { registerRegistry } from './registry.ts';
+import { registerSchema } from './schema.ts';
 import { registerSelect } from './select.ts';
 import { registerValidateNode } from './validate-node.ts';
 import { registerValidateSpec } from './validate-spec.ts';
@@ -20,6 +21,7 @@ export const registrations: Register[] = [
   registerEval,
   registerValidateSpec,
   registerLint,
+  registerSchema,
   registerNfr,
   registerNfg,
   registerCluster,
