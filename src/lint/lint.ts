@@ -90,8 +90,27 @@ export function lintText(text: string, file: string): LintResult {
     loaded(r.diagnostics);
     for (const d of r.documents) {
       const l = new Linter(d.positions, findings);
-      if (d.object.kind === 'NodeFeatureRule') l.rules(d.object.spec.rules ?? [], 'spec.rules');
-      else l.rules(d.object.spec.featureGroupRules ?? [], 'spec.featureGroupRules');
+      const describe = (j: number) => `rule ${j + 1}`;
+      if (d.object.kind === 'NodeFeatureRule') {
+        const rules = d.object.spec.rules ?? [];
+        // nfd-master keeps rule.matched across all NodeFeatureRules of a node, in name order.
+        const refs = backrefs(
+          [{ rules, describe }],
+          true,
+          'warning',
+          'unless a NodeFeatureRule evaluated before this one (name order) sets it',
+        );
+        l.rules(rules, 'spec.rules', refs, describe);
+      } else {
+        const rules = d.object.spec.featureGroupRules ?? [];
+        const refs = backrefs(
+          [{ rules, describe }],
+          false,
+          'warning',
+          'unless a NodeFeatureGroup evaluated before this one sets it',
+        );
+        l.rules(rules, 'spec.featureGroupRules', refs, describe);
+      }
     }
   }
   findings.sort(
@@ -102,11 +121,43 @@ export function lintText(text: string, file: string): LintResult {
   return { kind, findings };
 }
 
-/** The names a rule makes available to later rules' `rule.matched` (labels and vars). */
-function definedNames(rule: Rule | GroupRule): { names: string[]; templated: boolean } {
+/**
+ * The names a rule makes available to later rules' `rule.matched`: nfd-master feeds back a
+ * NodeFeatureRule's labels and vars (pkg/nfd-master/nfd-master.go `processNodeFeatureRule`), a
+ * NodeFeatureGroup's vars (`processNodeFeatureGroupRule`), and NFD's node validator a spec rule's vars
+ * (pkg/client-nfd/compat/node-validator/node-validator.go `Execute`).
+ */
+function definedNames(rule: Rule | GroupRule, withLabels: boolean): { names: string[]; templated: boolean } {
   const r = rule as Rule;
-  const names = [...Object.keys(r.labels ?? {}), ...Object.keys(r.vars ?? {})];
-  return { names, templated: Boolean(r.labelsTemplate || r.varsTemplate) };
+  const names = [...(withLabels ? Object.keys(r.labels ?? {}) : []), ...Object.keys(r.vars ?? {})];
+  return { names, templated: Boolean((withLabels && r.labelsTemplate) || r.varsTemplate) };
+}
+
+/** What `rule.matched` holds so far while walking rules in evaluation order. */
+interface Backrefs {
+  earlier: Set<string>;
+  templated: boolean;
+  /** Where each name is first set, in evaluation order ("rule 3", "rule 1 of compatibility set 2"). */
+  firstSet: Map<string, string>;
+  withLabels: boolean;
+  /** Severity when no rule of the file sets the name (other objects may, for NFR/NFG). */
+  nowhere: Severity;
+  nowhereWhy: string;
+}
+
+function backrefs(
+  groups: readonly { rules: readonly (Rule | GroupRule)[]; describe: (j: number) => string }[],
+  withLabels: boolean,
+  nowhere: Severity,
+  nowhereWhy: string,
+): Backrefs {
+  const firstSet = new Map<string, string>();
+  for (const g of groups) {
+    g.rules.forEach((r, j) => {
+      for (const n of definedNames(r, withLabels).names) if (!firstSet.has(n)) firstSet.set(n, g.describe(j));
+    });
+  }
+  return { earlier: new Set(), templated: false, firstSet, withLabels, nowhere, nowhereWhy };
 }
 
 class Linter {
@@ -139,6 +190,12 @@ class Linter {
 
   spec(spec: Spec): void {
     const tags = new Map<string, number>();
+    // NFD's node validator keeps one features map for the whole spec: vars of every earlier set count.
+    const sets = spec.compatibilities.map((c, i) => ({
+      rules: c.rules ?? [],
+      describe: (j: number) => `rule ${j + 1} of compatibility set ${i + 1}`,
+    }));
+    const refs = backrefs(sets, false, 'error', '');
     spec.compatibilities.forEach((c, i) => {
       const base = childPath('compatibilities', i);
       if (c.weight !== undefined && c.weight < 0) {
@@ -161,18 +218,17 @@ class Linter {
           );
         } else tags.set(c.tag, i);
       }
-      this.rules(c.rules ?? [], childPath(base, 'rules'));
+      this.rules(c.rules ?? [], childPath(base, 'rules'), refs, sets[i]!.describe);
     });
   }
 
-  rules(rules: readonly (Rule | GroupRule)[], base: string): void {
+  rules(
+    rules: readonly (Rule | GroupRule)[],
+    base: string,
+    refs: Backrefs,
+    describe: (j: number) => string,
+  ): void {
     const seen = new Map<string, number>();
-    const earlier = new Set<string>();
-    let earlierTemplated = false;
-    const later = new Map<string, number>();
-    rules.forEach((r, j) => {
-      for (const n of definedNames(r).names) if (!later.has(n)) later.set(n, j);
-    });
     rules.forEach((rule, j) => {
       const path = childPath(base, j);
       const first = seen.get(rule.name);
@@ -184,15 +240,15 @@ class Linter {
           'rename one of the rules',
         );
       } else seen.set(rule.name, j);
-      const ctx: RuleCtx = { earlier, earlierTemplated, later, index: j };
+      const ctx: RuleCtx = { refs, here: describe(j) };
       if (rule.matchFeatures) this.matcher(rule.matchFeatures, childPath(path, 'matchFeatures'), ctx);
       (rule.matchAny ?? []).forEach((any, k) => {
         const p = childPath(childPath(path, 'matchAny'), k);
         if (any.matchFeatures) this.matcher(any.matchFeatures, childPath(p, 'matchFeatures'), ctx);
       });
-      const d = definedNames(rule);
-      for (const n of d.names) earlier.add(n);
-      earlierTemplated ||= d.templated;
+      const d = definedNames(rule, refs.withLabels);
+      for (const n of d.names) refs.earlier.add(n);
+      refs.templated ||= d.templated;
     });
   }
 
@@ -292,25 +348,29 @@ class Linter {
         );
       }
     } else if (feature === 'rule.matched') {
-      if (!ctx.earlier.has(element)) {
-        const at = ctx.later.get(element);
-        // nfd-master evaluates rules in order and adds each matched rule's labels and vars to
-        // rule.matched for the rules after it (pkg/nfd-master/nfd-master.go processNodeFeatureRule).
-        if (at !== undefined && at >= ctx.index) {
+      const refs = ctx.refs;
+      if (!refs.earlier.has(element)) {
+        const at = refs.firstSet.get(element);
+        const what = refs.withLabels ? 'label or var' : 'var';
+        // Rules are evaluated in order; a rule's outputs join rule.matched only after it ran.
+        if (at !== undefined) {
           this.add(
             'backReference',
             path,
-            `rule.matched ${JSON.stringify(element)} is set by rule ${at + 1}, which is evaluated after this one (rule ${ctx.index + 1}): it never exists here`,
+            `rule.matched ${JSON.stringify(element)} is set by ${at === ctx.here ? 'this rule itself' : at}, which is evaluated after this one (${ctx.here}): it does not exist yet here`,
             'move this rule after the rule that sets it',
             { at: 'key' },
           );
-        } else if (at === undefined) {
+        } else {
           this.add(
             'backReference',
             path,
-            `no earlier rule in this file sets label or var ${JSON.stringify(element)}`,
+            `no rule in this file sets the ${what} ${JSON.stringify(element)}${refs.nowhereWhy ? ` (${refs.nowhereWhy})` : ''}: rule.matched never has it`,
             undefined,
-            { at: 'key', ...(ctx.earlierTemplated ? { severity: 'warning' as const } : {}) },
+            {
+              at: 'key',
+              ...(refs.templated ? { severity: 'warning' as const } : { severity: refs.nowhere }),
+            },
           );
         }
       }
@@ -409,10 +469,9 @@ class Linter {
 }
 
 interface RuleCtx {
-  earlier: ReadonlySet<string>;
-  earlierTemplated: boolean;
-  later: ReadonlyMap<string, number>;
-  index: number;
+  refs: Backrefs;
+  /** This rule, as `Backrefs.firstSet` describes rules. */
+  here: string;
 }
 
 /** The integer interval an ordering expression allows (`type: version` excluded), or undefined. */

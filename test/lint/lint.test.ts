@@ -285,11 +285,49 @@ describe('IC1010 rule.matched back-references', () => {
       message: /rule 2, which is evaluated after/,
     });
   });
-  test('a label set by no rule', () => {
+  test('a label set by no rule of a NodeFeatureRule: a warning (an earlier NodeFeatureRule may set it)', () => {
     expectOne(nfr(labelRule('a', 'feature-a'), usesRule('b', 'feature-z')), 'IC1010', {
       line: 20,
-      severity: 'error',
+      severity: 'warning',
+      message: /NodeFeatureRule evaluated before/,
     });
+  });
+  const specRefs = (first: string, second: string) => `version: v1alpha1
+compatibilities:
+- rules:
+${first}- rules:
+${second}`;
+  const setsVar = `  - name: a
+    vars:
+      v1: "true"
+    matchFeatures:
+    - feature: cpu.cpuid
+      matchExpressions:
+        AVX2: {op: Exists}
+`;
+  const usesVar = (v: string) => `  - name: b
+    matchFeatures:
+    - feature: rule.matched
+      matchExpressions:
+        ${v}: {op: IsTrue}
+`;
+  test('a spec var set by no rule: an error (the spec is all NFD evaluates)', () => {
+    expectOne(specRefs(setsVar, usesVar('v2')), 'IC1010', {
+      line: 16,
+      severity: 'error',
+      message: /the var "v2"/,
+    });
+  });
+  test('a spec var set in a later compatibility set', () => {
+    expectOne(specRefs(usesVar('v1'), setsVar), 'IC1010', {
+      line: 8,
+      severity: 'error',
+      message:
+        /rule 1 of compatibility set 2, which is evaluated after this one \(rule 1 of compatibility set 1\)/,
+    });
+  });
+  test('a spec var set in an earlier compatibility set passes (one features map for the whole spec)', () => {
+    expectNone(specRefs(setsVar, usesVar('v1')), 'IC1010');
   });
   test('a label of an earlier rule passes; a var of an earlier spec rule passes', () => {
     expectNone(nfr(labelRule('a', 'feature-a'), usesRule('b', 'feature-a')), 'IC1010');
