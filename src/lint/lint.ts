@@ -30,15 +30,30 @@ export type FileKind = 'spec' | 'rules';
 
 export type LintResult =
   | { kind: FileKind; findings: Finding[] }
-  /** Not a spec, NodeFeatureRule or NodeFeatureGroup (or not YAML at all): the reason, with position. */
+  /**
+   * Not a spec, NodeFeatureRule or NodeFeatureGroup, or nothing in it could be decoded (not YAML, over
+   * the size limit): the reason, with position. The CLI exits 3.
+   */
   | { kind: 'unrecognized'; problem: Diagnostic };
 
 const ORDERING_OPS = new Set(['Gt', 'Ge', 'Lt', 'Le', 'GtLt', 'GeLe']);
 const KEY_OPS = new Set(['Exists', 'DoesNotExist', '']);
 const INT = /^-?\d+$/;
 
-/** Which kind of document `text` holds, from the top-level keys of its first document. */
+/** Top-level keys of block-style YAML: `kind:`, `"version":` at column 0. */
+const TOP_KEY = /^["']?(kind|apiversion|version|compatibilities)["']?[ \t]*:/gim;
+
+/**
+ * Which kind of document `text` holds, from the top-level keys of its first document: read from the
+ * text when it is block-style YAML (parsing a large file twice would double the cost), else from a
+ * parse (JSON, flow style, or nothing recognisable).
+ */
 function sniff(text: string, file: string): FileKind | Diagnostic {
+  const end = text.search(/^---/m) > 0 ? text.search(/^---/m) : text.length;
+  for (const m of text.slice(0, end).matchAll(TOP_KEY)) {
+    const key = m[1]!.toLowerCase();
+    return key === 'kind' || key === 'apiversion' ? 'rules' : 'spec';
+  }
   const parsed = parseYaml(text, file);
   const err = parsed.diagnostics.find((d) => d.severity === 'error');
   if (err) return err;
@@ -83,10 +98,15 @@ export function lintText(text: string, file: string): LintResult {
   };
   if (kind === 'spec') {
     const r = checkSpec(text, { file });
+    // Nothing decoded (YAML syntax error, size or depth limit): the file is unusable, not linted.
+    const fatal = r.diagnostics.find((d) => d.severity === 'error');
+    if (!r.spec && fatal) return { kind: 'unrecognized', problem: fatal };
     loaded(r.diagnostics);
     if (r.spec) new Linter(r.positions, findings).spec(r.spec);
   } else {
     const r = checkRules(text, { file });
+    const fatal = r.diagnostics.find((d) => d.severity === 'error');
+    if (r.documents.length === 0 && fatal) return { kind: 'unrecognized', problem: fatal };
     loaded(r.diagnostics);
     for (const d of r.documents) {
       const l = new Linter(d.positions, findings);

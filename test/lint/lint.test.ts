@@ -429,6 +429,8 @@ describe('files that are not specs or rules', () => {
     ['a list', '- a\n- b\n'],
     ['an empty file', ''],
     ['a YAML syntax error', 'version: [\n'],
+    ['a Kubernetes object of another kind', 'apiVersion: v1\nkind: ConfigMap\n'],
+    ['a JSON features file', '{"flags": {"cpu.cpuid": {"elements": {}}}}'],
   ] as const) {
     test(what, () => {
       const r = lintText(text, 'x.yaml');
