@@ -38,6 +38,8 @@ declare -A GO_TOOLS=(
   # because `crane registry serve` cannot switch its referrers API on and olareg/zot are not served
   # by the Go module proxy.)
   [oras]=oras.land/oras/cmd/oras@v1.3.6
+  # The webhook's Helm chart (deploy/helm/imgcompat): `helm lint` and `helm template` in the tests.
+  [helm]=helm.sh/helm/v3/cmd/helm@v3.19.0
 )
 for bin in "${!GO_TOOLS[@]}"; do
   if [[ ! -x "$GOBIN/$bin" ]]; then

@@ -1,6 +1,6 @@
 /**
  * Evaluating one compatibility spec against every node of a cluster: the `validate-node` evaluation
- * (nfd-rules.md §10.3, `validateNode`) run on each node's merged NodeFeature objects instead of this
+ * (NFD v0.19.0 pkg/client-nfd/compat/node-validator/node-validator.go `Execute`, `validateNode`) run on each node's merged NodeFeature objects instead of this
  * host's discovery. A node whose features are malformed, or whose features make a rule fail to evaluate
  * (NFD aborts the whole run on such an error; one bad node must not hide the others), is reported as
  * skipped with the reason.

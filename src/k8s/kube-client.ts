@@ -1,6 +1,6 @@
 /**
  * The small port the cluster and webhook commands use to talk to Kubernetes, and its one real adapter on
- * `@kubernetes/client-node` 1.4.0 (k8s-and-users.md §6). The client library is imported lazily here and
+ * `@kubernetes/client-node` 1.4.0 (@kubernetes/client-node). The client library is imported lazily here and
  * nowhere else, so `imgcompat --help` and the host commands never load it; using it (rather than our own
  * HTTP code) means kubeconfig exec plugins, OIDC, client certificates and in-cluster service-account auth
  * behave as they do for kubectl.
@@ -17,7 +17,7 @@ import { type WorkloadImage, type WorkloadKind, workloadImages } from './workloa
 
 export const NFD_GROUP = 'nfd.k8s-sigs.io';
 export const NFD_VERSION = 'v1alpha1';
-/** nfd-worker's mandatory label naming the node a NodeFeature describes (k8s-and-users.md §1.2). */
+/** nfd-worker's mandatory label naming the node a NodeFeature describes (NFD v0.19.0 pkg/nfd-master/nfd-master.go `getAndMergeNodeFeatures`). */
 export const NODE_NAME_LABEL = 'nfd.node.kubernetes.io/node-name';
 
 /** A NodeFeature object as the API returns it (only the fields we read). */
@@ -132,15 +132,15 @@ export function loadClientModule(): Promise<ClientModule> {
   return clientModule;
 }
 
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+export const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-interface Located {
+export interface Located {
   kind: 'files' | 'in-cluster';
   files: string[];
 }
 
 /** kubectl's lookup order: --kubeconfig, KUBECONFIG (path list), ~/.kube/config, in-cluster. */
-function locateKubeconfig(opts: KubeConnectOptions): Located {
+export function locateKubeconfig(opts: KubeConnectOptions): Located {
   if (opts.kubeconfig !== undefined) {
     const file = resolve(opts.cwd, opts.kubeconfig);
     if (!existsSync(file)) {

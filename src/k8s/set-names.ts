@@ -4,7 +4,7 @@
  *
  * Label: `compat.feature.node.kubernetes.io/<digest12>.<set>` = `"true"`, where
  * - the namespace is under `*.feature.node.kubernetes.io`, which nfd-master accepts without extra
- *   configuration (k8s-and-users.md §1.6);
+ *   configuration (NFD v0.19.0 pkg/nfd-master/nfd-master.go `filterFeatureLabel`);
  * - `<digest12>` is the first 12 hex digits of the spec's digest: the sha256 of the spec's bytes, which is
  *   the digest of the spec layer in the compatibility artifact (OCI image spec, descriptor.md "Digests").
  *   The same spec, given as `--spec FILE` or attached to any image, gets the same labels, and nodes

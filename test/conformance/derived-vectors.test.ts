@@ -1,6 +1,6 @@
 /**
  * Derived conformance vectors (test/conformance/derived-vectors.json): edge cases reasoned out from
- * the specification (shared/reference/nfd-rules.md, each vector's `note` cites the section), in the
+ * the specification (shared/reference/NFD v0.19.0 pkg/apis/nfd/nodefeaturerule, each vector's `note` cites the section), in the
  * shared vector format, run through the same runner as the shared vectors.
  */
 import assert from 'node:assert/strict';

@@ -17,7 +17,7 @@ const fixtures = readdirSync(HOSTS_DIR, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(path.join(HOSTS_DIR, d.name, 'expected-features.json')))
   .map((d) => d.name);
 
-test('the fixture hosts of issue 3 and reference §7 are all there', () => {
+test("the fixture hosts of issue 3 and NFD's testdata are all there", () => {
   for (const name of [
     'intel-2s-server',
     'amd-epyc-sev',

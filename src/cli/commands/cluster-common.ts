@@ -23,7 +23,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export interface KubeFlags {
   kubeconfig?: string;
   context?: string;
-  /** nfd-master's namespace: its objects come first in the merge (k8s-and-users.md §1.2). */
+  /** nfd-master's namespace: its objects come first in the merge (NFD v0.19.0 pkg/nfd-master/nfd-master.go `getAndMergeNodeFeatures`). */
   nfdNamespace?: string;
   nodeSelector?: string;
   chunkSize?: number;

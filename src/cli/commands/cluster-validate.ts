@@ -1,6 +1,6 @@
 /**
  * `imgcompat cluster validate`: evaluate an image's compatibility spec on every node of a cluster from the
- * NodeFeature objects NFD publishes (k8s-and-users.md §1.2), without running anything on the nodes. The
+ * NodeFeature objects NFD publishes (NFD v0.19.0 pkg/nfd-master/nfd-master.go `getAndMergeNodeFeatures`), without running anything on the nodes. The
  * artifact is fetched once; the objects are read page by page and each node is merged (as nfd-master
  * merges it) and evaluated as soon as its objects are all read, keeping only its result row; a node × set
  * matrix with the first failing expression of each failed set is printed, sorted by node, then totals.

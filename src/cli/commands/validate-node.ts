@@ -1,5 +1,5 @@
 /**
- * `imgcompat validate-node`: NFD's `nfd compat validate-node` (nfd-rules.md §10) — fetch the image's
+ * `imgcompat validate-node`: NFD's `nfd compat validate-node` (NFD v0.19.0 pkg/client-nfd/compat/node-validator/node-validator.go) — fetch the image's
  * newest compatibility artifact, discover this host, evaluate, print the report — with NFD's flags and
  * output, and the fixes NFD lacks:
  * - the exit status is the verdict (0 compatible, 1 incompatible) instead of always 0;

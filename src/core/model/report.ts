@@ -1,6 +1,6 @@
 /**
  * The validate-node report (NFD pkg/client-nfd/compat/node-validator), JSON field names as NFD's
- * `json.Marshal` output (nfd-rules.md §10.4-10.5).
+ * `json.Marshal` output (NFD v0.19.0 pkg/client-nfd/compat/node-validator/node-validator.go).
  */
 import type { MatchExpression } from './rules.ts';
 

@@ -1,6 +1,6 @@
 /**
  * NFD rule objects (pkg/apis/nfd/nodefeaturerule/v1alpha1), JSON field names as NFD's API.
- * See nfd-rules.md §1.2.
+ * See NFD v0.19.0 api/nfd/v1alpha1/types.go `Rule`, `MatchExpression`
  */
 
 /** The match operators. `""` is the empty op (upstream `MatchAny`), accepted by the engine only. */
@@ -40,7 +40,7 @@ export type MatchExpressionSet = Record<string, MatchExpression>;
 /** One `matchFeatures` term: a feature name and the expressions on its elements. */
 export interface FeatureMatcherTerm {
   feature: string;
-  /** Present-but-empty `{}` is not the same as absent (nfd-rules.md §4.4). */
+  /** Present-but-empty `{}` is not the same as absent (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchMulti`). */
   matchExpressions?: MatchExpressionSet | null;
   matchName?: MatchExpression | null;
 }

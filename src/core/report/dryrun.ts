@@ -4,7 +4,7 @@
  *
  * Unlike `kubectl nfd dryrun` (pkg/kubectl-nfd/dryrun.go), which runs each rule on its own, rules run
  * as nfd-master runs them: in order, each rule's labels and vars fed back into `rule.matched` for the
- * next (nfd-rules.md §7), so back-references behave as they will in the cluster, and
+ * next (NFD v0.19.0 pkg/nfd-master/nfd-master.go `processNodeFeatureRule`), so back-references behave as they will in the cluster, and
  * `@domain.feature.element` values are resolved as nfd-master resolves them. Outputs are prefixed and
  * filtered as nfd-master does (validate/nfd-master.ts): unprefixed keys get `feature.node.kubernetes.io/`,
  * keys in denied namespaces are dropped (listed, not an error).

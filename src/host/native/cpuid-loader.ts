@@ -1,5 +1,5 @@
 /**
- * Gets raw x86 CPUID registers for the cpu source, trying in order (nfd-features.md §5.1, §5.3):
+ * Gets raw x86 CPUID registers for the cpu source, trying in order (github.com/klauspost/cpuid/v2 v2.4.0 cpuid_amd64.go; NFD v0.19.0 source/cpu/cpuid_linux_arm64.go and siblings):
  *
  *   1. `addon`   — the N-API addon shipped prebuilt (cpuid.c, build.mjs): the CPUID and XGETBV instructions,
  *                  exactly what klauspost/cpuid executes inside NFD.

@@ -1,5 +1,5 @@
 /**
- * docker-credential-helpers protocol (oci.md §2.2): run `docker-credential-<name> <verb>`, write the
+ * docker-credential-helpers protocol (docker/cli cli/config/configfile/file.go and docker-credential-helpers client/client.go): run `docker-credential-<name> <verb>`, write the
  * server address (get/erase) or a JSON record (store) to stdin, read JSON from stdout. A "not found"
  * answer is a non-zero exit whose output says `credentials not found`.
  */

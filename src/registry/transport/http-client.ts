@@ -137,7 +137,7 @@ export class HttpClient {
         );
       }
       if (!d.keepAuthorization && d.keepBody && body && req.confidentialBody) {
-        // Credentials are never forwarded across hosts (oci.md §2.1): a 307/308 would resend the body.
+        // Credentials are never forwarded across hosts (distribution docs/spec/auth/token.md, oras-go v2 registry/remote/auth/client.go): a 307/308 would resend the body.
         throw registryError(
           `${req.what ?? 'request'} ${redactUrl(url)}: refused a redirect to ${d.url.origin}: it would resend credentials to another host`,
           { ...req.context, status: res.status },
