@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { InvalidInputError } from '../errors.ts';
 import {
   asDescriptor,
   type Descriptor,
@@ -30,6 +31,7 @@ import {
 import { referrerDescriptor } from './referrers.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
 import type { FetchedManifest, Repository } from './repository.ts';
+import { indexProblem } from './shape.ts';
 
 const LOCK_STALE_MS = 30_000;
 /** index.json lists every manifest of the layout: larger than a manifest, still bounded. */
@@ -78,9 +80,11 @@ export class LayoutRepository implements Repository {
   readonly kind = 'layout' as const;
   readonly name: string;
   readonly dir: string;
+  private readonly display: string;
 
   private constructor(dir: string, display: string) {
     this.dir = dir;
+    this.display = display;
     this.name = `oci:${display}`;
   }
 
@@ -147,21 +151,17 @@ export class LayoutRepository implements Repository {
     let v: unknown;
     try {
       v = JSON.parse(text);
-    } catch {
-      throw registryError(
-        `${this.name}/index.json is not valid JSON`,
-        this.details(),
-        REGISTRY_CODES.protocol,
-      );
+    } catch (e) {
+      throw this.invalidFile('index.json', `not valid JSON (${(e as Error).message.slice(0, 200)})`);
     }
-    if (!isObject(v) || !Array.isArray(v.manifests)) {
-      throw registryError(
-        `${this.name}/index.json is not an image index`,
-        this.details(),
-        REGISTRY_CODES.protocol,
-      );
-    }
-    return v as unknown as ImageIndex;
+    const problem = indexProblem(v);
+    if (problem) throw this.invalidFile('index.json', `not an image index: ${problem}`);
+    return v as ImageIndex;
+  }
+
+  /** A layout file whose content is wrong: an invalid input file (exit 3) named by its path. */
+  invalidFile(file: string, problem: string): InvalidInputError {
+    return new InvalidInputError(`${join(this.display, file)}: ${problem}`, [], 'E_LAYOUT_INVALID');
   }
 
   private async writeIndex(index: ImageIndex): Promise<void> {

@@ -32,6 +32,7 @@ import {
 } from './media-types.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
 import type { RemoteRepository } from './remote.ts';
+import { isStringMap } from './shape.ts';
 
 export type ReferrersCapability = 'unknown' | 'supported' | 'unsupported';
 
@@ -177,7 +178,7 @@ async function refineUnfiltered(repo: RemoteRepository, entries: Descriptor[], a
       continue; // not JSON: cannot be one of ours
     }
     if (isObject(m) && m.artifactType === artifactType) {
-      const annotations = isObject(m.annotations) ? (m.annotations as Record<string, string>) : d.annotations;
+      const annotations = isStringMap(m.annotations) ? m.annotations : d.annotations;
       out.push({ ...d, artifactType, ...(annotations ? { annotations } : {}) });
     }
   }
@@ -214,7 +215,12 @@ function parseIndex(bytes: Uint8Array): ImageIndex | undefined {
     const d = asDescriptor(m);
     if (d) manifests.push(d);
   }
-  return { ...(v as unknown as ImageIndex), manifests };
+  const { annotations, ...rest } = v;
+  return {
+    ...(rest as unknown as ImageIndex),
+    ...(isStringMap(annotations) ? { annotations } : {}),
+    manifests,
+  };
 }
 
 export function filterByType(entries: Descriptor[], artifactType?: string): Descriptor[] {
@@ -400,7 +406,7 @@ export function referrerDescriptor(desc: Descriptor, manifestBytes: Uint8Array):
   try {
     const m = parseJson(manifestBytes);
     if (isObject(m)) {
-      if (isObject(m.annotations)) out.annotations = m.annotations as Record<string, string>;
+      if (isStringMap(m.annotations)) out.annotations = m.annotations;
       const at =
         typeof m.artifactType === 'string'
           ? m.artifactType

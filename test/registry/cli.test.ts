@@ -1,9 +1,10 @@
 /** The registry commands through the CLI, in-process: on an OCI layout, and credential hygiene. */
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { memoryIo } from '../../src/cli/io.ts';
 import { run } from '../../src/cli/main.ts';
 import { json, startServer } from './helpers/http-server.ts';
@@ -148,4 +149,39 @@ test('login stores credentials after the registry accepted them; logout removes 
   assert.equal(bad.code, 4);
   const after = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
   assert.equal(after.auths[srv.host], undefined, 'rejected credentials are not stored');
+});
+
+test('a layout whose index.json has a null or malformed entry: exit 3 naming index.json and the entry', async () => {
+  for (const [entry, want] of [
+    [null, /index\.json: not an image index: manifests\[1\]: expected a descriptor object, found null/],
+    [
+      { mediaType: 'x', digest: 'sha256:00', size: '12' },
+      /manifests\[1\]\.size: expected a non-negative integer/,
+    ],
+    [{ mediaType: 'x', digest: 'sha256:00', size: 1, platform: 'linux' }, /manifests\[1\]\.platform/],
+  ] as const) {
+    const f = await makeLayout();
+    const indexFile = join(f.dir, 'index.json');
+    const index = JSON.parse(await readFile(indexFile, 'utf8')) as { manifests: unknown[] };
+    index.manifests.splice(1, 0, entry);
+    await writeFile(indexFile, JSON.stringify(index));
+    const ref = `oci:${f.dir}:single`;
+    for (const argv of [
+      ['get', ref],
+      ['discover', ref],
+      ['remove', ref, '--all'],
+      [
+        'validate-node',
+        '--image',
+        ref,
+        '--features',
+        fileURLToPath(new URL('../../../examples/features.json', import.meta.url)),
+      ],
+    ]) {
+      const r = await cli(argv);
+      assert.equal(r.code, 3, `${argv.join(' ')}: ${r.err}`);
+      assert.match(r.err, want, argv.join(' '));
+      assert.doesNotMatch(r.err, /\n\s+at |internal error/);
+    }
+  }
 });
