@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,4 +202,23 @@ test('--output json: one document with every diagnostic', async () => {
 test('no file argument is a usage error', async () => {
   const r = await cli([]);
   assert.equal(r.code, 2);
+});
+
+test('bad input: a named pipe nobody writes to is refused in bounded time, one with a writer is read', {
+  timeout: 20_000,
+}, async () => {
+  const fifo = join(dir, 'no-writer.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const r = await cli(['no-writer.fifo']);
+  assert.equal(r.code, 3);
+  assert.match(r.err, /no-writer\.fifo: cannot read file: a named pipe \(FIFO\) that no process writes to/);
+  noStackTrace(r.err);
+
+  const fed = join(dir, 'fed.fifo');
+  execFileSync('mkfifo', [fed]);
+  const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', join(repo, 'examples', 'spec.yaml'), fed]);
+  const exited = new Promise((r) => writer.once('exit', r));
+  const ok = await cli(['fed.fifo']);
+  assert.equal(ok.code, 0, ok.err);
+  await exited;
 });
