@@ -343,7 +343,7 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
             deadline(),
           ),
         )) as { items?: NodeFeatureObject[]; metadata?: { continue?: string } };
-        out.push(...(page.items ?? []));
+        for (const item of page.items ?? []) out.push(item); // a loop, not push(...): spreading 120,000+ items overflows the stack
         cont = page.metadata?.continue || undefined;
         onPage?.({ received: out.length });
       } while (cont);

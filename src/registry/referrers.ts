@@ -129,7 +129,7 @@ async function referrersFromApi(
         .includes('artifactType') ||
       (index.annotations?.[FILTERS_APPLIED_ANNOTATION] ?? '').split(',').includes('artifactType');
     const entries = applied ? index.manifests : await refineUnfiltered(repo, index.manifests, artifactType);
-    out.push(...entries);
+    for (const item of entries) out.push(item); // a loop, not push(...): spreading 120,000+ items overflows the stack
     const next = nextLink(res.headers.get('link'), url);
     if (next === undefined) break;
     if (next === null) {

@@ -7,7 +7,7 @@
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadRules } from '../../core/load/load-rule.ts';
 import { type DryRun, dryRun } from '../../core/report/dryrun.ts';
-import { formatDiagnostic } from '../../errors.ts';
+import { formatDiagnostics } from '../../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
 import { readFlagFile } from './input-files.ts';
@@ -73,7 +73,8 @@ export async function run(opts: NfrDryRunOptions, ctx: CommandContext): Promise<
   const loaded = loadFeatures(await readFlagFile(io.cwd, opts.features, '--features'), {
     file: opts.features,
   });
-  for (const w of [...warnings, ...loaded.warnings]) io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
+  for (const line of formatDiagnostics([...warnings, ...loaded.warnings]))
+    io.stderr.write(`imgcompat: ${line}\n`);
   const features = singleFeatures(loaded, opts.features);
   const results = dryRun(
     documents.map((d) => d.object),

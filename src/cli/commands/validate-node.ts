@@ -12,7 +12,7 @@ import { loadSpec } from '../../core/load/load-spec.ts';
 import type { Features } from '../../core/model/features.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
-import { formatDiagnostic, RegistryError, UsageError } from '../../errors.ts';
+import { type Diagnostic, formatDiagnostics, RegistryError, UsageError } from '../../errors.ts';
 import {
   fetchNewestSpec,
   formatReference,
@@ -46,8 +46,8 @@ export interface ValidateNodeOptions extends RegistryFlags {
 /** NFD runs the whole command under a one-minute context (validate-node.go); so do we by default. */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-function warn(io: Io, diagnostics: readonly Parameters<typeof formatDiagnostic>[0][]): void {
-  for (const d of diagnostics) io.stderr.write(`imgcompat: ${formatDiagnostic(d)}\n`);
+function warn(io: Io, diagnostics: readonly Diagnostic[]): void {
+  for (const line of formatDiagnostics(diagnostics)) io.stderr.write(`imgcompat: ${line}\n`);
 }
 
 /**

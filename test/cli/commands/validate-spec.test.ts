@@ -222,3 +222,18 @@ test('bad input: a named pipe nobody writes to is refused in bounded time, one w
   assert.equal(ok.code, 0, ok.err);
   await exited;
 });
+
+test('130,000 warnings: no crash, the first 100 printed, the rest counted', async () => {
+  // Each "01" is an octal-looking value YAML 1.1 reads differently: one warning per element.
+  const values = Array.from({ length: 130_000 }, () => '01').join(',');
+  write('many-warnings.yaml', spec(`AVX: {op: In, value: [${values}]}`));
+  const r = await cli(['many-warnings.yaml']);
+  noStackTrace(r.err + r.out);
+  assert.equal(r.code, 0, r.err.slice(0, 2000));
+  const lines = r.err.trimEnd().split('\n');
+  assert.equal(lines.length, 101, r.err.slice(0, 2000));
+  assert.match(lines[0]!, /^many-warnings\.yaml:\d+:\d+: warning: /);
+  assert.equal(lines[100], '... and 129,900 more warnings (not shown)');
+  assert.ok(r.err.length < 50_000, `${r.err.length} bytes on stderr`);
+  assert.match(r.out, /many-warnings\.yaml: valid.*130000 warnings/);
+});
