@@ -54,7 +54,7 @@ import {
 } from './reference.ts';
 import { REGISTRY_CODES, registryError, safeRemoteText } from './registry-errors.ts';
 import { RegistryClient, type RemoteOptions, RemoteRepository } from './remote.ts';
-import type { Repository } from './repository.ts';
+import type { BrokenReferrer, Repository } from './repository.ts';
 import { indexProblem, isStringMap, manifestProblem } from './shape.ts';
 
 export interface RegistryOptions extends Omit<RemoteOptions, 'credentials'> {
@@ -254,6 +254,8 @@ export interface Discovery {
   subject: Descriptor;
   /** Compatibility artifacts, newest first. */
   artifacts: Descriptor[];
+  /** Referrers that may be compatibility artifacts but could not be used (only when others could). */
+  warnings: string[];
 }
 
 export async function discoverArtifacts(
@@ -268,8 +270,27 @@ async function discoverIn(
   opts: RegistryOptions,
 ): Promise<Discovery> {
   const subject = await resolveSubject(repository, reference, opts);
-  const found = await repository.referrers(subject, COMPAT_ARTIFACT_TYPE);
-  return { repository, reference, subject, artifacts: sortNewestFirst(found) };
+  const broken: BrokenReferrer[] = [];
+  const found = await repository.referrers(subject, COMPAT_ARTIFACT_TYPE, broken);
+  const described = broken.map((b) => `referrer ${b.digest}: ${b.problem}`);
+  if (found.length === 0 && broken.length > 0) {
+    // Not "no artifact" (exit 5): there is one, and it is broken.
+    const message = `${repository.name}: no usable compatibility artifact for ${subject.digest}; ${described.join('; ')}`;
+    throw repository instanceof LayoutRepository
+      ? new InvalidInputError(message, [], 'E_LAYOUT_INVALID')
+      : registryError(
+          message,
+          repository instanceof RemoteRepository ? repository.details() : {},
+          REGISTRY_CODES.protocol,
+        );
+  }
+  return {
+    repository,
+    reference,
+    subject,
+    artifacts: sortNewestFirst(found),
+    warnings: described.map((d) => `${d} (skipped)`),
+  };
 }
 
 export function noArtifactError(reference: Reference, subject: Descriptor): ArtifactNotFoundError {
@@ -294,6 +315,8 @@ export interface FetchedSpec {
   subjectDigest: string;
   /** `registry/repository` or `oci:DIR`. */
   repository: string;
+  /** Broken referrers skipped because a valid artifact exists. */
+  warnings?: string[];
 }
 
 /** Reads an artifact manifest and its spec layer (the spec media type, else layers[0] as NFD does). */
@@ -346,7 +369,14 @@ export async function fetchNewestSpec(
   const newest = d.artifacts[0];
   if (!newest) throw noArtifactError(d.reference, d.subject);
   const { bytes, layer } = await fetchSpecOf(d.repository, newest);
-  return { bytes, descriptor: newest, layer, subjectDigest: d.subject.digest, repository: d.repository.name };
+  return {
+    bytes,
+    descriptor: newest,
+    layer,
+    subjectDigest: d.subject.digest,
+    repository: d.repository.name,
+    warnings: d.warnings,
+  };
 }
 
 /** The spec of one artifact chosen by digest (must be a compatibility artifact of this repository). */

@@ -30,7 +30,7 @@ import {
 } from './media-types.ts';
 import { referrerDescriptor } from './referrers.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
-import type { FetchedManifest, Repository } from './repository.ts';
+import type { BrokenReferrer, FetchedManifest, Repository } from './repository.ts';
 import { indexProblem } from './shape.ts';
 
 const LOCK_STALE_MS = 30_000;
@@ -300,28 +300,47 @@ export class LayoutRepository implements Repository {
   }
 
   /** Manifests listed in index.json (and inside listed indexes) whose subject is `subject`. */
-  async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+  async referrers(
+    subject: Descriptor,
+    artifactType?: string,
+    broken: BrokenReferrer[] = [],
+  ): Promise<Descriptor[]> {
     const index = await this.readIndex();
     const out: Descriptor[] = [];
     const seen = new Set<string>();
     const visit = async (entries: Descriptor[], depth: number) => {
       for (const e of entries) {
         const d = asDescriptor(e);
-        if (!d || seen.has(d.digest) || !isManifestType(d.mediaType) || d.size > MAX_METADATA_BYTES) continue;
+        if (!d || seen.has(d.digest) || !isManifestType(d.mediaType)) continue;
         seen.add(d.digest);
+        // An entry index.json lists with the wanted artifactType is ours: if it cannot be used, that is
+        // said (when no valid artifact exists) rather than hidden. Others that fail are not our concern.
+        const ours = artifactType !== undefined && d.artifactType === artifactType;
+        const bad = (problem: string) => {
+          if (ours) broken.push({ digest: d.digest, problem });
+        };
+        if (d.size > MAX_METADATA_BYTES) {
+          bad(`its size ${d.size} is over the ${MAX_METADATA_BYTES}-byte manifest limit`);
+          continue;
+        }
         let bytes: Uint8Array;
         try {
           bytes = await this.readBlobFile(d.digest, MAX_METADATA_BYTES, 'manifest');
-        } catch {
-          continue; // a dangling entry is not our concern here
+        } catch (e) {
+          bad((e as Error).message);
+          continue;
         }
         let m: unknown;
         try {
           m = parseJson(bytes);
         } catch {
+          bad('the manifest is not JSON');
           continue;
         }
-        if (!isObject(m)) continue;
+        if (!isObject(m)) {
+          bad('the manifest is not a JSON object');
+          continue;
+        }
         const subj = asDescriptor(m.subject);
         if (subj?.digest === subject.digest) {
           const ref = referrerDescriptor(

@@ -32,6 +32,7 @@ import {
 } from './media-types.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
 import type { RemoteRepository } from './remote.ts';
+import type { BrokenReferrer } from './repository.ts';
 import { isStringMap } from './shape.ts';
 
 export type ReferrersCapability = 'unknown' | 'supported' | 'unsupported';
@@ -58,12 +59,13 @@ export async function listReferrers(
   repo: RemoteRepository,
   subject: Descriptor,
   artifactType?: string,
+  broken: BrokenReferrer[] = [],
 ): Promise<Descriptor[]> {
   // The subject may come from an index entry: its digest becomes `/referrers/<digest>` or a tag (oci.md §1.2).
   checkDigest(subject.digest, 'referrers subject', repo.details());
   const state = repo.referrersState;
   if (state.capability !== 'unsupported') {
-    const viaApi = await referrersFromApi(repo, subject, artifactType);
+    const viaApi = await referrersFromApi(repo, subject, artifactType, broken);
     if (viaApi !== undefined) {
       state.capability = 'supported';
       return viaApi;
@@ -79,7 +81,8 @@ export async function listReferrers(
 async function referrersFromApi(
   repo: RemoteRepository,
   subject: Descriptor,
-  artifactType?: string,
+  artifactType: string | undefined,
+  broken: BrokenReferrer[],
 ): Promise<Descriptor[] | undefined> {
   let url = repo.url(`referrers/${subject.digest}`);
   if (artifactType) url.searchParams.set('artifactType', artifactType);
@@ -128,7 +131,9 @@ async function referrersFromApi(
         .map((s) => s.trim())
         .includes('artifactType') ||
       (index.annotations?.[FILTERS_APPLIED_ANNOTATION] ?? '').split(',').includes('artifactType');
-    const entries = applied ? index.manifests : await refineUnfiltered(repo, index.manifests, artifactType);
+    const entries = applied
+      ? index.manifests
+      : await refineUnfiltered(repo, index.manifests, artifactType, broken);
     for (const item of entries) out.push(item); // a loop, not push(...): spreading 120,000+ items overflows the stack
     const next = nextLink(res.headers.get('link'), url);
     if (next === undefined) break;
@@ -149,7 +154,12 @@ async function referrersFromApi(
  * report the config media type as artifactType, or omit annotations; for entries that look like that we
  * read the manifest itself and use its artifactType and annotations.
  */
-async function refineUnfiltered(repo: RemoteRepository, entries: Descriptor[], artifactType?: string) {
+async function refineUnfiltered(
+  repo: RemoteRepository,
+  entries: Descriptor[],
+  artifactType: string | undefined,
+  broken: BrokenReferrer[],
+) {
   if (!artifactType) return entries;
   const out: Descriptor[] = [];
   for (const d of entries) {
@@ -175,9 +185,15 @@ async function refineUnfiltered(repo: RemoteRepository, entries: Descriptor[], a
     try {
       m = parseJson(bytes);
     } catch {
-      continue; // not JSON: cannot be one of ours
+      // Listed as a referrer but not a manifest: it may be ours, broken. Said when nothing valid is found.
+      broken.push({ digest: d.digest, problem: 'the referrer is not a JSON manifest' });
+      continue;
     }
-    if (isObject(m) && m.artifactType === artifactType) {
+    if (!isObject(m)) {
+      broken.push({ digest: d.digest, problem: 'the referrer is not a JSON object' });
+      continue;
+    }
+    if (m.artifactType === artifactType) {
       const annotations = isStringMap(m.annotations) ? m.annotations : d.annotations;
       out.push({ ...d, artifactType, ...(annotations ? { annotations } : {}) });
     }

@@ -185,3 +185,40 @@ test('a layout whose index.json has a null or malformed entry: exit 3 naming ind
     }
   }
 });
+
+test('a layout artifact that is broken is reported naming its digest (exit 3), or skipped with a warning when another is valid', async () => {
+  for (const breakIt of ['corrupt', 'not-json', 'oversized'] as const) {
+    const f = await makeLayout();
+    await writeFile(join(f.dir, 'spec.yaml'), SPEC_YAML);
+    const ref = `oci:${f.dir}:single`;
+    const attached = await cli(['attach', ref, 'spec.yaml'], { cwd: f.dir });
+    assert.equal(attached.code, 0, attached.err);
+    const digest = /Digest: (sha256:[a-f0-9]{64})/.exec(attached.out)![1]!;
+    const blob = join(f.dir, 'blobs', 'sha256', digest.slice(7));
+    const indexFile = join(f.dir, 'index.json');
+    if (breakIt === 'corrupt') await writeFile(blob, `${await readFile(blob, 'utf8')} `);
+    if (breakIt === 'not-json') await writeFile(blob, 'not json');
+    if (breakIt === 'oversized') {
+      const index = JSON.parse(await readFile(indexFile, 'utf8')) as {
+        manifests: { digest: string; size: number }[];
+      };
+      index.manifests.find((m) => m.digest === digest)!.size = 5 * 1024 * 1024;
+      await writeFile(indexFile, JSON.stringify(index));
+    }
+    for (const argv of [
+      ['get', ref],
+      ['discover', ref],
+    ]) {
+      const r = await cli(argv);
+      assert.equal(r.code, 3, `${breakIt} ${argv[0]}: ${r.err}`);
+      assert.match(r.err, new RegExp(`no usable compatibility artifact .*referrer ${digest}: `), breakIt);
+    }
+    // A valid artifact besides the broken one: used, and the broken one is named in a warning.
+    await writeFile(join(f.dir, 'spec2.yaml'), `${SPEC_YAML}# v2\n`);
+    assert.equal((await cli(['attach', ref, 'spec2.yaml'], { cwd: f.dir })).code, 0);
+    const g = await cli(['get', ref]);
+    assert.equal(g.code, 0, g.err);
+    assert.equal(g.out, `${SPEC_YAML}# v2\n`);
+    assert.match(g.err, new RegExp(`warning: referrer ${digest}: .*\\(skipped\\)`));
+  }
+});

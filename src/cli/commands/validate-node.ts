@@ -12,7 +12,13 @@ import { loadSpec } from '../../core/load/load-spec.ts';
 import type { Features } from '../../core/model/features.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
-import { type Diagnostic, formatDiagnostics, RegistryError, UsageError } from '../../errors.ts';
+import {
+  type Diagnostic,
+  escapeControlChars,
+  formatDiagnostics,
+  RegistryError,
+  UsageError,
+} from '../../errors.ts';
 import {
   fetchNewestSpec,
   formatReference,
@@ -136,6 +142,8 @@ async function specFromRegistry(
       `fetching the compatibility artifact of ${image}`,
     ),
   );
+  for (const w of fetched.warnings ?? [])
+    ctx.io.stderr.write(`imgcompat: warning: ${escapeControlChars(w)}\n`);
   const source = `${fetched.repository}@${fetched.descriptor.digest}`;
   if (opts.verbose) ctx.io.stderr.write(`imgcompat: using compatibility artifact ${source}\n`);
   const { spec, warnings } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
