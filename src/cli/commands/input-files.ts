@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { readGoYamlText } from '../../core/load/go-reader.ts';
 import { MAX_INPUT_BYTES } from '../../core/load/go-yaml.ts';
 import { type Diagnostic, InvalidInputError } from '../../errors.ts';
 
@@ -77,7 +78,11 @@ export async function readInputFile(cwd: string, file: string): Promise<ReadResu
       if (n > MAX_INPUT_BYTES)
         return problem(`file is larger than the ${MAX_INPUT_BYTES}-byte (4 MiB) limit`);
     }
-    return { text: new TextDecoder('utf-8').decode(buf.subarray(0, n)) };
+    // Decoded as NFD's YAML reader decodes (goyaml.v2): a BOM may select UTF-16; invalid UTF-8 and
+    // control characters are errors.
+    const read = readGoYamlText(buf.subarray(0, n));
+    if ('problem' in read) return problem(`yaml: ${read.problem} (at byte ${read.offset})`);
+    return { text: read.text };
   } catch (err) {
     return problem(`cannot read file: ${reason(err)}`);
   } finally {

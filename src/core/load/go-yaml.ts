@@ -217,7 +217,9 @@ export function parseYaml(text: string, file?: string): ParsedYaml {
     });
     return { documents: [], lineCounter, diagnostics };
   }
-  const scanned = scanTokens(text, lineCounter);
+  // goyaml.v2 reads a lone CR as a line break (YAML 1.1); the yaml package does not. Same length, so
+  // offsets and columns are unchanged.
+  const scanned = scanTokens(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text, lineCounter);
   if ('problem' in scanned) {
     diagnostics.push({
       severity: 'error',
