@@ -45,7 +45,12 @@ export function addRegistryOptions(
   return cmd;
 }
 
+/** The longest delay a Node timer accepts (setTimeout: "delay ... larger than 2147483647"). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+const MAX_DURATION_TEXT = '596h (2147483647ms)';
+
 /** `30s`, `2m`, `500ms`, `1h` or a bare number of seconds → milliseconds. */
+
 export function parseDuration(flag: string, value: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!m) throw new UsageError(`${flag} "${value}": expected a duration such as 30s, 2m or 500ms`);
@@ -53,7 +58,10 @@ export function parseDuration(flag: string, value: string): number {
   const unit = m[2] ?? 's';
   const ms = n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
   if (ms <= 0) throw new UsageError(`${flag} "${value}": must be more than zero`);
-  return ms;
+  // Node's timers hold 2^31-1 ms (about 24.8 days); a longer delay fires at once with a warning, so an
+  // over-long timeout would become an immediate one.
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${flag} "${value}": must be at most ${MAX_DURATION_TEXT}`);
+  return Math.max(1, Math.round(ms));
 }
 
 /** NFD's stdin trimming: one trailing "\n", then one trailing "\r". */

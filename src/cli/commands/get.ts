@@ -1,6 +1,6 @@
 /** `imgcompat get IMAGE [--digest D]`: prints the spec bytes exactly as stored. */
 
-import { UsageError } from '../../errors.ts';
+import { escapeControlChars, UsageError } from '../../errors.ts';
 import { isDigest } from '../../registry/descriptor.ts';
 import { fetchNewestSpec, fetchSpecByDigest, parseReference } from '../../registry/index.ts';
 import type { CommandContext } from '../program.ts';
@@ -21,6 +21,7 @@ export async function run(opts: GetFlags, ctx: CommandContext): Promise<number> 
   const spec = opts.digest
     ? await fetchSpecByDigest(reference, opts.digest, reg)
     : await fetchNewestSpec(reference, reg);
+  for (const w of spec.warnings ?? []) ctx.io.stderr.write(`imgcompat: warning: ${escapeControlChars(w)}\n`);
   // An artifact whose layer is not a valid spec is reported with line:column, naming the artifact.
   await checkSpec(spec.bytes, `${spec.repository}@${spec.descriptor.digest}`);
   ctx.io.stdout.write(spec.bytes);
