@@ -49,8 +49,18 @@ type Final = GoValue | typeof MISSING;
 const BREAK = { walk: 'break' };
 const CONTINUE = { walk: 'continue' };
 
-/** Go's maxExecDepth is 100000; JS stacks are smaller, so a recursion error is mapped to this too. */
-const MAX_EXEC_DEPTH = 10000;
+/**
+ * Go's maxExecDepth (text/template/exec.go) bounds nested {{template}} calls at 100000 on a growable
+ * goroutine stack. The executor here recurses on the JavaScript stack, so its depth counts every
+ * nested list and control structure as 1, every nested pipeline as 5 and every template call as 10
+ * (measured: a pipeline that calls a function takes about five times the stack of a list, a template
+ * call about ten). The limit leaves room for the
+ * deepest tree the parser accepts (parser.ts MAX_NESTING_DEPTH and MAX_EXPRESSION_DEPTH) and keeps the
+ * stack used well under Node's default.
+ */
+export const MAX_EXEC_DEPTH = 3000;
+const PIPELINE_WEIGHT = 5;
+const TEMPLATE_WEIGHT = 10;
 
 interface Variable {
   name: string;
@@ -88,9 +98,10 @@ export class ExecState {
     try {
       this.walk(dot, root);
     } catch (e) {
+      // A safety net only: the depth limit above is meant to stop execution well before this.
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         this.node = null;
-        this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+        this.errorf('exceeded maximum template depth (JavaScript stack exhausted)');
       }
       throw e;
     }
@@ -114,7 +125,22 @@ export class ExecState {
     );
   }
 
+  private enter(weight = 1): void {
+    if (this.depth + weight > MAX_EXEC_DEPTH)
+      this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    this.depth += weight;
+  }
+
   private walk(dot: GoValue, node: Node): void {
+    this.enter();
+    try {
+      this.walkNode(dot, node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private walkNode(dot: GoValue, node: Node): void {
     this.node = node;
     switch (node.type) {
       case 'action': {
@@ -264,16 +290,15 @@ export class ExecState {
     this.node = t;
     const root = this.trees.get(t.name);
     if (root === undefined) this.errorf(`template ${quote(t.name)} not defined`);
-    if (this.depth >= MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
     const newDot = this.evalPipeline(dot, t.pipe);
     const saved = { vars: this.vars, name: this.tmplName };
-    this.depth++;
+    this.enter(TEMPLATE_WEIGHT);
     this.tmplName = t.name;
     this.vars = [{ name: '$', value: newDot }];
     try {
       this.walkWithDot(newDot, false, root as ListNode);
     } finally {
-      this.depth--;
+      this.depth -= TEMPLATE_WEIGHT;
       this.vars = saved.vars;
       this.tmplName = saved.name;
     }
@@ -282,6 +307,15 @@ export class ExecState {
   private evalPipeline(dot: GoValue, pipe: PipeNode | null): GoValue {
     if (pipe === null) return undefined;
     this.node = pipe;
+    this.enter(PIPELINE_WEIGHT);
+    try {
+      return this.evalPipelineBody(dot, pipe);
+    } finally {
+      this.depth -= PIPELINE_WEIGHT;
+    }
+  }
+
+  private evalPipelineBody(dot: GoValue, pipe: PipeNode): GoValue {
     let value: Final = MISSING;
     for (const cmd of pipe.cmds) {
       value = this.evalCommand(dot, cmd, value);
