@@ -27,6 +27,7 @@ import { quote } from '../go/strconv.ts';
 import { utf8Length } from '../go/utf8.ts';
 import { TemplateError } from './errors.ts';
 import { FuncError, type FuncMap, type GoFunc, type ParamType } from './funcs.ts';
+import { MAX_ALLOCATED, MAX_LIST, MAX_OUTPUT, MAX_STEPS, MAX_STRING, MAX_VALUE_DEPTH } from './limits.ts';
 import {
   type BranchNode,
   type ChainNode,
@@ -78,6 +79,9 @@ export class ExecState {
   private dotBoxed = false;
   private node: Node | null = null;
   private depth = 0;
+  /** The execution budget (limits.ts). */
+  private steps = 0;
+  private allocated = 0;
   private tmplName = '';
   private out = '';
   private readonly text: string;
@@ -131,7 +135,58 @@ export class ExecState {
     this.depth += weight;
   }
 
+  private step(): void {
+    if (++this.steps > MAX_STEPS)
+      this.errorf(`template execution budget exceeded: more than ${MAX_STEPS} steps`);
+  }
+
+  private write(s: string): void {
+    if (this.out.length + s.length > MAX_OUTPUT) {
+      this.errorf(`template output over the limit of ${MAX_OUTPUT} characters`);
+    }
+    this.out += s;
+  }
+
+  /** Charges a function's result to the budget: its own size and the run's total. */
+  private charge(name: string, v: GoValue): void {
+    let n = 0;
+    let max = MAX_STRING;
+    if (typeof v === 'string') n = v.length;
+    else if (v instanceof GoSlice) {
+      n = v.a?.length ?? 0;
+      max = MAX_LIST;
+    } else if (v instanceof GoMap) {
+      n = v.m?.size ?? 0;
+      max = MAX_LIST;
+    }
+    // Lists that hold lists (`$a = list $a $a`) grow exponentially in what printing them writes:
+    // their total size counts against the run's total.
+    if (v instanceof GoSlice || v instanceof GoMap) {
+      // A map may have been changed in place (`set`, `unset`): measure it again.
+      if (v instanceof GoMap) {
+        deepSizes.delete(v);
+        deepDepths.delete(v);
+      }
+      this.allocated += deepSize(v) - n;
+      // Printing, comparing and encoding values recurse on the JavaScript stack.
+      const depth = deepDepth(v);
+      if (depth > MAX_VALUE_DEPTH) {
+        this.errorf(
+          `error calling ${name}: lists and maps nested over the template limit of ${MAX_VALUE_DEPTH}`,
+        );
+      }
+    }
+    if (n > max) this.errorf(`error calling ${name}: the result (${n}) is over the template limit of ${max}`);
+    this.allocated += n;
+    if (this.allocated > MAX_ALLOCATED) {
+      this.errorf(
+        `template execution budget exceeded: functions returned more than ${MAX_ALLOCATED} characters and elements`,
+      );
+    }
+  }
+
   private walk(dot: GoValue, node: Node): void {
+    this.step();
     this.enter();
     try {
       this.walkNode(dot, node);
@@ -147,7 +202,7 @@ export class ExecState {
         const val = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) {
           this.node = node;
-          this.out += val === undefined ? '<no value>' : formatV(val);
+          this.write(val === undefined ? '<no value>' : formatV(val));
         }
         return;
       }
@@ -171,7 +226,7 @@ export class ExecState {
         this.walkTemplate(dot, node);
         return;
       case 'text':
-        this.out += node.text;
+        this.write(node.text);
         return;
     }
     this.errorf(`unknown node: ${nodeString(node)}`);
@@ -526,8 +581,10 @@ export class ExecState {
       else t = fun.params[fun.params.length - 1] as ParamType;
       argv.push(this.validateType(final, t));
     }
+    this.step();
+    let result: GoValue;
     try {
-      return fun.fn(...argv);
+      result = fun.fn(...argv);
     } catch (e) {
       if (e instanceof TemplateError) throw e;
       this.node = node;
@@ -535,6 +592,9 @@ export class ExecState {
       if (e instanceof RangeError && /call stack/i.test(msg)) throw e;
       this.errorf(`error calling ${name}: ${msg}`);
     }
+    this.node = node;
+    this.charge(name, result);
+    return result;
   }
 
   private evalArg(dot: GoValue, typ: ParamType | null, n: Node): GoValue {
@@ -624,4 +684,42 @@ export { FuncError };
 
 function elemIsSet(v: GoSlice | GoMap): boolean {
   return v instanceof GoSlice ? v.a !== null : v.m !== null;
+}
+
+/**
+ * Elements and string characters reachable from a list or map, each container counted once (a
+ * container that holds itself, which `set` can build, counts as infinite).
+ */
+const deepSizes = new WeakMap<object, number>();
+function deepSize(v: GoSlice | GoMap): number {
+  const cached = deepSizes.get(v);
+  if (cached !== undefined) return cached;
+  deepSizes.set(v, Number.POSITIVE_INFINITY);
+  let n = 0;
+  const add = (e: GoValue): void => {
+    n += 1;
+    if (typeof e === 'string') n += e.length;
+    else if (e instanceof GoSlice || e instanceof GoMap) n += deepSize(e);
+  };
+  if (v instanceof GoSlice) for (const e of v.a ?? []) add(e);
+  else
+    for (const [k, e] of v.m ?? []) {
+      n += k.length;
+      add(e);
+    }
+  deepSizes.set(v, n);
+  return n;
+}
+
+/** How deeply lists and maps nest inside `v` (1 for a flat list); cached like deepSize. */
+const deepDepths = new WeakMap<object, number>();
+function deepDepth(v: GoSlice | GoMap): number {
+  const cached = deepDepths.get(v);
+  if (cached !== undefined) return cached;
+  deepDepths.set(v, Number.POSITIVE_INFINITY);
+  let d = 0;
+  const elems = v instanceof GoSlice ? (v.a ?? []) : (v.m?.values() ?? []);
+  for (const e of elems) if (e instanceof GoSlice || e instanceof GoMap) d = Math.max(d, deepDepth(e));
+  deepDepths.set(v, d + 1);
+  return d + 1;
 }
