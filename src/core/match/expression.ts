@@ -104,6 +104,28 @@ function compileAll(e: MatchExpression, values: readonly string[]): CompiledRege
   return compiled;
 }
 
+/**
+ * Regexp results by value, per compiled regexp (compiled regexps are shared by pattern): thousands of
+ * rules repeating a pattern over the same feature values run each match once. Bounded per regexp.
+ */
+const regexpResults = new WeakMap<CompiledRegexp, Map<string, boolean>>();
+const RESULTS_PER_REGEXP = 65536;
+
+function testMemo(re: CompiledRegexp, value: string): boolean {
+  let memo = regexpResults.get(re);
+  if (memo === undefined) {
+    memo = new Map();
+    regexpResults.set(re, memo);
+  }
+  let r = memo.get(value);
+  if (r === undefined) {
+    r = re.test(value);
+    if (memo.size >= RESULTS_PER_REGEXP) memo.clear();
+    memo.set(value, r);
+  }
+  return r;
+}
+
 /** `type` of an ordering op: `false` for integers, `true` for versions; anything else is an error. */
 function isVersionType(e: MatchExpression): boolean {
   const t = e.type ?? '';
@@ -222,7 +244,7 @@ export function evaluateMatchExpression(
     case 'InRegexp': {
       mustBeNonEmpty(e, values);
       const res = compileAll(e, values);
-      for (const re of res) if (re.test(value)) return true;
+      for (const re of res) if (testMemo(re, value)) return true;
       return false;
     }
     case 'IsTrue':
@@ -471,6 +493,25 @@ function groups(instances: readonly InstanceFeature[], names: readonly string[])
   return result;
 }
 
+const sharedResults = new WeakMap<Column, Map<string, Uint8Array>>();
+const RESULTS_PER_COLUMN = 4096;
+
+function resultsFor(col: Column, name: string, e: MatchExpression): Uint8Array {
+  let byExpr = sharedResults.get(col);
+  if (byExpr === undefined) {
+    byExpr = new Map();
+    sharedResults.set(col, byExpr);
+  }
+  const key = JSON.stringify([name, e.op ?? '', e.type ?? '', e.value ?? EMPTY]);
+  let r = byExpr.get(key);
+  if (r === undefined) {
+    r = new Uint8Array(col.values.length + 1);
+    if (byExpr.size >= RESULTS_PER_COLUMN) byExpr.clear();
+    byExpr.set(key, r);
+  }
+  return r;
+}
+
 function getInstances(
   set: MatchExpressionSet,
   names: readonly string[],
@@ -487,8 +528,9 @@ function getInstances(
   if (instances != null && instances.length > 0) {
     const exprs = names.map((n) => set[n]!);
     const { cols, first, start, members } = groups(instances, names);
-    // results[j][id]: 0 unknown, 1 held, 2 did not hold (per distinct value of name j).
-    const results = cols.map((c) => new Uint8Array(c.values.length + 1));
+    // results[j][id]: 0 unknown, 1 held, 2 did not hold (per distinct value of name j), shared by
+    // every rule with the same expression on the same name.
+    const results = cols.map((c, j) => resultsFor(c, names[j]!, exprs[j]!));
     const held = new Uint8Array(count);
     const hits: number[] = [];
     let matchedCount = 0;
