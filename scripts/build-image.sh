@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the imgcompat container image with buildah (no Docker engine, no base image pulled):
 #   bash scripts/build-image.sh [TAG]        default TAG: localhost/imgcompat:<package version>
-# Lays out a minimal root filesystem (node binary + the shared libraries ldd reports + /usr/bin/env for
-# the `nfd` shebang + the bundled CLI + a passwd entry for the non-root user 65532) and builds the
-# Containerfile on top of `scratch`. Needs `npm run build` to have produced dist/.
+# Lays out a minimal root filesystem (imgcompat's single executable at /app/imgcompat + the shared
+# libraries ldd reports + the cpuid addon next to it + links imgcompat and nfd on PATH + a passwd entry
+# for the non-root user 65532) and builds the Containerfile on top of `scratch`. The executable is built
+# by scripts/build-sea.mjs (Node 24 from .cache/node24), or taken from SEA_EXECUTABLE when set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,14 @@ rm -rf "$ctx"
 mkdir -p "$ctx/rootfs"/{usr/local/bin,usr/bin,etc,app,tmp}
 root=$ctx/rootfs
 
-[[ -f dist/cli.mjs ]] || { echo "build-image: dist/cli.mjs missing; run npm run build first" >&2; exit 1; }
+sea=${SEA_EXECUTABLE:-}
+if [[ -z "$sea" ]]; then
+  # Built next to the context (not in it: the build context holds only rootfs/ and Containerfile).
+  rm -rf "$ctx.sea"
+  sea=$ctx.sea/imgcompat
+  node scripts/build-sea.mjs --work "$ctx.sea/work" "$sea" >/dev/null
+fi
+[[ -x "$sea" ]] || { echo "build-image: $sea is not an executable" >&2; exit 1; }
 
 copy_with_libs() {
   local bin=$1 dest=$2
@@ -30,22 +38,20 @@ copy_with_libs() {
     cp -L "$lib" "$root$lib"
   done
 }
-copy_with_libs "$(readlink -f "$(command -v node)")" /usr/local/bin/node
-copy_with_libs /usr/bin/env /usr/bin/env
+copy_with_libs "$sea" /app/imgcompat
 
-cp -r dist "$root/app/dist"
-cp package.json "$root/app/package.json"
-if [[ -d src/host/native/build/Release ]]; then
-  mkdir -p "$root/app/src/host/native/build"
-  cp -r src/host/native/build/Release "$root/app/src/host/native/build/Release"
+# The prebuilt cpuid addon (npm run build writes dist/native/): the loader looks for
+# dist/native/<platform>-<arch>/ upwards from the executable's directory (src/host/native/cpuid-loader.ts).
+if [[ -d dist/native ]]; then
+  mkdir -p "$root/app/dist"
+  cp -r dist/native "$root/app/dist/native"
 fi
-if [[ -f dist/nfd.mjs ]]; then
-  ln -s /app/dist/nfd.mjs "$root/usr/local/bin/nfd"
-fi
-ln -s /app/dist/cli.mjs "$root/usr/local/bin/imgcompat"
+ln -s /app/imgcompat "$root/usr/local/bin/imgcompat"
+ln -s /app/imgcompat "$root/usr/local/bin/nfd"
 printf 'root:x:0:0:root:/:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/:/sbin/nologin\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnonroot:x:65532:\n' >"$root/etc/group"
 chmod 1777 "$root/tmp"
 
+if [[ -z "${SEA_EXECUTABLE:-}" ]]; then rm -rf "$ctx.sea"; fi
 buildah "${buildah_global[@]}" bud --isolation chroot --layers=false -q -f Containerfile -t "$tag" "$ctx" >/dev/null
 echo "$tag"

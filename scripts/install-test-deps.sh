@@ -18,6 +18,8 @@ declare -A APT_PACKAGES=(
   [htpasswd]=apache2-utils
   # The container-image test (test/e2e/container-image.test.ts): builds, runs and pushes the image.
   [buildah]=buildah
+  # The package's prebuilt linux-arm64 cpuid addon (src/host/native/build.mjs cross-compiles it).
+  [aarch64-linux-gnu-gcc]=gcc-aarch64-linux-gnu
 )
 missing=()
 for cmd in "${!APT_PACKAGES[@]}"; do
@@ -36,6 +38,8 @@ declare -A GO_TOOLS=(
   # because `crane registry serve` cannot switch its referrers API on and olareg/zot are not served
   # by the Go module proxy.)
   [oras]=oras.land/oras/cmd/oras@v1.3.6
+  # The webhook's Helm chart (deploy/helm/imgcompat): `helm lint` and `helm template` in the tests.
+  [helm]=helm.sh/helm/v3/cmd/helm@v3.19.0
 )
 for bin in "${!GO_TOOLS[@]}"; do
   if [[ ! -x "$GOBIN/$bin" ]]; then

@@ -37,11 +37,16 @@ export function formatPosition(p: SourcePosition | undefined): string {
   return `${p.file ? `${p.file}:` : ''}${p.line}:${p.column}`;
 }
 
+/** `file:line:col: severity: message`, as the CLI prints a diagnostic. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = formatPosition(d.position);
   return `${where ? `${where}: ` : ''}${d.severity}: ${d.message}`;
 }
 
+/**
+ * The base of every error imgcompat throws: `code` is stable (branch on it), `kind` picks the CLI's exit
+ * code, and `ImgcompatError.is(value)` recognises one from any copy of the library.
+ */
 export class ImgcompatError extends Error {
   readonly code: string;
   readonly kind: ErrorKind;
@@ -92,6 +97,7 @@ export class RuleEvaluationError extends ImgcompatError {
   }
 }
 
+/** What a registry error is about: registry, repository, reference and HTTP status, where known. */
 export interface RegistryErrorDetails {
   registry?: string;
   repository?: string;

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-/** The `imgcompat` executable: a tiny shim so `--help` stays fast (vite's bin pattern). */
-import { processIo } from './io.ts';
-import { run } from './main.ts';
+/**
+ * The `imgcompat` executable: a tiny shim so `--help` stays fast (vite's bin pattern). The compile cache
+ * is switched on first and everything else is imported after it, so the CLI's modules are cached too.
+ */
+import { enableCompileCache } from './compile-cache.ts';
 
-const code = await run(process.argv.slice(2), processIo());
-process.exitCode = code;
+enableCompileCache();
+const [{ processIo }, { run }] = await Promise.all([import('./io.ts'), import('./main.ts')]);
+process.exitCode = await run(process.argv.slice(2), processIo());

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-/** The `nfd` executable: NFD's client command line on imgcompat (see nfd.ts). */
-import { processIo } from './io.ts';
-import { runNfd } from './nfd.ts';
+/** The `nfd` executable: NFD's client command line on imgcompat (see nfd.ts); compile cache as in bin.ts. */
+import { enableCompileCache } from './compile-cache.ts';
 
+enableCompileCache();
+const [{ processIo }, { runNfd }] = await Promise.all([import('./io.ts'), import('./nfd.ts')]);
 process.exitCode = await runNfd(process.argv.slice(2), processIo());

@@ -3,7 +3,7 @@
  * `nfd export features|labels ...`) with NFD's flags and NFD's exit behaviour, so scripts and Job
  * manifests written for NFD's client switch by changing the image only.
  *
- * NFD behaviour kept (cmd/nfd, nfd-rules.md §10.7): exit 0 whenever the report was produced, whatever
+ * NFD behaviour kept (cmd/nfd, NFD v0.19.0 cmd/nfd/subcmd/compat/validate-node.go): exit 0 whenever the report was produced, whatever
  * the verdict; on any error cobra prints `Error: <msg>` to stderr, then main prints `<msg>` to stdout and
  * exits 1; the table is coloured unless NO_COLOR/TERM=dumb (no TTY check); the JSON has no trailing
  * newline; the host path prefix is a build setting (`/host-` in NFD's container image), here the

@@ -1,6 +1,6 @@
 /**
  * The command table. Only commander and the small `defs/` modules load at start-up; each command's
- * implementation is behind `import()` in its def (startup budget: ts-ecosystem.md §2.11).
+ * implementation is behind `import()` in its def (startup budget: start-up figures in bench/results).
  * To add a command: create `defs/<name>.ts` exporting a `Register` function and list it in `defs/index.ts`.
  * Subcommands made with `program.command()` inherit exitOverride and the output settings.
  */

@@ -1,7 +1,7 @@
 /**
  * Flags shared by the registry commands (attach, discover, get, remove, login) and their translation into
  * the registry library's options. NFD's credential flags are kept as NFD spells and reads them
- * (nfd-rules.md §10.6): the stdin value loses one trailing "\n" and then one trailing "\r".
+ * (NFD v0.19.0 cmd/nfd/subcmd/compat/validate-node.go): the stdin value loses one trailing "\n" and then one trailing "\r".
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';

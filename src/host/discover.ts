@@ -25,6 +25,8 @@ export interface DiscoverOptions {
   host?: HostInfo;
   /** Verbose trace lines. */
   onTrace?: (message: string) => void;
+  /** Cancels the discovery: every host file read after it fires rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface DiscoveryResult {
@@ -41,6 +43,24 @@ export interface DiscoveryResult {
   cpuidMethod?: string;
 }
 
+/** `files` whose every read first checks `signal` (sources then stop at their next read). */
+function abortableFiles(files: HostFiles, signal: AbortSignal): HostFiles {
+  const checked =
+    <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      signal.throwIfAborted();
+      return read(...args);
+    };
+  return {
+    readText: checked(files.readText.bind(files)),
+    readBytes: checked(files.readBytes.bind(files)),
+    readDir: checked(files.readDir.bind(files)),
+    readLink: checked(files.readLink.bind(files)),
+    realPath: checked(files.realPath.bind(files)),
+    kind: checked(files.kind.bind(files)),
+  };
+}
+
 /** The real host's facts: this process's architecture, NODE_NAME from the environment. */
 export function liveHostInfo(env: Record<string, string | undefined>): HostInfo {
   return { arch: process.arch, live: true, nodeName: env.NODE_NAME ?? '' };
@@ -49,12 +69,13 @@ export function liveHostInfo(env: Record<string, string | undefined>): HostInfo 
 export async function discoverHost(opts: DiscoverOptions = {}): Promise<DiscoveryResult> {
   const env = opts.env ?? process.env;
   const hostRoot = opts.hostRoot ?? (env.IMGCOMPAT_HOST_ROOT || undefined);
-  const files =
+  let files =
     opts.files ??
     createHostFiles({
       ...(hostRoot !== undefined ? { root: hostRoot } : {}),
       ...(opts.hostPrefix !== undefined ? { prefix: opts.hostPrefix } : {}),
     });
+  if (opts.signal) files = abortableFiles(files, opts.signal);
   const host = opts.host ?? liveHostInfo(env);
   const trace = opts.onTrace ?? (() => {});
   const selection = selectSources(
@@ -82,6 +103,8 @@ export async function discoverHost(opts: DiscoverOptions = {}): Promise<Discover
       }
     }),
   );
+  // Sources turn a failed read into a problem; a cancelled discovery is not a result.
+  opts.signal?.throwIfAborted();
 
   const features: Required<Features> = { flags: {}, attributes: {}, instances: {} };
   const bySource: Record<string, Features> = {};

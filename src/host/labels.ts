@@ -1,5 +1,5 @@
 /**
- * NFD worker's label generation (pkg/nfd-worker `GetFeatureLabels`; nfd-features.md §1.2) as
+ * NFD worker's label generation (pkg/nfd-worker `GetFeatureLabels`; NFD v0.19.0 pkg/nfd-worker/nfd-worker.go `getFeatureLabels`) as
  * `nfd export labels` runs it: every label source in (priority, name) order, names of built-in sources
  * prefixed `feature.node.kubernetes.io/<source>-`, invalid names/values dropped, later sources overwrite.
  * `custom` (priority 10) is a label source only; here it runs NFD's two static rules. Rules from

@@ -2,7 +2,7 @@
  * The real `HostFiles`: reads the host's files, optionally from a host root (`--host-root DIR`, env
  * `IMGCOMPAT_HOST_ROOT`) and/or with NFD's container path prefix (`--host-prefix /host-`).
  *
- * Path mapping (nfd-features.md §2). NFD's `pkg/utils/hostpath` builds its roots by plain string
+ * Path mapping (NFD v0.19.0 pkg/utils/hostpath/hostpath.go). NFD's `pkg/utils/hostpath` builds its roots by plain string
  * concatenation of a link-time prefix (`/` locally, `/host-` in the container image) and the area name:
  * `SysfsDir = prefix+"sys"`, likewise boot, etc, usr, lib, var, proc. Sources here always pass host paths
  * as NFD writes them (`/sys/bus/pci/devices`) and this file applies the prefix to the reads NFD prefixes.

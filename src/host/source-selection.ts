@@ -1,6 +1,6 @@
 /**
  * `--sources` with NFD's `-feature-sources` / `-label-sources` syntax (pkg/nfd-worker configureSources;
- * nfd-features.md §1.3): a comma-separated list where `all` is every source that is not supplemental
+ * NFD v0.19.0 source/source.go): a comma-separated list where `all` is every source that is not supplemental
  * (so not `fake`), a name enables that source (even a supplemental one), and `-name` disables it.
  * As in NFD, disables are applied after every enable whatever their position, so `-pci` alone selects
  * nothing (write `all,-pci`), and unknown names are reported and ignored.

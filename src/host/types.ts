@@ -5,7 +5,7 @@
  */
 import type { Features } from '../core/model/features.ts';
 
-/** Which of NFD's host path prefixes a path belongs to (nfd-features.md §2). */
+/** Which of NFD's host path prefixes a path belongs to (NFD v0.19.0 pkg/utils/hostpath/hostpath.go). */
 export type HostArea = 'sys' | 'proc' | 'etc' | 'boot' | 'usr' | 'lib' | 'var' | 'dev' | 'run' | 'other';
 
 /**

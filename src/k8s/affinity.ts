@@ -1,6 +1,6 @@
 /**
  * Pod node affinity from an image's compatibility sets, built on the labels that the generated
- * NodeFeatureRules keep on nodes (set-names.ts), following k8s-and-users.md §7:
+ * NodeFeatureRules keep on nodes (set-names.ts), following NFD v0.19.0 pkg/nfd-master/nfd-master.go:
  *
  * - required: the node passes at least one set — one nodeSelectorTerm per set (terms are ORed);
  * - preferred: one term per set with the set's `weight` clamped to 1..100, so the scheduler favours nodes

@@ -1,11 +1,12 @@
 /**
  * Evaluating one compatibility spec against every node of a cluster: the `validate-node` evaluation
- * (nfd-rules.md §10.3, `validateNode`) run on each node's merged NodeFeature objects instead of this
+ * (NFD v0.19.0 pkg/client-nfd/compat/node-validator/node-validator.go `Execute`, `validateNode`) run on each node's merged NodeFeature objects instead of this
  * host's discovery. A node whose features are malformed, or whose features make a rule fail to evaluate
  * (NFD aborts the whole run on such an error; one bad node must not hide the others), is reported as
  * skipped with the reason.
  */
 import { executeGroupRule } from '../core/match/rule.ts';
+import { parseFeatureName } from '../core/match/term.ts';
 import type { Features } from '../core/model/features.ts';
 import type { CompatibilityStatus, ProcessedRuleStatus } from '../core/model/report.ts';
 import type { Spec } from '../core/model/spec.ts';
@@ -63,6 +64,28 @@ export function selectedSets(spec: Spec, tags: readonly string[]): SetInfo[] {
     out.push(info);
   }
   return out;
+}
+
+/**
+ * The feature names the kept sets' rules look up (lower-cased, as the engine looks them up: term.ts
+ * `lookupFeature`). Evaluation reads no other feature set, so objects held while the rest of their node
+ * is being listed keep only these.
+ */
+export function featuresRead(spec: Spec, tags: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of spec.compatibilities ?? []) {
+    if (tags.length > 0 && !tags.includes(c.tag ?? '')) continue;
+    for (const rule of c.rules ?? []) {
+      const matchers = [rule.matchFeatures ?? [], ...(rule.matchAny ?? []).map((a) => a.matchFeatures ?? [])];
+      for (const terms of matchers) for (const t of terms) out.add(parseFeatureName(t.feature ?? '').lowered);
+    }
+  }
+  return out;
+}
+
+/** Node names in byte order, the order of every cluster report. */
+export function byNodeName(a: { node: string }, b: { node: string }): number {
+  return a.node < b.node ? -1 : a.node > b.node ? 1 : 0;
 }
 
 function describeRow(rule: ProcessedRuleStatus): string {
@@ -134,6 +157,22 @@ export function evaluateNode(spec: Spec, node: NodeObjects, tags: readonly strin
   });
   verdict.compatible = verdict.sets.some((s) => s.compatible);
   return verdict;
+}
+
+/**
+ * Shares equal `sets` lists between verdicts: a cluster-wide result keeps one row per node, and most
+ * nodes fail or pass the same way (a first failure names a rule and an expression of the spec, never a
+ * node's value), so a 100,000-node result holds a few distinct lists instead of one per node.
+ */
+export function verdictInterner(): (v: NodeVerdict) => NodeVerdict {
+  const seen = new Map<string, SetOutcome[]>();
+  return (v) => {
+    const key = JSON.stringify(v.sets);
+    const shared = seen.get(key);
+    if (shared) v.sets = shared;
+    else seen.set(key, v.sets);
+    return v;
+  };
 }
 
 /** A node that was asked for (by --node-selector) but has no NodeFeature object. */

@@ -1,5 +1,5 @@
 /**
- * Compatibility sets → NodeFeatureGroup objects (k8s-and-users.md §1.4): nfd-master lists in a group's
+ * Compatibility sets → NodeFeatureGroup objects (NFD v0.19.0 api/nfd/v1alpha1/types.go `NodeFeatureGroup`): nfd-master lists in a group's
  * `status.nodes` every node on which ANY of its featureGroupRules matches, while a compatibility set needs
  * ALL of its rules. So each set becomes one group with ONE rule equivalent to the AND of the set's rules:
  *

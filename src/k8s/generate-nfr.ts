@@ -45,7 +45,14 @@ import type {
   Rule,
 } from '../core/model/rules.ts';
 import type { Spec } from '../core/model/spec.ts';
-import { ANNOTATION_PREFIX, COMPAT_LABEL_PREFIX, digest12, type NamedSet, nameSets } from './set-names.ts';
+import {
+  ANNOTATION_PREFIX,
+  COMPAT_LABEL_PREFIX,
+  digest12,
+  type NamedSet,
+  nameSets,
+  SPEC_DIGEST_ANNOTATION,
+} from './set-names.ts';
 
 export const NFD_API_VERSION = 'nfd.k8s-sigs.io/v1alpha1';
 
@@ -55,7 +62,7 @@ const BACKREF = 'rule.matched';
 const MARKER_PREFIX = 'imgcompat.';
 
 export interface GenerateOptions {
-  /** The image (subject) digest, or the spec file's sha256 for `--spec`. */
+  /** The spec's digest (set-names.ts `specDigest`), whether it came from a file or an image. */
   digest: string;
   tags?: readonly string[];
   /** The image reference, recorded in an annotation. */
@@ -127,7 +134,7 @@ function inexpressibleReasons(set: NamedSet, rule: GroupRule): string[] {
 
 export function objectAnnotations(set: NamedSet, opts: GenerateOptions): Record<string, string> {
   const a: Record<string, string> = {
-    [`${ANNOTATION_PREFIX}/digest`]: opts.digest,
+    [SPEC_DIGEST_ANNOTATION]: opts.digest,
     [`${ANNOTATION_PREFIX}/compatibility-set`]: `#${set.position}${set.compatibility.tag ? ` tag ${set.compatibility.tag}` : ''}`,
     [`${ANNOTATION_PREFIX}/node-label`]: set.label,
   };

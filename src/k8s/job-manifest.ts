@@ -2,14 +2,14 @@
  * Builds the Kubernetes Job that runs `imgcompat validate-node` on one node. Pure: returns plain
  * objects; the CLI serialises them.
  *
- * Follows NFD's documented Job (docs/usage/image-compatibility.md, k8s-and-users.md §1.7) and fixes its
+ * Follows NFD's documented Job (docs/usage/image-compatibility.md, NFD v0.19.0 docs/usage/image-compatibility.md) and fixes its
  * gaps: the Job is pinned to a node (NFD's validates an arbitrary node), the registry CA volume is
  * actually mounted (NFD declares it and never mounts it), credentials come from a Secret (never inline),
  * NODE_NAME is set so `system.name.nodename` is filled, and the features.d directory is mounted so the
  * `local` source sees feature files (NFD's client skips that source).
  */
 
-/** Where the host's directories appear in the container: NFD's `/host-` layout (nfd-features.md §2). */
+/** Where the host's directories appear in the container: NFD's `/host-` layout (NFD v0.19.0 pkg/utils/hostpath/hostpath.go). */
 export const HOST_MOUNTS: readonly { name: string; hostPath: string; mountPath: string; type: string }[] = [
   { name: 'host-boot', hostPath: '/boot', mountPath: '/host-boot', type: 'Directory' },
   { name: 'host-os-release', hostPath: '/etc/os-release', mountPath: '/host-etc/os-release', type: 'File' },

@@ -1,6 +1,6 @@
 /**
  * The small port the cluster and webhook commands use to talk to Kubernetes, and its one real adapter on
- * `@kubernetes/client-node` 1.4.0 (k8s-and-users.md §6). The client library is imported lazily here and
+ * `@kubernetes/client-node` 1.4.0 (@kubernetes/client-node). The client library is imported lazily here and
  * nowhere else, so `imgcompat --help` and the host commands never load it; using it (rather than our own
  * HTTP code) means kubeconfig exec plugins, OIDC, client certificates and in-cluster service-account auth
  * behave as they do for kubectl.
@@ -13,10 +13,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { InvalidInputError, KubeApiError } from '../errors.ts';
+import { type WorkloadImage, type WorkloadKind, workloadImages } from './workload-images.ts';
 
 export const NFD_GROUP = 'nfd.k8s-sigs.io';
 export const NFD_VERSION = 'v1alpha1';
-/** nfd-worker's mandatory label naming the node a NodeFeature describes (k8s-and-users.md §1.2). */
+/** nfd-worker's mandatory label naming the node a NodeFeature describes (NFD v0.19.0 pkg/nfd-master/nfd-master.go `getAndMergeNodeFeatures`). */
 export const NODE_NAME_LABEL = 'nfd.node.kubernetes.io/node-name';
 
 /** A NodeFeature object as the API returns it (only the fields we read). */
@@ -40,6 +41,28 @@ export interface ListProgress {
   received: number;
 }
 
+/** One page of a NodeFeature list. */
+export interface NodeFeaturePage {
+  items: NodeFeatureObject[];
+  /** The list's resourceVersion: every page of one paginated list is read at this version. */
+  resourceVersion: string;
+}
+
+export interface NodeFeatureListOptions {
+  /** `limit` of each request. */
+  pageSize: number;
+  /** One namespace; all namespaces when absent. */
+  namespace?: string;
+  /** Only the objects' metadata (PartialObjectMetadataList): small pages, no features. */
+  metadataOnly?: boolean;
+  /**
+   * Read the list exactly at this resourceVersion (`resourceVersionMatch=Exact`), so that several lists
+   * see one snapshot. The API server answers 410 Gone once the version is compacted away, as it does for
+   * an expired continue token; both reach the caller as a KubeApiError with status 410.
+   */
+  resourceVersion?: string;
+}
+
 /** What the commands need from a cluster; tests may substitute an in-memory implementation. */
 export interface KubePort {
   /** The API server URL, for messages. */
@@ -48,10 +71,31 @@ export interface KubePort {
   readonly context: string;
   /** Every NodeFeature carrying the node-name label, in all namespaces, read in pages of `pageSize`. */
   listNodeFeatures(pageSize: number, onPage?: (p: ListProgress) => void): Promise<NodeFeatureObject[]>;
+  /**
+   * The NodeFeature objects carrying the node-name label, page by page (the next page is requested
+   * while the caller works on the current one, so at most two pages are in memory).
+   */
+  nodeFeaturePages(opts: NodeFeatureListOptions): AsyncIterable<NodeFeaturePage>;
   /** Names of the Nodes matching a label selector, read in pages. */
   listNodeNames(labelSelector: string, pageSize: number): Promise<string[]>;
   /** Server-side apply (field manager `imgcompat`, forced): create or update `obj`. */
   apply(obj: KubeObject): Promise<KubeObject>;
+  /**
+   * NodeFeatureRules (cluster-scoped) or NodeFeatureGroups (all namespaces) matching a label selector,
+   * read in pages.
+   */
+  listNfdObjects(
+    kind: 'NodeFeatureRule' | 'NodeFeatureGroup',
+    labelSelector: string,
+    pageSize: number,
+  ): Promise<KubeObject[]>;
+  /**
+   * The images of every Pod, Deployment, StatefulSet, DaemonSet, Job and CronJob in all namespaces
+   * (workload-images.ts), read kind by kind in pages; only the images are kept, not the objects.
+   */
+  listWorkloadImages(pageSize: number): Promise<WorkloadImage[]>;
+  /** Deletes an NFD object (a NodeFeatureRule or a NodeFeatureGroup); a 404 counts as deleted. */
+  deleteNfdObject(obj: KubeObject): Promise<void>;
 }
 
 export interface KubeConnectOptions {
@@ -65,7 +109,7 @@ export interface KubeConnectOptions {
   cwd: string;
 }
 
-type ClientModule = typeof k8s;
+type ClientModule = typeof import('./client-module.ts');
 
 /** The client library's observable stand-in (gen/rxjsStub.js): a promise with toPromise and pipe. */
 class Settled<T> {
@@ -84,19 +128,19 @@ class Settled<T> {
 let clientModule: Promise<ClientModule> | undefined;
 /** The one place the client library is loaded. */
 export function loadClientModule(): Promise<ClientModule> {
-  clientModule ??= import('@kubernetes/client-node');
+  clientModule ??= import('./client-module.ts');
   return clientModule;
 }
 
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+export const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-interface Located {
+export interface Located {
   kind: 'files' | 'in-cluster';
   files: string[];
 }
 
 /** kubectl's lookup order: --kubeconfig, KUBECONFIG (path list), ~/.kube/config, in-cluster. */
-function locateKubeconfig(opts: KubeConnectOptions): Located {
+export function locateKubeconfig(opts: KubeConnectOptions): Located {
   if (opts.kubeconfig !== undefined) {
     const file = resolve(opts.cwd, opts.kubeconfig);
     if (!existsSync(file)) {
@@ -276,6 +320,14 @@ export function mapKubeError(
         status,
       );
     }
+    if (status === 410) {
+      // kube-apiserver: an expired continue token or a compacted resourceVersion (storage.ErrCodeResourceVersionTooOld).
+      return new KubeApiError(
+        `the Kubernetes API server ${server} answered 410 Gone to ${where}${detail ? `: ${detail}` : ''}`,
+        'E_KUBE_EXPIRED',
+        status,
+      );
+    }
     if (status === 404 && d.apiGroup === NFD_GROUP) {
       return new KubeApiError(
         `the API server ${server} does not serve ${d.resource}.${d.apiGroup}/${NFD_VERSION}: are NFD's CRDs installed? (404)`,
@@ -322,33 +374,89 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
     }
   };
 
+  interface ListPage {
+    items?: NodeFeatureObject[];
+    metadata?: { continue?: string; resourceVersion?: string };
+  }
+  async function* nodeFeaturePages(o: NodeFeatureListOptions): AsyncGenerator<NodeFeaturePage> {
+    const ns = o.namespace;
+    const d = {
+      verb: 'list',
+      resource: 'nodefeatures',
+      apiGroup: NFD_GROUP,
+      scope: ns !== undefined ? `in namespace ${ns}` : 'in all namespaces',
+    };
+    // The API server's metadata-only list (apimachinery meta/v1 PartialObjectMetadataList), chosen by
+    // the Accept header as kubectl's and client-go's metadata informers do.
+    const headers: Record<string, string> = o.metadataOnly
+      ? { Accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' }
+      : {};
+    const fetchPage = (cont: string | undefined) =>
+      call(d, () => {
+        const common = {
+          group: NFD_GROUP,
+          version: NFD_VERSION,
+          plural: 'nodefeatures',
+          labelSelector: NODE_NAME_LABEL,
+          limit: o.pageSize,
+          // A continue token carries the version of the first page; the API server rejects both.
+          ...(cont
+            ? { _continue: cont }
+            : o.resourceVersion !== undefined
+              ? { resourceVersion: o.resourceVersion, resourceVersionMatch: 'Exact' }
+              : {}),
+        };
+        return (
+          ns !== undefined
+            ? custom.listNamespacedCustomObject({ ...common, namespace: ns }, deadline(headers))
+            : custom.listCustomObjectForAllNamespaces(common, deadline(headers))
+        ) as Promise<{
+          items?: NodeFeatureObject[];
+          metadata?: { continue?: string; resourceVersion?: string };
+        }>;
+      });
+    let next: Promise<ListPage> | undefined = fetchPage(undefined);
+    while (next) {
+      const page: ListPage = await next;
+      const cont = page.metadata?.continue || undefined;
+      // Ask for the next page before handing this one over: the API server works while we evaluate.
+      next = cont ? fetchPage(cont) : undefined;
+      // A rejected prefetch is reported when it is awaited; until then it must not count as unhandled.
+      next?.catch(() => {});
+      yield { items: page.items ?? [], resourceVersion: page.metadata?.resourceVersion ?? '' };
+    }
+  }
+  /**
+   * `call`, retrying what client-go retries for kubectl (k8s.io/client-go rest `Request.request` with
+   * `checkWait`): a 429 (API server overloaded, or a new CRD's storage still initialising) waits the
+   * Retry-After seconds (1 s when absent, at most 5 s) and tries again, up to 5 times.
+   */
+  const callRetrying = async <T>(d: RequestDescription, f: () => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await f();
+      } catch (e) {
+        const err = e as { code?: unknown; headers?: Record<string, string> };
+        if (err?.code !== 429 || attempt >= 5) throw mapKubeError(e, server, context, d, opts.timeoutMs);
+        const after = Number(err.headers?.['retry-after'] ?? err.headers?.['Retry-After']);
+        const seconds = Number.isFinite(after) && after > 0 ? Math.min(after, 5) : 1;
+        await new Promise((r) => setTimeout(r, seconds * 1000));
+      }
+    }
+  };
+
   return {
     server,
     context,
     async listNodeFeatures(pageSize, onPage) {
       const out: NodeFeatureObject[] = [];
-      let cont: string | undefined;
-      const d = { verb: 'list', resource: 'nodefeatures', apiGroup: NFD_GROUP, scope: 'in all namespaces' };
-      do {
-        const page = (await call(d, () =>
-          custom.listCustomObjectForAllNamespaces(
-            {
-              group: NFD_GROUP,
-              version: NFD_VERSION,
-              plural: 'nodefeatures',
-              labelSelector: NODE_NAME_LABEL,
-              limit: pageSize,
-              ...(cont ? { _continue: cont } : {}),
-            },
-            deadline(),
-          ),
-        )) as { items?: NodeFeatureObject[]; metadata?: { continue?: string } };
-        out.push(...(page.items ?? []));
-        cont = page.metadata?.continue || undefined;
+      for await (const page of nodeFeaturePages({ pageSize })) {
+        for (const o of page.items) out.push(o);
         onPage?.({ received: out.length });
-      } while (cont);
+      }
       return out;
     },
+    nodeFeaturePages,
     async listNodeNames(labelSelector, pageSize) {
       const out: string[] = [];
       let cont: string | undefined;
@@ -361,6 +469,85 @@ export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
         cont = page.metadata?._continue || undefined;
       } while (cont);
       return out;
+    },
+    async listNfdObjects(kind, labelSelector, pageSize) {
+      const plural = `${kind.toLowerCase()}s`;
+      const cluster = kind === 'NodeFeatureRule';
+      const d = {
+        verb: 'list',
+        resource: plural,
+        apiGroup: NFD_GROUP,
+        scope: cluster ? 'at the cluster scope' : 'in all namespaces',
+      };
+      const out: KubeObject[] = [];
+      let cont: string | undefined;
+      do {
+        const params = {
+          group: NFD_GROUP,
+          version: NFD_VERSION,
+          plural,
+          labelSelector,
+          limit: pageSize,
+          ...(cont ? { _continue: cont } : {}),
+        };
+        const page = (await callRetrying(d, () =>
+          cluster
+            ? custom.listClusterCustomObject(params, deadline())
+            : custom.listCustomObjectForAllNamespaces(params, deadline()),
+        )) as { items?: KubeObject[]; metadata?: { continue?: string } };
+        for (const item of page.items ?? [])
+          out.push({ ...item, apiVersion: `${NFD_GROUP}/${NFD_VERSION}`, kind });
+        cont = page.metadata?.continue || undefined;
+      } while (cont);
+      return out;
+    },
+    async listWorkloadImages(pageSize) {
+      const apps = kc.makeApiClient(m.AppsV1Api);
+      const batch = kc.makeApiClient(m.BatchV1Api);
+      type Page = { items: unknown[]; metadata?: { _continue?: string } };
+      type Lister = (p: { limit: number; _continue?: string }, o: k8s.ConfigurationOptions) => Promise<Page>;
+      const listers: [WorkloadKind, string, string, Lister][] = [
+        ['Pod', 'pods', '', (p, o) => core.listPodForAllNamespaces(p, o)],
+        ['Deployment', 'deployments', 'apps', (p, o) => apps.listDeploymentForAllNamespaces(p, o)],
+        ['StatefulSet', 'statefulsets', 'apps', (p, o) => apps.listStatefulSetForAllNamespaces(p, o)],
+        ['DaemonSet', 'daemonsets', 'apps', (p, o) => apps.listDaemonSetForAllNamespaces(p, o)],
+        ['Job', 'jobs', 'batch', (p, o) => batch.listJobForAllNamespaces(p, o)],
+        ['CronJob', 'cronjobs', 'batch', (p, o) => batch.listCronJobForAllNamespaces(p, o)],
+      ];
+      const out: WorkloadImage[] = [];
+      for (const [kind, resource, apiGroup, list] of listers) {
+        const d = { verb: 'list', resource, apiGroup, scope: 'in all namespaces' };
+        let cont: string | undefined;
+        do {
+          const page = await callRetrying(d, () =>
+            list({ limit: pageSize, ...(cont ? { _continue: cont } : {}) }, deadline()),
+          );
+          for (const item of page.items) out.push(...workloadImages(kind, item));
+          cont = page.metadata?._continue || undefined;
+        } while (cont);
+      }
+      return out;
+    },
+    async deleteNfdObject(obj) {
+      const plural = `${obj.kind.toLowerCase()}s`;
+      const ns = obj.metadata.namespace;
+      const d = {
+        verb: 'delete',
+        resource: plural,
+        apiGroup: NFD_GROUP,
+        scope: ns ? `in namespace ${ns}` : 'at the cluster scope',
+      };
+      const common = { group: NFD_GROUP, version: NFD_VERSION, plural, name: obj.metadata.name };
+      try {
+        await callRetrying(d, () =>
+          ns
+            ? custom.deleteNamespacedCustomObject({ ...common, namespace: ns }, deadline())
+            : custom.deleteClusterCustomObject(common, deadline()),
+        );
+      } catch (e) {
+        if (e instanceof KubeApiError && e.status === 404) return;
+        throw e;
+      }
     },
     async apply(obj) {
       // Server-side apply of NFD objects (the generated NodeFeatureRules and NodeFeatureGroups).

@@ -1,12 +1,15 @@
 /**
  * NodeFeature objects → one feature set per node, the way nfd-master builds it before it evaluates
- * NodeFeatureRules (`getAndMergeNodeFeatures`, k8s-and-users.md §1.2):
+ * NodeFeatureRules (pkg/nfd-master/nfd-master.go `getAndMergeNodeFeatures`):
  *
  * - a node's objects are those labelled `nfd.node.kubernetes.io/node-name=<node>`, in any namespace
  *   (nfd-worker's own object is named after the node in the master's namespace; third parties add more);
  * - they are sorted with the master's namespace first, then by name, then by namespace;
  * - the first is deep-copied and every other one is merged into it: flag and attribute elements are
  *   overwritten key by key (later objects win), instance lists are appended.
+ *
+ * `cluster validate` reads the objects page by page (node-stream.ts) and merges each node once all its
+ * objects are read; `groupByNode` groups a list already in memory.
  *
  * The API server's CRD schema already types the objects, but a NodeFeature can still be unusable (a
  * feature whose `elements` is missing or of the wrong shape when the schema was relaxed, an object written
@@ -80,7 +83,7 @@ function bad(o: NodeFeatureObject, path: string, what: string): never {
  * hundreds of elements each: copying them all would cost more than evaluating them). Flag element values
  * are not looked at: NFD only uses their names. Throws MalformedFeaturesError.
  */
-function readFeatures(o: NodeFeatureObject): Features {
+export function checkFeatures(o: NodeFeatureObject): Features {
   const raw = o.spec?.features;
   if (raw === undefined || raw === null) return {};
   if (!isMap(raw)) bad(o, '', 'is not an object');
@@ -188,13 +191,13 @@ function mergeInto(from: Features, into: Required<Features>): void {
 export function mergeNodeFeatures(objects: readonly NodeFeatureObject[]): Features {
   const [first, ...rest] = objects;
   if (!first) return {};
-  const base = readFeatures(first);
+  const base = checkFeatures(first);
   if (rest.length === 0) return base;
   const merged: Required<Features> = {
     flags: { ...(base.flags ?? {}) },
     attributes: { ...(base.attributes ?? {}) },
     instances: { ...(base.instances ?? {}) },
   };
-  for (const o of rest) mergeInto(readFeatures(o), merged);
+  for (const o of rest) mergeInto(checkFeatures(o), merged);
   return merged;
 }

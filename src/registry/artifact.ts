@@ -2,7 +2,7 @@
  * The compatibility-artifact lifecycle on any Repository (registry or OCI layout): attach, discover, get,
  * remove — and the library entry points the validate commands use (`openRepository`, `fetchNewestSpec`).
  *
- * Discovery follows NFD's client (nfd-rules.md §10.2, oci.md §3.1): without --platform the referrers of
+ * Discovery follows NFD's client (NFD v0.19.0 pkg/client-nfd/compat/artifact-client/client.go, NFD v0.19.0 pkg/client-nfd/compat/artifact-client/client.go): without --platform the referrers of
  * the reference's own digest (an index for multi-arch tags), with --platform those of the selected
  * per-platform manifest; the newest artifact by `org.opencontainers.image.created` (RFC 3339; NFD's
  * misspelt `oci.opencontainers.image.created` is read when the right key is absent; missing or
@@ -90,7 +90,10 @@ export async function openReference(
   const reference = typeof ref === 'string' ? parseReference(ref) : ref;
   if (reference.kind === 'layout') {
     const dir = isAbsolute(reference.dir) ? reference.dir : resolvePath(opts.cwd ?? '.', reference.dir);
-    return { repository: await LayoutRepository.open(dir, reference.dir), reference };
+    return {
+      repository: await LayoutRepository.open(dir, reference.dir, false, opts.signal),
+      reference,
+    };
   }
   const client = opts.client ?? createClient(opts);
   return { repository: client.repository(reference.registry, reference.repository), reference };
@@ -109,7 +112,7 @@ function wantedPlatform(opts: RegistryOptions): Platform | undefined {
 
 /**
  * The subject an artifact hangs on: the reference's own manifest (index included) without a platform;
- * with one, the first matching index entry, or the single manifest if its config matches (oci.md §1.9).
+ * with one, the first matching index entry, or the single manifest if its config matches (OCI image-spec image-index.md `platform`).
  */
 export async function resolveSubject(
   repo: Repository,

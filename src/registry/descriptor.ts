@@ -1,6 +1,6 @@
 /**
  * OCI descriptors, manifests and indexes (image-spec v1.1), digest computation and verification.
- * Every manifest and blob we read goes through `verifyDigest` (oci.md §1.2).
+ * Every manifest and blob we read goes through `verifyDigest` (OCI image-spec descriptor.md "Digests" and OCI distribution-spec v1.1 "Pulling manifests").
  */
 import { createHash } from 'node:crypto';
 import type { RegistryErrorDetails } from '../errors.ts';
@@ -75,7 +75,7 @@ export function describe(mediaType: string, bytes: Uint8Array): Descriptor {
 /**
  * Throws E_REGISTRY_PROTOCOL unless `digest` is a well-formed sha256/sha512 digest. Every digest read from
  * the wire or a layout passes here before it becomes part of a URL or a path (`sha256:../../x`) or picks a
- * hash function (`md5:...`, an unknown algorithm): oci.md §1.2.
+ * hash function (`md5:...`, an unknown algorithm): OCI image-spec descriptor.md "Digests" and OCI distribution-spec v1.1 "Pulling manifests"
  */
 export function checkDigest(digest: unknown, what: string, details: RegistryErrorDetails): string {
   const problem = typeof digest === 'string' ? digestProblem(digest) : 'not a string';

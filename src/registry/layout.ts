@@ -30,6 +30,7 @@ import {
 import { referrerDescriptor } from './referrers.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
 import type { FetchedManifest, Repository } from './repository.ts';
+import { abortableSleep, throwIfAborted } from './transport/abort.ts';
 
 const LOCK_STALE_MS = 30_000;
 /** index.json lists every manifest of the layout: larger than a manifest, still bounded. */
@@ -79,14 +80,24 @@ export class LayoutRepository implements Repository {
   readonly name: string;
   readonly dir: string;
 
-  private constructor(dir: string, display: string) {
+  /** Cancels the layout's operations: each checks it before touching the disk again. */
+  readonly signal: AbortSignal | undefined;
+
+  private constructor(dir: string, display: string, signal: AbortSignal | undefined) {
     this.dir = dir;
     this.name = `oci:${display}`;
+    this.signal = signal;
   }
 
   /** Opens an existing layout (`create` makes an empty one when the directory has none). */
-  static async open(dir: string, display = dir, create = false): Promise<LayoutRepository> {
-    const repo = new LayoutRepository(dir, display);
+  static async open(
+    dir: string,
+    display = dir,
+    create = false,
+    signal?: AbortSignal,
+  ): Promise<LayoutRepository> {
+    throwIfAborted(signal);
+    const repo = new LayoutRepository(dir, display, signal);
     let text: string | undefined;
     try {
       text = new TextDecoder().decode(await readRegularFile(join(dir, 'oci-layout'), 64 * 1024));
@@ -189,7 +200,7 @@ export class LayoutRepository implements Repository {
             this.details(),
             REGISTRY_CODES.fallbackIndex,
           );
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+        await abortableSleep(5 + Math.random() * 20, this.signal);
       }
     }
     try {
@@ -202,6 +213,7 @@ export class LayoutRepository implements Repository {
   }
 
   async resolve(reference: string): Promise<Descriptor> {
+    throwIfAborted(this.signal);
     const index = await this.readIndex();
     if (isDigest(reference)) {
       const listed = index.manifests.find((d) => d.digest === reference);
@@ -258,6 +270,7 @@ export class LayoutRepository implements Repository {
   }
 
   async fetchManifest(target: Descriptor | string): Promise<FetchedManifest> {
+    throwIfAborted(this.signal);
     const desc = typeof target === 'string' ? await this.resolve(target) : target;
     const bytes = await this.readBlobFile(desc.digest, MAX_METADATA_BYTES, 'manifest');
     verifyContent(bytes, desc, `manifest ${this.name}@${desc.digest}`, this.details());
@@ -272,12 +285,14 @@ export class LayoutRepository implements Repository {
   }
 
   async fetchBlob(desc: Descriptor, maxBytes = MAX_METADATA_BYTES): Promise<Uint8Array> {
+    throwIfAborted(this.signal);
     const bytes = await this.readBlobFile(desc.digest, maxBytes, 'blob');
     verifyContent(bytes, desc, `blob ${this.name}@${desc.digest}`, this.details());
     return bytes;
   }
 
   async pushBlob(desc: Descriptor, bytes: Uint8Array): Promise<void> {
+    throwIfAborted(this.signal);
     verifyContent(bytes, desc, 'blob to store', this.details());
     const path = this.blobPath(desc.digest);
     const st = await stat(path).catch(() => undefined);
@@ -289,18 +304,21 @@ export class LayoutRepository implements Repository {
   }
 
   async pushManifest(desc: Descriptor, bytes: Uint8Array): Promise<void> {
+    throwIfAborted(this.signal);
     await this.pushBlob(desc, bytes);
     const entry = referrerDescriptor(desc, bytes);
     await this.updateIndex((list) => (list.some((d) => d.digest === desc.digest) ? list : [...list, entry]));
   }
 
   async deleteManifest(desc: Descriptor): Promise<void> {
+    throwIfAborted(this.signal);
     await this.updateIndex((list) => list.filter((d) => d.digest !== desc.digest));
     await rm(this.blobPath(desc.digest), { force: true });
   }
 
   /** Manifests listed in index.json (and inside listed indexes) whose subject is `subject`. */
   async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+    throwIfAborted(this.signal);
     const index = await this.readIndex();
     const out: Descriptor[] = [];
     const seen = new Set<string>();

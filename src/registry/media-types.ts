@@ -1,6 +1,6 @@
 /**
- * Media types and well-known values of the OCI image and distribution specs (oci.md §1.2, §1.7) and of
- * NFD's image-compatibility artifact (nfd-rules.md §10.2).
+ * Media types and well-known values of the OCI image and distribution specs (OCI image-spec descriptor.md "Digests" and OCI distribution-spec v1.1 "Pulling manifests"; OCI image-spec manifest.md "Guidelines for Artifact Usage") and of
+ * NFD's image-compatibility artifact (NFD v0.19.0 pkg/client-nfd/compat/artifact-client/client.go).
  */
 import { ARTIFACT_TYPE, SPEC_MEDIA_TYPE } from '../core/model/spec.ts';
 
@@ -13,7 +13,7 @@ export const OCI_ARTIFACT_MANIFEST = 'application/vnd.oci.artifact.manifest.v1+j
 export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
 
-/** Accept for manifests: oras-go's default list, Docker types first (oci.md §1.2). */
+/** Accept for manifests: oras-go's default list, Docker types first (OCI image-spec descriptor.md "Digests" and OCI distribution-spec v1.1 "Pulling manifests"). */
 export const MANIFEST_ACCEPT = [
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -30,7 +30,7 @@ export const COMPAT_ARTIFACT_TYPE = ARTIFACT_TYPE;
 export const COMPAT_SPEC_MEDIA_TYPE = SPEC_MEDIA_TYPE;
 
 export const ANNOTATION_CREATED = 'org.opencontainers.image.created';
-/** NFD's documentation example uses this misspelt key; we read it as a fallback (nfd-rules.md §10.2). */
+/** NFD's documentation example uses this misspelt key; we read it as a fallback (NFD v0.19.0 pkg/client-nfd/compat/artifact-client/client.go). */
 export const ANNOTATION_CREATED_MISSPELT = 'oci.opencontainers.image.created';
 export const ANNOTATION_TITLE = 'org.opencontainers.image.title';
 export const ANNOTATION_REF_NAME = 'org.opencontainers.image.ref.name';

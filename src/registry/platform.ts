@@ -1,7 +1,7 @@
 /**
- * `--platform os[/arch[/variant]][:os_version]` with NFD's parsing (nfd-rules.md §10.6 table: split at the
+ * `--platform os[/arch[/variant]][:os_version]` with NFD's parsing (NFD v0.19.0 cmd/nfd/subcmd/compat/validate-node.go: split at the
  * first ':', then at '/'; one part → arch = the host's GOARCH; more than three parts, an empty OS or an
- * empty architecture are errors) and oras-go's matching (oci.md §1.9): os and architecture equal,
+ * empty architecture are errors) and oras-go's matching (OCI image-spec image-index.md `platform`): os and architecture equal,
  * variant and os.version compared only when requested, requested os.features a subset; an index's
  * FIRST matching entry wins; entries without `platform` never match. As a safe extra, user input such as
  * `x86_64`/`aarch64` is normalised to Go's names first.

@@ -6,7 +6,7 @@
  *
  * NFD (oras-go ParseReference) is stricter — it requires a registry host — so every reference NFD
  * accepts parses here to the same registry/repository/tag/digest, except that `docker.io/x` becomes
- * `docker.io/library/x` as docker pulls it (oci.md §2.3).
+ * `docker.io/library/x` as docker pulls it (github.com/distribution/reference normalize.go).
  */
 import { UsageError } from '../errors.ts';
 import { digestProblem } from './descriptor.ts';
@@ -34,7 +34,7 @@ export type Reference = RemoteReference | LayoutReference;
 export const DEFAULT_REGISTRY = 'docker.io';
 export const DEFAULT_TAG = 'latest';
 const LEGACY_DEFAULT_REGISTRY = 'index.docker.io';
-/** The API host behind `docker.io` (oci.md §2.3). */
+/** The API host behind `docker.io` (github.com/distribution/reference normalize.go). */
 export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 const NAME_TOTAL_LENGTH_MAX = 255;
 

@@ -1,6 +1,6 @@
 /**
  * Referrers: the OCI 1.1 referrers API and the referrers tag schema fallback (`sha256-<hex>` tag holding an
- * image index), decided in ONE place as oras-go does (oci.md §1.5, §1.6, §3.2). The capability of a
+ * image index), decided in ONE place as oras-go does (OCI distribution-spec v1.1 "Listing Referrers"; OCI distribution-spec v1.1 "Referrers Tag Schema"; oras-go v2 registry/remote/repository.go `Referrers`). The capability of a
  * repository is `unknown` until the first answer: a referrers API 200 with an index makes it `supported`;
  * a 404 that is not NAME_UNKNOWN, or a 200 that is not an index, makes it `unsupported`; a manifest PUT
  * answered with `OCI-Subject` makes it `supported`, without it `unsupported`. Once set it is never
@@ -12,6 +12,7 @@
  * missing we merge and write again (bounded), and entries that vanished although their manifest still
  * exists are put back (see updateFallbackIndex). Writes in this process are also serialised per tag.
  */
+
 import {
   asDescriptor,
   checkDigest,
@@ -32,6 +33,7 @@ import {
 } from './media-types.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
 import type { RemoteRepository } from './remote.ts';
+import { abortableSleep, raceAbort } from './transport/abort.ts';
 
 export type ReferrersCapability = 'unknown' | 'supported' | 'unsupported';
 
@@ -49,7 +51,7 @@ export const fallbackIndexTuning = {
   confirmations: 3,
   minPauseMs: 50,
   maxPauseMs: 300,
-  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  sleep: (ms: number, signal?: AbortSignal) => abortableSleep(ms, signal),
   random: Math.random,
 };
 
@@ -58,7 +60,7 @@ export async function listReferrers(
   subject: Descriptor,
   artifactType?: string,
 ): Promise<Descriptor[]> {
-  // The subject may come from an index entry: its digest becomes `/referrers/<digest>` or a tag (oci.md §1.2).
+  // The subject may come from an index entry: its digest becomes `/referrers/<digest>` or a tag (OCI image-spec descriptor.md "Digests" and OCI distribution-spec v1.1 "Pulling manifests").
   checkDigest(subject.digest, 'referrers subject', repo.details());
   const state = repo.referrersState;
   if (state.capability !== 'unsupported') {
@@ -298,7 +300,7 @@ function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
 
 /**
  * After a manifest with `subject` was pushed: trust `OCI-Subject`, else maintain the fallback index
- * (oci.md §6.2 steps 7-10).
+ * (oras-go v2 registry/remote/repository.go `Push` (referrers tag schema)).
  */
 export async function indexReferrer(
   repo: RemoteRepository,
@@ -384,7 +386,11 @@ async function updateFallbackIndex(
         for (const d of next) seen.set(d.digest, d);
         await writeFallbackIndex(repo, subjectDigest, next);
       }
-      await t.sleep(t.minPauseMs + Math.floor(t.random() * (t.maxPauseMs - t.minPauseMs)));
+      const signal = repo.client.opts.signal;
+      await raceAbort(
+        t.sleep(t.minPauseMs + Math.floor(t.random() * (t.maxPauseMs - t.minPauseMs)), signal),
+        signal,
+      );
     }
     throw registryError(
       `could not update the referrers tag ${tag}: concurrent writers kept overwriting it`,

@@ -1,5 +1,5 @@
 /**
- * A repository on a remote registry (distribution-spec v1.1 endpoints, oci.md §1). Every request goes
+ * A repository on a remote registry (distribution-spec v1.1 endpoints, OCI distribution-spec v1.1 "Endpoints"). Every request goes
  * through the Authenticator (challenge/token flow) and the HttpClient (timeouts, retries, redirects, size
  * caps); every manifest and blob read is verified against its digest. Referrers listing and the
  * fallback index live in referrers.ts.

@@ -1,15 +1,15 @@
 /**
  * Derived conformance vectors (test/conformance/derived-vectors.json): edge cases reasoned out from
- * the specification (shared/reference/nfd-rules.md, each vector's `note` cites the section), in the
+ * the specification (shared/reference/NFD v0.19.0 pkg/apis/nfd/nodefeaturerule, each vector's `note` cites the section), in the
  * shared vector format, run through the same runner as the shared vectors.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { packageRoot } from '../../src/conformance/cli.ts';
-import { parseVectors, runVectors } from '../../src/conformance/runner.ts';
-import type { Vector } from '../../src/conformance/vector.ts';
+import { packageRoot } from '../../tools/conformance/cli.ts';
+import { parseVectors, runVectors } from '../../tools/conformance/runner.ts';
+import type { Vector } from '../../tools/conformance/vector.ts';
 
 const FILE = join(packageRoot(), 'test', 'conformance', 'derived-vectors.json');
 

@@ -1,27 +1,26 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { defaultVectorsFile } from '../../src/conformance/cli.ts';
-import { formatSummary, KINDS, parseVectors, runVectors } from '../../src/conformance/runner.ts';
-import type { Vector } from '../../src/conformance/vector.ts';
+import { defaultVectorsFile } from '../../tools/conformance/cli.ts';
+import { formatSummary, KINDS, parseVectors, runVectors } from '../../tools/conformance/runner.ts';
+import type { Vector } from '../../tools/conformance/vector.ts';
 
 /** The kinds this engine provides; the others are tested by their owners. */
 const ENGINE_KINDS = ['expression', 'rule', 'grouprule', 'rule-sequence', 'dynamic-value', 'features'];
 
+/** NFD's conformance vectors, kept in the repository (test/conformance/vectors.json). */
 const SHARED = defaultVectorsFile();
-/** The shared vectors live next to the repository; a checkout without them skips those tests. */
-const noShared = existsSync(SHARED) ? false : `shared vectors not found at ${SHARED}`;
 
 function sharedVectors(): Vector[] {
   return parseVectors(readFileSync(SHARED, 'utf8'), SHARED);
 }
 
 describe('conformance runner', () => {
-  test('every shared vector of the engine kinds passes', { skip: noShared }, async () => {
+  test('every shared vector of the engine kinds passes', async () => {
     const vectors = sharedVectors().filter((v) => ENGINE_KINDS.includes(v.kind));
     assert.ok(vectors.length > 300, `expected the shared vectors, found ${vectors.length}`);
     const summary = await runVectors(vectors);
@@ -128,7 +127,7 @@ describe('conformance runner', () => {
       },
     ];
     writeFileSync(join(dir, 'v.json'), JSON.stringify(vectors));
-    const cli = fileURLToPath(new URL('../../src/conformance/cli.js', import.meta.url));
+    const cli = fileURLToPath(new URL('../../tools/conformance/cli.js', import.meta.url));
     const r = spawnSync(process.execPath, [cli, 'v.json'], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');

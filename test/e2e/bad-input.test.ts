@@ -365,7 +365,7 @@ describe('referrers responses that are not an index (go-containerregistry, refer
   test('200 with another content type means "no referrers API": the sha256-<hex> tag is read instead', async () => {
     const s = setups.ggcr!;
     // go-containerregistry sends no OCI-Subject, so oras also maintained the fallback tag for this artifact;
-    // oras-go treats a non-index Content-Type as "API unsupported" (oci.md §1.5) and reads the tag.
+    // oras-go treats a non-index Content-Type as "API unsupported" (OCI distribution-spec v1.1 "Listing Referrers") and reads the tag.
     s.proxy.inject({
       method: 'GET',
       pathClass: 'referrers',
@@ -383,7 +383,7 @@ describe('a sha256-<hex> fallback tag that holds something other than an index (
   test('get treats it as no referrers (exit 5); attach refuses to overwrite it (exit 4)', async () => {
     const s = setups['docker-registry']!;
     const img = await pushImage(s.reg, 'bad/squatted', 'v1');
-    // A plain image manifest under the subject's fallback tag (oci.md §1.6: readers SHOULD assume no
+    // A plain image manifest under the subject's fallback tag (OCI distribution-spec v1.1 "Referrers Tag Schema": readers SHOULD assume no
     // referrers; writers SHOULD report failure rather than clobber it).
     const squatter = await pushImage(s.reg, 'bad/squatted', img.descriptor.digest.replace(':', '-'));
     const tag = img.descriptor.digest.replace(':', '-');

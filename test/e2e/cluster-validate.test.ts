@@ -24,6 +24,7 @@ import {
   imgcompat,
   isolatedEnv,
   LINUX_AMD64,
+  sha256,
   tempDir,
 } from './harness/index.ts';
 import { type KubeApiServer, startKubeApiServer } from './harness/kube.ts';
@@ -215,7 +216,9 @@ describe('cluster validate', () => {
     assert.deepEqual(compatibleNodes(j), ['node-a', 'node-b', 'node-c']);
     const aff = await imgcompat(['cluster', 'affinity', '--image', ref, '-o', 'json']);
     assertExit(aff, 0, 'affinity');
-    const d12 = layout.top.digest.slice('sha256:'.length, 'sha256:'.length + 12);
+    // Labels are keyed by the spec's digest (the spec layer's), not the image's.
+    const d12 = sha256(readFileSync(specFile)).slice('sha256:'.length, 'sha256:'.length + 12);
+    assert.notEqual(d12, layout.top.digest.slice('sha256:'.length, 'sha256:'.length + 12));
     const a = JSON.parse(aff.out).affinity.nodeAffinity;
     assert.deepEqual(a.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
       {

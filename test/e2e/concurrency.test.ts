@@ -1,7 +1,7 @@
 /**
  * Eight concurrent `imgcompat attach` runs, each its own process, against one image on docker-registry
  * (no referrers API): the `sha256-<hex>` fallback index is read-modify-write with no conditional PUT
- * on the registry side (oci.md §1.6), so writers race; every artifact must end up discoverable.
+ * on the registry side (OCI distribution-spec v1.1 "Referrers Tag Schema"), so writers race; every artifact must end up discoverable.
  * Checked with the registry's own index, with `imgcompat discover`, and with `oras discover`.
  */
 import assert from 'node:assert/strict';

@@ -1,8 +1,8 @@
 /**
  * The compatibility-artifact lifecycle (attach → discover → get → remove) against real registries:
- * docker-registry 2.8 (no referrers API: the `sha256-<hex>` tag schema, oci.md §6.2/§6.4) and
- * go-containerregistry's registry (referrers API, §6.1/§6.3), plus platform selection from a
- * two-platform image index (§1.9). What the registry holds afterwards is read back independently.
+ * docker-registry 2.8 (no referrers API: the `sha256-<hex>` tag schema, oras-go v2 registry/remote/repository.go `Push` (referrers tag schema)/oras-go v2 registry/remote/repository.go `referrersByTagSchema`) and
+ * go-containerregistry's registry (referrers API, oras-go v2 registry/remote/repository.go `Push`/oras-go v2 registry/remote/repository.go `Referrers`), plus platform selection from a
+ * two-platform image index (OCI image-spec image-index.md `platform`). What the registry holds afterwards is read back independently.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -57,7 +57,7 @@ for (const kind of ['docker-registry', 'ggcr'] as const) {
       assert.equal(afterA.length, 1, `one referrer recorded after the first attach: ${afterA}`);
       const digestA = afterA[0]!;
 
-      // The artifact manifest is what oras would push (oci.md §6.1 step 3).
+      // The artifact manifest is what oras would push (oras-go v2 registry/remote/repository.go `Push`).
       const manifest = await getManifest(reg, 'lifecycle/app', digestA);
       assert.ok(manifest, 'artifact manifest is stored');
       const body = manifest.body as {
@@ -81,7 +81,7 @@ for (const kind of ['docker-registry', 'ggcr'] as const) {
       assert.equal(body.annotations['e2e.test/which'], 'first');
 
       if (!reg.referrersApi) {
-        // Fallback writers copy artifactType and all annotations into the tag index (oci.md §1.6).
+        // Fallback writers copy artifactType and all annotations into the tag index (OCI distribution-spec v1.1 "Referrers Tag Schema").
         const idx = await fallbackIndex(reg, 'lifecycle/app', subject);
         assert.equal(idx[0]?.artifactType, ARTIFACT_TYPE);
         assert.equal(idx[0]?.annotations?.['e2e.test/which'], 'first');
@@ -176,7 +176,7 @@ for (const kind of ['docker-registry', 'ggcr'] as const) {
         'attach arm64',
       );
       assertExit(await cli(reg, ['attach', img.ref, writeSpec(specIndex)]), 0, 'attach index');
-      // NFD resolves without --platform to the index digest, with it to the selected manifest (oci.md §0).
+      // NFD resolves without --platform to the index digest, with it to the selected manifest (OCI distribution-spec v1.1).
       assert.equal((await storedReferrers(reg, 'lifecycle/multi', arm)).length, 1);
       assert.equal((await storedReferrers(reg, 'lifecycle/multi', img.descriptor.digest)).length, 1);
       assert.equal((await storedReferrers(reg, 'lifecycle/multi', amd)).length, 0);

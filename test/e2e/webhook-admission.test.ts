@@ -1,17 +1,19 @@
 /**
  * The mutating admission webhook exercised through a real kube-apiserver: `imgcompat webhook serve` runs
- * as its own process on 127.0.0.1 with a throw-away CA; the MutatingWebhookConfiguration printed by
- * `imgcompat webhook manifests --url ... --ca-bundle ...` is created in the API server; pods are created
- * through the API and the stored pods are checked. A registry that never answers stands in for a registry
- * outage during admission.
+ * as its own process on 127.0.0.1 with a throw-away CA, watching the API server's Nodes; the
+ * MutatingWebhookConfiguration printed by `imgcompat webhook manifests --url ... --ca-bundle ...` is
+ * created in the API server; a Node carries both compatibility labels of the attached spec (so required
+ * terms are safe); pods are created through the API in the opted-in `default` namespace and the stored
+ * pods are checked. A registry that never answers stands in for a registry outage during admission.
+ * (webhook-install.test.ts covers the complete install and the cases where no Node carries the labels.)
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { digest12 } from '../../src/k8s/set-names.ts';
 import { SPEC } from '../k8s/cluster-fixtures.ts';
 import {
   assertExit,
@@ -63,6 +65,8 @@ async function startWebhook(policy: 'Ignore' | 'Fail'): Promise<{ svc: Service; 
     '--failure-policy',
     policy,
     '--plain-http',
+    '--kubeconfig',
+    kube.kubeconfig,
     '--verbose',
   ]);
   let url = '';
@@ -108,8 +112,10 @@ async function installConfiguration(name: string, url: string, policy: 'Ignore' 
   }[];
   for (const o of items) {
     let path: string;
-    if (o.kind === 'ServiceAccount') path = `/api/v1/namespaces/${WEBHOOK_NS}/serviceaccounts`;
+    if (o.kind === 'Namespace') path = '/api/v1/namespaces';
+    else if (o.kind === 'ServiceAccount') path = `/api/v1/namespaces/${WEBHOOK_NS}/serviceaccounts`;
     else if (o.kind === 'ClusterRole') path = '/apis/rbac.authorization.k8s.io/v1/clusterroles';
+    else if (o.kind === 'ClusterRoleBinding') path = '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings';
     else if (o.kind === 'MutatingWebhookConfiguration') {
       path = '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations';
       // Two configurations side by side: pods labelled policy=fail go to the Fail one only.
@@ -120,7 +126,9 @@ async function installConfiguration(name: string, url: string, policy: 'Ignore' 
     } else throw new Error(`unexpected ${o.kind}`);
     const res = await kube.api('POST', path, o);
     assert.ok(
-      res.status === 201 || (res.status === 409 && o.kind === 'ClusterRole'),
+      res.status === 201 ||
+        (res.status === 409 &&
+          ['ClusterRole', 'Namespace', 'ServiceAccount', 'ClusterRoleBinding'].includes(o.kind)),
       `${o.kind}: ${res.status} ${JSON.stringify(res.body)}`,
     );
   }
@@ -151,8 +159,9 @@ async function createPod(p: Pod, dryRun = false): Promise<ApiResponse> {
   });
 }
 
-function labelsOf(digest: string): string[] {
-  const d = digest12(digest);
+/** The set labels, keyed by the spec blob's digest (sha256 of the attached spec bytes). */
+function labelsOf(spec: string): string[] {
+  const d = createHash('sha256').update(spec).digest('hex').slice(0, 12);
   return [`compat.feature.node.kubernetes.io/${d}.fast`, `compat.feature.node.kubernetes.io/${d}.baseline`];
 }
 
@@ -167,12 +176,22 @@ before(async () => {
   silent = createServer(() => {});
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
   blackhole = `127.0.0.1:${(silent.address() as { port: number }).port}/stuck/app:1`;
-  const ns = await kube.api('POST', '/api/v1/namespaces', {
+  // Pods of `default` are served (the manifests' opt-in label); a Node carries both sets' labels.
+  const label = await kube.api(
+    'PATCH',
+    '/api/v1/namespaces/default',
+    { metadata: { labels: { 'imgcompat.io/webhook': 'enabled' } } },
+    undefined,
+    'application/merge-patch+json',
+  );
+  assert.equal(label.status, 200, JSON.stringify(label.body));
+  const [fast, baseline] = labelsOf(SPEC);
+  const node = await kube.api('POST', '/api/v1/nodes', {
     apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: WEBHOOK_NS },
+    kind: 'Node',
+    metadata: { name: 'node-1', labels: { [fast!]: 'true', [baseline!]: 'true' } },
   });
-  assert.equal(ns.status, 201);
+  assert.equal(node.status, 201, JSON.stringify(node.body));
   const [ignore, fail] = await Promise.all([startWebhook('Ignore'), startWebhook('Fail')]);
   await installConfiguration('imgcompat-ignore', ignore.url, 'Ignore');
   await installConfiguration('imgcompat-fail', fail.url, 'Fail');
@@ -198,7 +217,7 @@ describe('webhook through the API server', { skip }, () => {
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const stored = (await kube.api('GET', `/api/v1/namespaces/default/pods/${res.body.metadata.name}`))
       .body as Pod;
-    const [fast, baseline] = labelsOf(app.descriptor.digest);
+    const [fast, baseline] = labelsOf(SPEC);
     const na = stored.spec.affinity?.nodeAffinity;
     assert.deepEqual(na.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
       { matchExpressions: [{ key: fast, operator: 'In', values: ['true'] }] },
@@ -211,7 +230,7 @@ describe('webhook through the API server', { skip }, () => {
     const artifacts = JSON.parse(stored.metadata.annotations!['imgcompat.io/artifacts']!);
     assert.equal(artifacts[app.ref].subject, app.descriptor.digest);
     assert.match(artifacts[app.ref].artifact, /^sha256:[0-9a-f]{64}$/);
-    assert.match(stored.metadata.annotations!['imgcompat.io/applied']!, /required 2 nodeSelectorTerm/);
+    assert.match(stored.metadata.annotations!['imgcompat.io/applied']!, /has 2 required nodeSelectorTerm/);
   });
 
   test("the user's own affinity terms are kept (each required term ANDed with a set)", async () => {
@@ -245,7 +264,7 @@ describe('webhook through the API server', { skip }, () => {
     );
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const a = (res.body as Pod).spec.affinity!;
-    const [fast, baseline] = labelsOf(app.descriptor.digest);
+    const [fast, baseline] = labelsOf(SPEC);
     assert.deepEqual(a.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [
       { matchExpressions: [...userTerm.matchExpressions, { key: fast, operator: 'In', values: ['true'] }] },
       {
@@ -332,6 +351,9 @@ describe('webhook through the API server', { skip }, () => {
       WEBHOOK_NS,
       '--name',
       'imgcompat-incluster',
+      '--image',
+      'registry.example/imgcompat:0.1.0',
+      '--cert-manager',
       '-o',
       'json',
     ]);
@@ -339,7 +361,19 @@ describe('webhook through the API server', { skip }, () => {
     const items = JSON.parse(r.out).items as { kind: string; apiVersion: string }[];
     assert.deepEqual(
       items.map((i) => i.kind),
-      ['ServiceAccount', 'ClusterRole', 'Deployment', 'Service', 'MutatingWebhookConfiguration'],
+      [
+        'Namespace',
+        'ServiceAccount',
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'ClusterRole',
+        'Deployment',
+        'PodDisruptionBudget',
+        'Service',
+        'Issuer',
+        'Certificate',
+        'MutatingWebhookConfiguration',
+      ],
     );
     for (const o of items.filter((i) => i.kind === 'Deployment' || i.kind === 'Service')) {
       const path =

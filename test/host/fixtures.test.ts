@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { discoverHost } from '../../src/host/discover.ts';
 import { featuresJson } from '../../src/host/export-json.ts';
-import { openFixtureHost } from '../../src/host/fixture-files.ts';
+import { openFixtureHost } from './fixture-files.ts';
 import { HOSTS_DIR } from './hosts-dir.ts';
 
 /** Trees with an expected-features.json (a tree without one is another test's input). */
@@ -17,7 +17,7 @@ const fixtures = readdirSync(HOSTS_DIR, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(path.join(HOSTS_DIR, d.name, 'expected-features.json')))
   .map((d) => d.name);
 
-test('the fixture hosts of issue 3 and reference §7 are all there', () => {
+test("the fixture hosts of issue 3 and NFD's testdata are all there", () => {
   for (const name of [
     'intel-2s-server',
     'amd-epyc-sev',

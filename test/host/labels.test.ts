@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { discoverHost } from '../../src/host/discover.ts';
-import { openFixtureHost } from '../../src/host/fixture-files.ts';
 import {
   featureLabels,
   isQualifiedName,
   isValidLabelValue,
   selectLabelSources,
 } from '../../src/host/labels.ts';
+import { openFixtureHost } from './fixture-files.ts';
 import { HOSTS_DIR } from './hosts-dir.ts';
 
 async function labelsOf(fixture: string, sources: string) {
@@ -16,7 +16,7 @@ async function labelsOf(fixture: string, sources: string) {
   return featureLabels(await discoverHost({ files, host, sources }), selectLabelSources(sources));
 }
 
-test('pci labels of NFD testdata rootfs-1 with the default config (reference §7.1)', async () => {
+test('pci labels of NFD testdata rootfs-1 with the default config (NFD v0.19.0 testdata/source/pci)', async () => {
   const { labels } = await labelsOf('nfd-pci-golden', 'pci');
   assert.deepEqual(labels, {
     'feature.node.kubernetes.io/pci-0300_1a03.present': 'true',
@@ -25,7 +25,7 @@ test('pci labels of NFD testdata rootfs-1 with the default config (reference §7
   });
 });
 
-test('local labels of NFD testdata features.d are left unprefixed (reference §7.3: 8 labels)', async () => {
+test('local labels of NFD testdata features.d are left unprefixed (NFD v0.19.0 source/local/testdata: 8 labels)', async () => {
   const { labels } = await labelsOf('nfd-local-golden', 'local');
   assert.deepEqual(Object.keys(labels).sort(), [
     'featureKey2',

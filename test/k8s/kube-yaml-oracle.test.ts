@@ -292,8 +292,10 @@ describe('Kubernetes YAML read back by sigs.k8s.io/yaml (the Go oracle)', () => 
         replicas: 2,
         timeoutSeconds: 10,
         failurePolicy: 'Ignore',
+        mode: 'required',
         tlsSecret: 'no',
-        caBundlePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        namespaceLabel: { key: 'on', value: 'yes' },
+        cert: { kind: 'self-signed', days: 1, extraSans: ['127.0.0.1'] },
       }),
     ];
     const yaml = toKubeYamlStream(objects);

@@ -21,7 +21,11 @@ function cli(args: string[]): { status: number | null; stderr: string } {
 }
 
 test('--help and the host commands do not load @kubernetes/client-node; cluster commands do', () => {
-  for (const args of [['--help'], ['cluster', 'validate', '--help'], ['webhook', 'manifests']]) {
+  for (const args of [
+    ['--help'],
+    ['cluster', 'validate', '--help'],
+    ['webhook', 'manifests', '--image', 'r.example/i:1', '--cert-manager'],
+  ]) {
     const r = cli(args);
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /LOADED-K8S/, args.join(' '));

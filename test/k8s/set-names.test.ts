@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Spec } from '../../src/core/model/spec.ts';
-import { clampWeight, digest12, nameSets } from '../../src/k8s/set-names.ts';
+import { clampWeight, digest12, nameSets, specDigest } from '../../src/k8s/set-names.ts';
 
 const D = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -34,4 +34,15 @@ test('names do not depend on --tags; indices do', () => {
 test('weights are clamped to 1..100 and digests shortened to 12 hex digits', () => {
   assert.deepEqual([undefined, 0, -5, 1, 50, 100, 1000].map(clampWeight), [1, 1, 1, 1, 50, 100, 100]);
   assert.equal(digest12(D), '0123456789ab');
+});
+
+test('specDigest: sha256 of the bytes as stored (a BOM and CRLF count), as a registry digests the spec layer', () => {
+  // sha256("abc"), FIPS 180-2 appendix B.1.
+  assert.equal(
+    specDigest(new TextEncoder().encode('abc')),
+    'sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+  );
+  assert.equal(specDigest('abc'), specDigest(new TextEncoder().encode('abc')));
+  assert.notEqual(specDigest('\ufeffabc'), specDigest('abc'));
+  assert.equal(digest12(specDigest('abc')), 'ba7816bf8f01');
 });

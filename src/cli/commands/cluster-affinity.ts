@@ -21,7 +21,7 @@ export interface ClusterAffinityOptions extends RegistryFlags {
 export async function run(opts: ClusterAffinityOptions, ctx: CommandContext): Promise<number> {
   oneSource(opts);
   const loaded = await loadImageSpec(opts, opts, ctx);
-  const sets = nameSets(loaded.spec, loaded.digest, opts.tags);
+  const sets = nameSets(loaded.spec, loaded.specDigest, opts.tags);
   if (sets.length === 0) {
     ctx.io.stderr.write(
       `imgcompat: no compatibility set selected in ${loaded.source}; no affinity to print\n`,

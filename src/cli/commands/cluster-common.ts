@@ -3,17 +3,19 @@
  * newest compatibility artifact or a file), connecting to the cluster, and reading every node's
  * NodeFeature objects.
  */
-import { createHash } from 'node:crypto';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import type { Spec } from '../../core/model/spec.ts';
-import { formatDiagnostic, RegistryError, UsageError } from '../../errors.ts';
+import { formatDiagnostic, UsageError } from '../../errors.ts';
 import type { KubePort } from '../../k8s/kube-client.ts';
-import { DEFAULT_NFD_NAMESPACE, groupByNode, type NodeObjects } from '../../k8s/nodefeatures.ts';
+import { type StreamNodesOptions, type StreamStats, streamNodes } from '../../k8s/node-stream.ts';
+import { DEFAULT_NFD_NAMESPACE, type NodeObjects } from '../../k8s/nodefeatures.ts';
+import { specDigest } from '../../k8s/set-names.ts';
 import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
+import { withDeadline } from '../deadline.ts';
 import type { CommandContext } from '../program.ts';
 import { withProgress } from '../progress.ts';
 import { parseDuration, type RegistryFlags, registryOptions } from '../registry-options.ts';
-import { readFlagFile } from './input-files.ts';
+import { readFlagFileContent } from './input-files.ts';
 
 /** Default deadline of each registry and API server request. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -21,7 +23,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export interface KubeFlags {
   kubeconfig?: string;
   context?: string;
-  /** nfd-master's namespace: its objects come first in the merge (k8s-and-users.md §1.2). */
+  /** nfd-master's namespace: its objects come first in the merge (NFD v0.19.0 pkg/nfd-master/nfd-master.go `getAndMergeNodeFeatures`). */
   nfdNamespace?: string;
   nodeSelector?: string;
   chunkSize?: number;
@@ -34,26 +36,17 @@ export interface LoadedImageSpec {
   source: string;
   /** The image (subject) digest, or `sha256:` of the spec file. */
   digest: string;
+  /**
+   * `sha256:` of the spec's bytes (= the spec layer's digest in the artifact): the identity that keys the
+   * node labels and generated object names, the same for `--spec FILE` and an image carrying that file.
+   */
+  specDigest: string;
   image?: string;
   artifact?: string;
 }
 
 export function timeoutMs(flags: { timeout?: string }): number {
   return flags.timeout !== undefined ? parseDuration('--timeout', flags.timeout) : DEFAULT_TIMEOUT_MS;
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RegistryError(`${what}: timed out after ${ms / 1000}s (--timeout)`, {}, 'E_REGISTRY_TIMEOUT'),
-        ),
-      ms,
-    );
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** The spec of `--image` (fetched once) or `--spec FILE`. */
@@ -69,10 +62,8 @@ export async function loadImageSpec(
     const fetched = await withProgress(
       ctx.io,
       `fetching the compatibility artifact of ${formatReference(reference)}`,
-      withDeadline(
-        fetchNewestSpec(reference, ropts),
-        ms,
-        `fetching the compatibility artifact of ${source.image}`,
+      withDeadline(ms, `fetching the compatibility artifact of ${source.image}`, (signal) =>
+        fetchNewestSpec(reference, { ...ropts, signal }),
       ),
     );
     const src = `${fetched.repository}@${fetched.descriptor.digest}`;
@@ -83,16 +74,17 @@ export async function loadImageSpec(
       spec,
       source: src,
       digest: fetched.subjectDigest,
+      specDigest: specDigest(fetched.bytes),
       image: source.image,
       artifact: fetched.descriptor.digest,
     };
   }
   if (source.spec === undefined) throw new UsageError('either --image or --spec is required');
-  const text = await readFlagFile(ctx.io.cwd, source.spec, '--spec');
+  const { text, bytes } = await readFlagFileContent(ctx.io.cwd, source.spec, '--spec');
   const { spec, warnings } = loadSpec(text, { file: source.spec });
   for (const w of warnings) ctx.io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
-  const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`;
-  return { spec, source: source.spec, digest };
+  const digest = specDigest(bytes);
+  return { spec, source: source.spec, digest, specDigest: digest };
 }
 
 /** Exactly one of --image / --spec. */
@@ -128,30 +120,64 @@ export interface ClusterNodes {
 }
 
 /**
- * Every node's NodeFeature objects in nfd-master's merge order. With --node-selector, the Nodes matching
- * the selector (as `kubectl get nodes -l` selects them) and only their objects.
+ * Streams every node's NodeFeature objects, in nfd-master's merge order, to `onNode` as soon as a node's
+ * objects are all read (node-stream.ts); objects held meanwhile keep only the `keepFeatures` sets. With
+ * --node-selector, only the Nodes matching the selector (as `kubectl get nodes -l` selects them).
+ * `onRestart` is called when a 410 Gone forces a re-list: forget what `onNode` was given.
  */
+export async function streamClusterNodes(
+  port: KubePort,
+  flags: KubeFlags,
+  ctx: CommandContext,
+  handlers: {
+    onNode: (node: NodeObjects) => void;
+    onRestart: () => void;
+    keepFeatures?: ReadonlySet<string>;
+  },
+): Promise<{ missing: string[]; stats: StreamStats }> {
+  const pageSize = flags.chunkSize ?? 500;
+  const names =
+    flags.nodeSelector !== undefined ? await port.listNodeNames(flags.nodeSelector, pageSize) : undefined;
+  const seen = new Set<string>();
+  const opts: StreamNodesOptions = {
+    pageSize,
+    masterNamespace: flags.nfdNamespace ?? DEFAULT_NFD_NAMESPACE,
+    onRestart: () => {
+      seen.clear();
+      handlers.onRestart();
+    },
+  };
+  if (names !== undefined) opts.only = new Set(names);
+  if (handlers.keepFeatures !== undefined) opts.keepFeatures = handlers.keepFeatures;
+  const stats = await withProgress(
+    ctx.io,
+    `listing NodeFeature objects from ${port.server}`,
+    streamNodes(
+      (o) => port.nodeFeaturePages(o),
+      opts,
+      (n) => {
+        if (names !== undefined) seen.add(n.node);
+        handlers.onNode(n);
+      },
+    ),
+  );
+  const missing = names === undefined ? [] : names.filter((n) => !seen.has(n)).sort();
+  return { missing, stats };
+}
+
+/** Every node's NodeFeature objects in nfd-master's merge order, all in memory, nodes sorted by name. */
 export async function readClusterNodes(
   port: KubePort,
   flags: KubeFlags,
   ctx: CommandContext,
 ): Promise<ClusterNodes> {
-  const pageSize = flags.chunkSize ?? 500;
-  const list = withProgress(
-    ctx.io,
-    `listing NodeFeature objects from ${port.server}`,
-    port.listNodeFeatures(pageSize),
-  );
-  const selected =
-    flags.nodeSelector !== undefined ? port.listNodeNames(flags.nodeSelector, pageSize) : undefined;
-  const [objects, names] = await Promise.all([list, selected]);
-  let nodes = groupByNode(objects, flags.nfdNamespace ?? DEFAULT_NFD_NAMESPACE);
-  let missing: string[] = [];
-  if (names !== undefined) {
-    const wanted = new Set(names);
-    const have = new Set(nodes.map((n) => n.node));
-    nodes = nodes.filter((n) => wanted.has(n.node));
-    missing = names.filter((n) => !have.has(n)).sort();
-  }
-  return { nodes, missing, objectCount: objects.length };
+  const nodes: NodeObjects[] = [];
+  const { missing, stats } = await streamClusterNodes(port, flags, ctx, {
+    onNode: (n) => nodes.push(n),
+    onRestart: () => {
+      nodes.length = 0;
+    },
+  });
+  nodes.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  return { nodes, missing, objectCount: stats.objects };
 }

@@ -4,7 +4,7 @@
  * loses compatibility (so a pipeline can stop the rollout), 0 otherwise.
  */
 import { UsageError } from '../../errors.ts';
-import { evaluateCluster, type NodeVerdict } from '../../k8s/cluster-eval.ts';
+import { byNodeName, evaluateNode, featuresRead, type NodeVerdict } from '../../k8s/cluster-eval.ts';
 import { toKubeYaml } from '../../k8s/kube-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
@@ -14,7 +14,7 @@ import {
   type KubeFlags,
   type LoadedImageSpec,
   loadImageSpec,
-  readClusterNodes,
+  streamClusterNodes,
 } from './cluster-common.ts';
 
 export interface ClusterDiffOptions extends RegistryFlags, KubeFlags {
@@ -43,8 +43,12 @@ function passed(v: NodeVerdict): number[] {
 
 export function diffVerdicts(olds: NodeVerdict[], news: NodeVerdict[]): NodeDiff[] {
   const byNode = new Map(news.map((v) => [v.node, v]));
-  return olds.map((o) => {
-    const n = byNode.get(o.node)!;
+  return olds.map((o) => diffNode(o, byNode.get(o.node)!));
+}
+
+/** One node's change between the old verdict `o` and the new `n`. */
+export function diffNode(o: NodeVerdict, n: NodeVerdict): NodeDiff {
+  {
     const skipped = o.skipped ?? n.skipped;
     const change: Change =
       skipped !== undefined
@@ -66,7 +70,7 @@ export function diffVerdicts(olds: NodeVerdict[], news: NodeVerdict[]): NodeDiff
     };
     if (skipped !== undefined) d.skipped = skipped;
     return d;
-  });
+  }
 }
 
 export async function run(opts: ClusterDiffOptions, ctx: CommandContext): Promise<number> {
@@ -83,10 +87,21 @@ export async function run(opts: ClusterDiffOptions, ctx: CommandContext): Promis
   const specs: LoadedImageSpec[] = [];
   for (const s of sources) specs.push(await loadImageSpec(s, opts, ctx));
   const [oldSpec, newSpec] = specs as [LoadedImageSpec, LoadedImageSpec];
-  const cluster = await readClusterNodes(port, opts, ctx);
-  const before = evaluateCluster(oldSpec.spec, cluster.nodes, opts.tags);
-  const after = evaluateCluster(newSpec.spec, cluster.nodes, opts.tags);
-  const nodes = diffVerdicts(before.nodes, after.nodes);
+  // Both specs are evaluated on each node as soon as its objects are read; only the diff row is kept.
+  const nodes: NodeDiff[] = [];
+  const keepFeatures = featuresRead(oldSpec.spec, opts.tags);
+  for (const f of featuresRead(newSpec.spec, opts.tags)) keepFeatures.add(f);
+  await streamClusterNodes(port, opts, ctx, {
+    keepFeatures,
+    onNode: (n) =>
+      nodes.push(
+        diffNode(evaluateNode(oldSpec.spec, n, opts.tags), evaluateNode(newSpec.spec, n, opts.tags)),
+      ),
+    onRestart: () => {
+      nodes.length = 0;
+    },
+  });
+  nodes.sort(byNodeName);
   const count = (c: Change) => nodes.filter((n) => n.change === c).length;
   const totals = {
     nodes: nodes.length,

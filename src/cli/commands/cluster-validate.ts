@@ -1,21 +1,27 @@
 /**
  * `imgcompat cluster validate`: evaluate an image's compatibility spec on every node of a cluster from the
- * NodeFeature objects NFD publishes (k8s-and-users.md §1.2), without running anything on the nodes. The
- * artifact is fetched once; each node's objects are merged as nfd-master merges them; a node × set
- * matrix with the first failing expression of each failed set is printed, then totals.
+ * NodeFeature objects NFD publishes (NFD v0.19.0 pkg/nfd-master/nfd-master.go `getAndMergeNodeFeatures`), without running anything on the nodes. The
+ * artifact is fetched once; the objects are read page by page and each node is merged (as nfd-master
+ * merges it) and evaluated as soon as its objects are all read, keeping only its result row; a node × set
+ * matrix with the first failing expression of each failed set is printed, sorted by node, then totals.
  */
 import {
+  byNodeName,
   type ClusterResult,
-  evaluateCluster,
+  evaluateNode,
+  featuresRead,
   missingNode,
+  type NodeVerdict,
+  selectedSets,
   summarizeCluster,
+  verdictInterner,
 } from '../../k8s/cluster-eval.ts';
 import { toKubeYaml } from '../../k8s/kube-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import type { CommandContext } from '../program.ts';
 import type { RegistryFlags } from '../registry-options.ts';
-import { connect, type KubeFlags, loadImageSpec, oneSource, readClusterNodes } from './cluster-common.ts';
+import { connect, type KubeFlags, loadImageSpec, oneSource, streamClusterNodes } from './cluster-common.ts';
 
 export interface ClusterValidateOptions extends RegistryFlags, KubeFlags {
   image?: string;
@@ -76,9 +82,18 @@ export async function run(opts: ClusterValidateOptions, ctx: CommandContext): Pr
   // Connect first: a kubeconfig problem needs no registry round trip.
   const port = await connect(opts, ctx);
   const loaded = await loadImageSpec(opts, opts, ctx);
-  const cluster = await readClusterNodes(port, opts, ctx);
-  const evaluated = evaluateCluster(loaded.spec, cluster.nodes, opts.tags);
-  const result = summarizeCluster(evaluated.sets, [...evaluated.nodes, ...cluster.missing.map(missingNode)]);
+  // Each node is evaluated as soon as its objects are read; only its result row is kept.
+  const rows: NodeVerdict[] = [];
+  const compact = verdictInterner();
+  const { missing } = await streamClusterNodes(port, opts, ctx, {
+    keepFeatures: featuresRead(loaded.spec, opts.tags),
+    onNode: (n) => rows.push(compact(evaluateNode(loaded.spec, n, opts.tags))),
+    onRestart: () => {
+      rows.length = 0;
+    },
+  });
+  for (const m of missing) rows.push(missingNode(m));
+  const result = summarizeCluster(selectedSets(loaded.spec, opts.tags), rows.sort(byNodeName));
   if (opts.tags.length > 0 && result.sets.length === 0) {
     ctx.io.stderr.write(
       `imgcompat: no compatibility set of ${loaded.source} has tag ${opts.tags.join(' or ')}\n`,

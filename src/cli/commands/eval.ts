@@ -1,7 +1,7 @@
 /**
  * `imgcompat eval --spec FILE --features FILE [--tags t1,t2] [--output table|json]`: evaluate an image
  * compatibility spec against a saved features file and print the report `nfd compat validate-node`
- * prints (nfd-rules.md §10.3-10.6), byte for byte. Unlike NFD, the exit status tells the verdict
+ * prints (NFD v0.19.0 pkg/client-nfd/compat/node-validator/node-validator.go `Execute`), byte for byte. Unlike NFD, the exit status tells the verdict
  * (0: at least one set passed, 1: none), and the table ends with a one-line verdict.
  */
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { MAX_INPUT_BYTES } from '../../core/load/go-yaml.ts';
 import { type Diagnostic, InvalidInputError } from '../../errors.ts';
 
-export type ReadResult = { text: string } | { problem: Diagnostic };
+/** `bytes`: the file exactly as stored (`text` drops a BOM and replaces invalid UTF-8). */
+export type ReadResult = { text: string; bytes: Uint8Array } | { problem: Diagnostic };
 
 function reason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -42,7 +43,8 @@ export async function readInputFile(cwd: string, file: string): Promise<ReadResu
       if (n > MAX_INPUT_BYTES)
         return problem(`file is larger than the ${MAX_INPUT_BYTES}-byte (4 MiB) limit`);
     }
-    return { text: new TextDecoder('utf-8').decode(buf.subarray(0, n)) };
+    const bytes = new Uint8Array(buf.subarray(0, n));
+    return { text: new TextDecoder('utf-8').decode(bytes), bytes };
   } catch (err) {
     return problem(`cannot read file: ${reason(err)}`);
   } finally {
@@ -55,8 +57,17 @@ export async function readInputFile(cwd: string, file: string): Promise<ReadResu
  * that cannot be read or is over the limit is invalid input (exit 3), named by its flag and path.
  */
 export async function readFlagFile(cwd: string, file: string, flag: string): Promise<string> {
+  return (await readFlagFileContent(cwd, file, flag)).text;
+}
+
+/** readFlagFile, with the file's bytes as stored as well. */
+export async function readFlagFileContent(
+  cwd: string,
+  file: string,
+  flag: string,
+): Promise<{ text: string; bytes: Uint8Array }> {
   const r = await readInputFile(cwd, file);
   if ('problem' in r)
     throw new InvalidInputError(`cannot use ${flag}: ${r.problem.message}`, [], 'E_INPUT_UNREADABLE');
-  return r.text;
+  return r;
 }

@@ -16,7 +16,7 @@ export async function run(opts: NfgGenerateOptions, ctx: CommandContext): Promis
   oneSource(opts);
   const loaded = await loadImageSpec(opts, opts, ctx);
   const g = generateNodeFeatureGroups(loaded.spec, {
-    digest: loaded.digest,
+    digest: loaded.specDigest,
     tags: opts.tags,
     namespace: opts.namespace ?? DEFAULT_NFD_NAMESPACE,
     ...(loaded.image ? { image: loaded.image } : {}),

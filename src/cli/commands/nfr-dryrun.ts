@@ -1,12 +1,13 @@
 /**
  * `imgcompat nfr dryrun --rule FILE --features FILE`: what NodeFeatureRule / NodeFeatureGroup objects
- * would do to the node described by a features file (`kubectl nfd dryrun`), see core/report/dryrun.ts.
+ * would do to the node described by a features file (`kubectl nfd dryrun`), see core/report/dryrun.ts;
+ * outputs are prefixed and filtered as nfd-master does, dropped ones listed and warned about on stderr.
  * Exit 0 when every rule evaluated and every output would be accepted; 3 when a rule failed to
  * evaluate or an output is invalid (nfd-master would drop it), or a file is invalid.
  */
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadRules } from '../../core/load/load-rule.ts';
-import { type DryRun, dryRun } from '../../core/report/dryrun.ts';
+import { type DryRun, dryRun, nodeOutputs } from '../../core/report/dryrun.ts';
 import { formatDiagnostic } from '../../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
@@ -60,7 +61,24 @@ function formatText(results: readonly DryRun[]): string {
       'Taints',
       r.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
     );
+    out += section('Dropped by nfd-master', r.dropped);
     out += section('Problems', r.problems);
+  }
+  if (results.filter((r) => r.kind === 'NodeFeatureRule').length > 1) {
+    const node = nodeOutputs(results);
+    out += 'Node (what nfd-master writes: the objects above merged in name order)\n';
+    out += section(
+      'Labels',
+      Object.entries(node.labels).map(([k, v]) => `${k}=${v}`),
+    );
+    out += section(
+      'Annotations',
+      Object.entries(node.annotations).map(([k, v]) => `${k}=${v}`),
+    );
+    out += section(
+      'Extended resources',
+      Object.entries(node.extendedResources).map(([k, v]) => `${k}=${v}`),
+    );
   }
   return out;
 }
@@ -79,6 +97,10 @@ export async function run(opts: NfrDryRunOptions, ctx: CommandContext): Promise<
     documents.map((d) => d.object),
     features,
   );
+  for (const r of results) {
+    if (r.kind !== 'NodeFeatureRule') continue;
+    for (const d of r.dropped) io.stderr.write(`imgcompat: warning: NodeFeatureRule ${r.name}: ${d}\n`);
+  }
   io.stdout.write(opts.output === 'json' ? `${JSON.stringify(results, null, 2)}\n` : formatText(results));
   const failed = results.some(
     (r) =>

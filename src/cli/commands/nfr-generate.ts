@@ -55,7 +55,7 @@ export async function run(opts: GenerateCommandOptions, ctx: CommandContext): Pr
   oneSource(opts);
   const loaded = await loadImageSpec(opts, opts, ctx);
   const g = generateNodeFeatureRules(loaded.spec, {
-    digest: loaded.digest,
+    digest: loaded.specDigest,
     tags: opts.tags,
     ...(loaded.image ? { image: loaded.image } : {}),
     ...(loaded.artifact ? { artifact: loaded.artifact } : {}),

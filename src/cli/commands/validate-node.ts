@@ -1,5 +1,5 @@
 /**
- * `imgcompat validate-node`: NFD's `nfd compat validate-node` (nfd-rules.md §10) — fetch the image's
+ * `imgcompat validate-node`: NFD's `nfd compat validate-node` (NFD v0.19.0 pkg/client-nfd/compat/node-validator/node-validator.go) — fetch the image's
  * newest compatibility artifact, discover this host, evaluate, print the report — with NFD's flags and
  * output, and the fixes NFD lacks:
  * - the exit status is the verdict (0 compatible, 1 incompatible) instead of always 0;
@@ -12,14 +12,9 @@ import { loadSpec } from '../../core/load/load-spec.ts';
 import type { Features } from '../../core/model/features.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
-import { formatDiagnostic, RegistryError, UsageError } from '../../errors.ts';
-import {
-  fetchNewestSpec,
-  formatReference,
-  parseReference,
-  type RegistryOptions,
-} from '../../registry/index.ts';
-import { type FetchLike, fetchFor } from '../../registry/transport/tls.ts';
+import { formatDiagnostic, UsageError } from '../../errors.ts';
+import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
+import { withDeadline } from '../deadline.ts';
 import type { Io } from '../io.ts';
 import type { CommandContext } from '../program.ts';
 import { withProgress } from '../progress.ts';
@@ -50,76 +45,14 @@ function warn(io: Io, diagnostics: readonly Parameters<typeof formatDiagnostic>[
   for (const d of diagnostics) io.stderr.write(`imgcompat: ${formatDiagnostic(d)}\n`);
 }
 
-/**
- * Rejects with a registry error when `work` outlives the deadline, and then aborts `work` through the
- * signal it was given (see `abortable`): an abandoned fetch must not go on retrying and keep the process
- * alive after the timeout was reported.
- */
-function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, what: string): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new RegistryError(
-        `${what}: timed out after ${ms / 1000}s (--timeout)`,
-        {},
-        'E_REGISTRY_TIMEOUT',
-      );
-      reject(error);
-      controller.abort(error);
-    }, ms);
-  });
-  return Promise.race([work(controller.signal), deadline]).finally(() => clearTimeout(timer));
-}
-
-/**
- * The registry client has no cancellation of its own; the whole-fetch deadline reaches it through its
- * injection points: every request's fetch also listens to `signal`, and retry back-off waits end when it
- * fires. (Without this, a timed-out run went on retrying in the background for several times --timeout,
- * still tracing requests under --verbose, before the process could exit.) The real fetch is chosen as the
- * client would (global fetch, or undici's for --insecure/--ca-file), lazily so `oci:` layouts need none.
- */
-function abortable(ropts: RegistryOptions, signal: AbortSignal): RegistryOptions {
-  let base: Promise<FetchLike> | undefined;
-  return {
-    ...ropts,
-    fetch: async (input, init) => {
-      base ??= ropts.fetch
-        ? Promise.resolve(ropts.fetch)
-        : fetchFor({ insecure: ropts.insecure, caFile: ropts.caFile });
-      const fetchImpl = await base;
-      return fetchImpl(input, {
-        ...init,
-        signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal,
-      });
-    },
-    sleep: (ms) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal.aborted) {
-          reject(signal.reason);
-          return;
-        }
-        const onAbort = () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        };
-        const timer = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms);
-        signal.addEventListener('abort', onAbort, { once: true });
-      }),
-  };
-}
-
-interface LoadedSpec {
+export interface LoadedSpec {
   spec: Spec;
   source: string;
   context: Record<string, unknown>;
 }
 
-async function specFromRegistry(
-  opts: ValidateNodeOptions,
+export async function specFromRegistry(
+  opts: RegistryFlags,
   ctx: CommandContext,
   image: string,
 ): Promise<LoadedSpec> {
@@ -130,10 +63,8 @@ async function specFromRegistry(
   const fetched = await withProgress(
     ctx.io,
     `fetching the compatibility artifact of ${formatReference(reference)}`,
-    withDeadline(
-      (signal) => fetchNewestSpec(reference, abortable(ropts, signal)),
-      timeoutMs,
-      `fetching the compatibility artifact of ${image}`,
+    withDeadline(timeoutMs, `fetching the compatibility artifact of ${image}`, (signal) =>
+      fetchNewestSpec(reference, { ...ropts, signal }),
     ),
   );
   const source = `${fetched.repository}@${fetched.descriptor.digest}`;
@@ -147,13 +78,16 @@ async function specFromRegistry(
   };
 }
 
-async function specFromFile(io: Io, file: string): Promise<LoadedSpec> {
+export async function specFromFile(io: Io, file: string): Promise<LoadedSpec> {
   const { spec, warnings } = loadSpec(await readFlagFile(io.cwd, file, '--spec'), { file });
   warn(io, warnings);
   return { spec, source: file, context: { spec: file } };
 }
 
-async function hostFeatures(opts: ValidateNodeOptions, ctx: CommandContext): Promise<Features> {
+export async function hostFeatures(
+  opts: Omit<ValidateNodeOptions, 'tags' | 'output' | 'image' | 'spec'>,
+  ctx: CommandContext,
+): Promise<Features> {
   if (opts.features !== undefined) {
     const loaded = loadFeatures(await readFlagFile(ctx.io.cwd, opts.features, '--features'), {
       file: opts.features,

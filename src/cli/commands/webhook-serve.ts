@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidInputError, UsageError } from '../../errors.ts';
-import type { FailurePolicy } from '../../k8s/webhook/admission.ts';
+import { type FailurePolicy, MODES, type Mode } from '../../k8s/webhook/admission.ts';
 import type { CommandContext } from '../program.ts';
 import { parseDuration, type RegistryFlags, registryOptions } from '../registry-options.ts';
 
@@ -16,6 +16,10 @@ export interface WebhookServeOptions extends RegistryFlags {
   /** The per-request deadline (below the webhook's timeoutSeconds). */
   timeout: string;
   failurePolicy: FailurePolicy;
+  mode: Mode;
+  kubeconfig?: string;
+  context?: string;
+  nodeCacheStale: string;
   cacheTtl: string;
   negativeCacheTtl: string;
   /** Tests: resolves with the running server instead of waiting for a signal. */
@@ -39,10 +43,34 @@ export async function run(opts: WebhookServeOptions, ctx: CommandContext): Promi
   if (opts.failurePolicy !== 'Ignore' && opts.failurePolicy !== 'Fail') {
     throw new UsageError(`--failure-policy must be Ignore or Fail, got "${opts.failurePolicy}"`);
   }
+  if (!MODES.includes(opts.mode)) {
+    throw new UsageError(`--mode must be one of ${MODES.join(', ')}, got "${opts.mode}"`);
+  }
   const deadlineMs = parseDuration('--timeout', opts.timeout);
+  const staleMs = parseDuration('--node-cache-stale', opts.nodeCacheStale);
   const cert = await readPem(ctx.io.cwd, opts.tlsCert, '--tls-cert');
   const key = await readPem(ctx.io.cwd, opts.tlsKey, '--tls-key');
   const registry = await registryOptions({ ...opts, timeout: opts.timeout }, ctx);
+  const log = (line: string) => ctx.io.stderr.write(`imgcompat webhook: ${line}\n`);
+  const { connectKubeWatch } = await import('../../k8s/kube-watch.ts');
+  const kube = await connectKubeWatch({
+    ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
+    ...(opts.context !== undefined ? { context: opts.context } : {}),
+    timeoutMs: 30_000,
+    env: ctx.io.env,
+    cwd: ctx.io.cwd,
+  });
+  const { ClusterWatch, NoNodeEvents } = await import('../../k8s/webhook/cluster-view.ts');
+  const cluster = new ClusterWatch(kube, { staleMs, log });
+  const events = new NoNodeEvents(kube, { log });
+  cluster.start();
+  // Listen once the caches are filled (the readiness probe waits for it), but never wait for ever: a
+  // webhook that cannot reach the API server still answers, with preferred terms only.
+  if (!(await cluster.synced(10_000))) {
+    log(
+      `Node labels not listed within 10s (${cluster.nodes.staleReason()}); serving with preferred terms only until they are`,
+    );
+  }
   const { startWebhook, untilSignal } = await import('../../k8s/webhook/server.ts');
   let running: Awaited<ReturnType<typeof startWebhook>>;
   try {
@@ -53,13 +81,17 @@ export async function run(opts: WebhookServeOptions, ctx: CommandContext): Promi
       port: opts.port,
       deadlineMs,
       policy: opts.failurePolicy,
+      mode: opts.mode,
+      view: () => cluster.view(),
+      onNoNode: (ns, pod, image, labels) => void events.record(ns, pod, image, labels),
       registry,
       cacheTtlMs: parseDuration('--cache-ttl', opts.cacheTtl),
       negativeCacheTtlMs: parseDuration('--negative-cache-ttl', opts.negativeCacheTtl),
-      log: (line) => ctx.io.stderr.write(`imgcompat webhook: ${line}\n`),
+      log,
       verbose: opts.verbose === true,
     });
   } catch (e) {
+    await cluster.stop();
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
       throw new UsageError(`cannot listen on ${opts.address}:${opts.port}: ${err.code}`);
@@ -70,7 +102,7 @@ export async function run(opts: WebhookServeOptions, ctx: CommandContext): Promi
     throw e;
   }
   ctx.io.stderr.write(
-    `imgcompat webhook: listening on ${running.url} (deadline ${deadlineMs / 1000}s, failure policy ${opts.failurePolicy})\n`,
+    `imgcompat webhook: listening on ${running.url} (deadline ${deadlineMs / 1000}s, failure policy ${opts.failurePolicy}, mode ${opts.mode}, watching Nodes on ${kube.server})\n`,
   );
   if (opts.onListening) await opts.onListening(running);
   else {
@@ -78,5 +110,6 @@ export async function run(opts: WebhookServeOptions, ctx: CommandContext): Promi
     ctx.io.stderr.write(`imgcompat webhook: ${sig}, shutting down\n`);
   }
   await running.close();
+  await cluster.stop();
   return 0;
 }

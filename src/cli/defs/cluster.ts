@@ -62,7 +62,8 @@ export const registerCluster: Register = (program, ctx) => {
 Examples:
   imgcompat cluster validate --image registry.example/app:1.0
   imgcompat cluster diff --image registry.example/app:1.0 --image registry.example/app:2.0
-  imgcompat cluster affinity --image registry.example/app:1.0`,
+  imgcompat cluster affinity --image registry.example/app:1.0
+  imgcompat cluster select --image registry.example/app:avx512 --image registry.example/app:generic`,
     );
 
   const validate = cluster
@@ -167,6 +168,54 @@ Example:
       const { run } = await import('../commands/cluster-affinity.ts');
       ctx.exitCode = await run(
         { ...opts, tags: opts.tags ?? [], output: opts.output as 'yaml' | 'json' },
+        ctx,
+      );
+    });
+
+  const select = cluster
+    .command('select')
+    .description('for every node, the image variant that suits it best (highest-weight passing set)')
+    .option('--image <ref>', 'an image variant (repeat for each; order breaks ties)', collect, [] as string[])
+    .option(
+      '--spec <file>',
+      'a local spec file per variant instead of --image (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .option('--tags <tags>', 'only evaluate sets with one of these tags', parseStringSlice)
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['table', 'json', 'yaml'])
+        .default('table'),
+    );
+  addKubeOptions(select, { nodes: true });
+  addRegistryOptions(select, { platform: true });
+  select
+    .addHelpText(
+      'after',
+      `
+Each variant's artifact is fetched once and every node's NodeFeature objects are merged as nfd-master
+merges them. A variant fits a node when one of its sets passes there; the node gets the variant whose
+best passing set has the highest weight (unset = 0), the earlier --image on a tie. Needs list on
+nodefeatures.nfd.k8s-sigs.io (and on nodes with --node-selector).
+
+Exit status: 0 when at least one node has a fitting variant, 1 when no node has any (nodes without a
+fit are listed either way), 3 bad kubeconfig or spec, 4 registry or API server error, 5 a variant has
+no compatibility artifact.
+
+Example:
+  imgcompat cluster select --image registry.example/app:avx512 --image registry.example/app:generic`,
+    )
+    .action(async (opts) => {
+      const { run } = await import('../commands/cluster-select.ts');
+      ctx.exitCode = await run(
+        {
+          ...opts,
+          image: opts.image ?? [],
+          spec: opts.spec ?? [],
+          tags: opts.tags ?? [],
+          output: opts.output as 'table' | 'json' | 'yaml',
+        },
         ctx,
       );
     });

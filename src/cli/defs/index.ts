@@ -8,12 +8,14 @@ import { registerJob } from './job.ts';
 import { registerNfg } from './nfg.ts';
 import { registerNfr } from './nfr.ts';
 import { registerRegistry } from './registry.ts';
+import { registerSelect } from './select.ts';
 import { registerValidateNode } from './validate-node.ts';
 import { registerValidateSpec } from './validate-spec.ts';
 import { registerWebhook } from './webhook.ts';
 
 export const registrations: Register[] = [
   registerValidateNode,
+  registerSelect,
   registerEval,
   registerValidateSpec,
   registerNfr,

@@ -68,9 +68,10 @@ export function addNfrGenerate(nfr: Command, ctx: CommandContext): void {
       'after',
       `
 Each rule labels the nodes passing its set with compat.feature.node.kubernetes.io/<digest12>.<name>=true:
-<digest12> = the first 12 hex digits of the image digest (of the spec file's sha256 with --spec), <name> =
-the set's tag when it is a unique lower-case DNS label (at most 40 characters), else set<N> (N = the set's
-position in the spec). A set's rules are ANDed through rule.matched back-references; the objects are
+<digest12> = the first 12 hex digits of the spec's sha256 (the digest of the spec layer in the artifact,
+so --spec FILE and any image carrying that file give the same labels), <name> = the set's tag when it is
+a unique lower-case DNS label (at most 40 characters), else set<N> (N = the set's position in the spec).
+A set's rules are ANDed through rule.matched back-references; the objects are
 named imgcompat-<digest12>-<NN>-<name> so that nfd-master, which runs all NodeFeatureRules in name order
 on one rule.matched, sees the sets in spec order. A rule NFD cannot evaluate as \`cluster validate\` does
 (a matchName other than In on rule.matched, a rule.matched key in the generated rules' namespaces) is

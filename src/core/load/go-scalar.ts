@@ -1,5 +1,5 @@
 /**
- * How Go reads a YAML scalar on NFD's path (ts-ecosystem.md §2.2): goyaml.v2 `resolve()` turns the
+ * How Go reads a YAML scalar on NFD's path (gopkg.in/yaml.v2 resolve.go and sigs.k8s.io/yaml): goyaml.v2 `resolve()` turns the
  * scalar text into a typed value (YAML 1.1 rules), and sigs.k8s.io/yaml `convertToJSONableObject`
  * turns numbers and booleans back into text when the target field is a Go `string`
  * (`strconv.FormatFloat(f, 'g', -1, 32)` for floats, `FormatInt` for integers, `"true"`/`"false"`).

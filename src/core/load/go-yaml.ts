@@ -2,7 +2,7 @@
  * Reads YAML (or JSON) the way NFD does, with positions: sigs.k8s.io/yaml `Unmarshal` = goyaml.v2
  * (YAML 1.1 scalars) into `interface{}`, then `convertToJSONableObject` (numbers and booleans become
  * text where the Go field is a string), then `encoding/json` into the Go struct (case-insensitive
- * field names, unknown fields ignored, type mismatches are errors). See ts-ecosystem.md §2.2.
+ * field names, unknown fields ignored, type mismatches are errors). See gopkg.in/yaml.v2 resolve.go and sigs.k8s.io/yaml
  *
  * The `yaml` package parses with the failsafe schema, so every scalar keeps its text and style; we
  * walk its AST alongside a `TypeDesc` of the Go target type and resolve each scalar the goyaml.v2 way

@@ -1,5 +1,5 @@
 /**
- * Loading NodeFeatureRule and NodeFeatureGroup documents (k8s-and-users.md §1.3-1.4), one or several
+ * Loading NodeFeatureRule and NodeFeatureGroup documents (NFD v0.19.0 api/nfd/v1alpha1/types.go `NodeFeatureRule`), one or several
  * per file (`---`-separated, as `kubectl apply -f` takes them). Each document is read the way
  * `kubectl nfd validate` reads its file: first into metav1.TypeMeta to learn the kind, then into the
  * object with sigs.k8s.io/yaml semantics; then checked as `kubectl nfd validate` checks it

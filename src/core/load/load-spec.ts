@@ -1,5 +1,5 @@
 /**
- * Loading an image-compatibility spec (nfd-rules.md §10.1) from text: Go-compatible YAML/JSON
+ * Loading an image-compatibility spec (NFD v0.19.0 api/image-compatibility/v1alpha1/spec.go) from text: Go-compatible YAML/JSON
  * decoding (go-yaml.ts) into the v1alpha1 `Spec`, then validation (validate/rules.ts). NFD itself
  * checks nothing here (not even `version`); we refuse what NFD would crash on or misread, and warn
  * about what it silently ignores.

@@ -1,7 +1,7 @@
 /**
  * The Go types NFD decodes its documents into, as `TypeDesc`s for the Go-compatible YAML decoder:
  * NFD's `pkg/apis/nfd/v1alpha1` (MatchExpression ... NodeFeatureGroup, Features, NodeFeature) and the
- * image-compatibility `Spec` (nfd-rules.md §1.2, §10.1; k8s-and-users.md §1.2-§1.4). Field names
+ * image-compatibility `Spec` (NFD v0.19.0 api/nfd/v1alpha1/types.go `Rule`, `MatchExpression`; NFD v0.19.0 api/image-compatibility/v1alpha1/spec.go; NFD v0.19.0 pkg/nfd-master/nfd-master.go `getAndMergeNodeFeatures`; NFD v0.19.0 api/nfd/v1alpha1/types.go `NodeFeatureGroup`). Field names
  * are the JSON tags. `zero` fills the Go zero value of fields the model declares as required.
  */
 import { ANY, INT, listOf, mapOf, STRING, struct, type TypeDesc } from './go-yaml.ts';

@@ -1,5 +1,5 @@
 /**
- * nfd-master's dynamic label / extended-resource values (nfd-rules.md §7): a value `@dom.feat.elem`
+ * nfd-master's dynamic label / extended-resource values (NFD v0.19.0 pkg/nfd-master/nfd-master.go `processNodeFeatureRule`): a value `@dom.feat.elem`
  * is replaced by `attributes["dom.feat"].elements["elem"]`. Not part of the rule engine proper; it runs
  * on a rule's outputs.
  */

@@ -1,10 +1,10 @@
 /**
  * The match operators and the expression-set functions of NFD's
- * `pkg/apis/nfd/nodefeaturerule/expression.go` (nfd-rules.md §2–§4), with the same lazy validation,
+ * `pkg/apis/nfd/nodefeaturerule/expression.go` (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `evaluateMatchExpression`; NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchGetKeys`/`MatchGetValues`/`MatchGetInstances`), with the same lazy validation,
  * nil-vs-empty handling and ordering of the matched elements.
  *
  * Go walks expression sets in random map order; we walk them in byte order of the element names so
- * that results never depend on how a document was written (§4.4 "Evaluation order").
+ * that results never depend on how a document was written (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchMulti` "Evaluation order").
  */
 
 import { RuleEvaluationError } from '../../errors.ts';
@@ -89,7 +89,7 @@ function compileAll(e: MatchExpression, values: readonly string[]): CompiledRege
   // The snapshot check keeps the cache right even if a caller changes the array in place.
   if (hit !== undefined && samePatterns(hit.patterns, values)) return hit.compiled;
   // Every pattern is compiled before any is tried: one invalid pattern is an error even when another
-  // would match (§2). The "expressiom" typo is upstream's.
+  // would match (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `evaluateMatchExpression`). The "expressiom" typo is upstream's.
   const compiled = new Array<CompiledRegexp>(values.length);
   for (let i = 0; i < values.length; i++) {
     try {
@@ -149,7 +149,7 @@ function operand<T>(parse: (s: string) => T, kind: 'number' | 'version', v: stri
 }
 
 /**
- * The ordering ops (§2 table): count check, then type check, then the element value is parsed, then
+ * The ordering ops (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `evaluateMatchExpression` table): count check, then type check, then the element value is parsed, then
  * the expression values; integers use the int64 range, versions Masterminds without pre-release.
  */
 function orderingOp(e: MatchExpression, values: readonly string[], value: string): boolean {
@@ -173,7 +173,7 @@ function orderingOp(e: MatchExpression, values: readonly string[], value: string
     const lo = operand(parseVersionForCompare, 'version', values[0]!, e);
     c0 = compareVersions(v, lo);
     if (!single) {
-      // Version ranges are not checked for lo < hi: a reversed range just never matches (§2).
+      // Version ranges are not checked for lo < hi: a reversed range just never matches (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `evaluateMatchExpression`).
       c1 = compareVersions(v, operand(parseVersionForCompare, 'version', values[1]!, e));
     }
   } else {
@@ -208,7 +208,7 @@ function orderingOp(e: MatchExpression, values: readonly string[], value: string
 }
 
 /**
- * NFD's `evaluateMatchExpression(expr, valid, value)` (§2). `value` is `null`/`undefined` for Go's
+ * NFD's `evaluateMatchExpression(expr, valid, value)` (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `evaluateMatchExpression`). `value` is `null`/`undefined` for Go's
  * nil (flag lookups). Throws `RuleEvaluationError` where NFD returns an error.
  */
 export function evaluateMatchExpression(
@@ -232,7 +232,7 @@ export function evaluateMatchExpression(
       mustBeEmpty(e, values);
       return !valid;
   }
-  // Lazy validation: nothing below is checked without a real value (§2 step 3).
+  // Lazy validation: nothing below is checked without a real value (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `evaluateMatchExpression` step 3).
   if (!valid || value === null || value === undefined) return false;
   switch (op) {
     case 'In':
@@ -330,7 +330,7 @@ export function matchInstanceAttributeNames(
 }
 
 /**
- * NFD's `MatchGetKeys` (§4.1): all expressions must hold on the flags, always fail-fast. On success
+ * NFD's `MatchGetKeys` (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchGetKeys`/`MatchGetValues`/`MatchGetInstances`): all expressions must hold on the flags, always fail-fast. On success
  * one `{Name}` per expression (including `DoesNotExist`/`""` on absent keys), sorted.
  */
 export function matchGetKeys(set: MatchExpressionSet, keys: FlagElements): MatchResult {
@@ -348,7 +348,7 @@ export function matchGetKeys(set: MatchExpressionSet, keys: FlagElements): Match
   return { isMatch: true, matched, matchedExpressions: subset };
 }
 
-/** NFD's `MatchGetValues` (§4.2). */
+/** NFD's `MatchGetValues` (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchGetKeys`/`MatchGetValues`/`MatchGetInstances`). */
 export function matchGetValues(
   set: MatchExpressionSet,
   values: AttributeElements,
@@ -382,7 +382,7 @@ function getValues(
 }
 
 /**
- * NFD's `MatchGetInstances` (§4.3): the set against each instance on its own. True iff at least one
+ * NFD's `MatchGetInstances` (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchGetKeys`/`MatchGetValues`/`MatchGetInstances`): the set against each instance on its own. True iff at least one
  * instance satisfies all expressions. The subset is the union over instances of what held.
  */
 export function matchGetInstances(
@@ -581,7 +581,7 @@ function getInstances(
 }
 
 /**
- * NFD's `MatchMulti` (§4.4): a `matchExpressions` term on a feature that may have flag, attribute and
+ * NFD's `MatchMulti` (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchMulti`): a `matchExpressions` term on a feature that may have flag, attribute and
  * instance sets at once. Flags and attributes are a union per expression (`DoesNotExist` must hold in
  * both); instances are evaluated separately and can rescue the term.
  */
@@ -645,7 +645,7 @@ export function matchMulti(
 }
 
 /**
- * NFD's `MatchNamesMulti` (§4.5): a `matchName` term. Flag then attribute names (stable-sorted by
+ * NFD's `MatchNamesMulti` (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchNamesMulti`): a `matchName` term. Flag then attribute names (stable-sorted by
  * name), then each instance with a matching attribute name, once, in order.
  */
 export function matchNamesMulti(

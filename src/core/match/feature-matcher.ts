@@ -1,5 +1,5 @@
 /**
- * NFD's `evaluateFeatureMatcher` (nfd-rules.md §5): the terms of one `matchFeatures` list, combined
+ * NFD's `evaluateFeatureMatcher` (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher`): the terms of one `matchFeatures` list, combined
  * with logical AND, building the template data and the matched-terms record as NFD does.
  */
 
@@ -33,7 +33,7 @@ export function evaluateFeatureMatcher(
   let termMatch = true;
   for (const term of terms) {
     const { lowered, domain: dom, name: nam } = parseFeatureName(term.feature ?? '');
-    // The domain map is created for every term, before the lookup (§5 step 2).
+    // The domain map is created for every term, before the lookup (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher` step 2).
     let domData = Object.hasOwn(data, dom) ? data[dom] : undefined;
     if (domData === undefined) {
       domData = {};
@@ -41,7 +41,7 @@ export function evaluateFeatureMatcher(
     }
     const found = lookupFeature(features, lowered);
     if (found === undefined) {
-      // A term on a missing feature never matches, whatever its expressions (§5 step 3).
+      // A term on a missing feature never matches, whatever its expressions (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher` step 3).
       if (failFast) return { isMatch: false, status: undefined };
       isMatch = false;
       continue;

@@ -1,5 +1,5 @@
 /**
- * NodeFeatureGroup membership as nfd-master computes it (nfd-rules.md §7): for each node, the group
+ * NodeFeatureGroup membership as nfd-master computes it (NFD v0.19.0 pkg/nfd-master/nfd-master.go `processNodeFeatureRule`): for each node, the group
  * rules run in order with `ExecuteGroupRule(failFast = true)`; a node joins the group (once) when any
  * rule matches; each rule's vars are fed back into that node's `rule.matched`. A rule that errors is
  * skipped. The node name is the attribute `system.name.nodename` (`""` when missing).

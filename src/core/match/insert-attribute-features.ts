@@ -1,6 +1,6 @@
 /**
  * NFD's `Features.InsertAttributeFeatures(domain, feature, values)` (api/nfd/v1alpha1), the primitive
- * behind the `rule.matched` back-reference (nfd-rules.md §7).
+ * behind the `rule.matched` back-reference (NFD v0.19.0 pkg/nfd-master/nfd-master.go `processNodeFeatureRule`).
  */
 
 import type { Features } from '../model/features.ts';

@@ -1,6 +1,6 @@
 /**
  * NFD's `Execute` (NodeFeatureRule `Rule`) and `ExecuteGroupRule` (NodeFeatureGroup rules and
- * image-compatibility rules), nfd-rules.md §6.
+ * image-compatibility rules), NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `Execute`
  *
  * Order of the outputs for a key produced more than once: matchAny expansions in element order, then
  * the matchFeatures expansion, then the static map (later wins at each step).
@@ -57,7 +57,7 @@ function run(
       if (r.isMatch) {
         anyOk = true;
         // Without templates and with fail-fast the first hit ends the loop, and its status is
-        // not appended (§6.3); later elements are never evaluated and cannot error.
+        // not appended (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `MatchStatus`); later elements are never evaluated and cannot error.
         if (failFast && noTemplates) break;
         const data = r.status!.matchedFeatures;
         if (withLabels) executeTemplate(labelsTemplate, data, labels);
@@ -119,7 +119,7 @@ export function executeRule(rule: Rule, features: Features, failFast: boolean): 
   };
 }
 
-/** NFD's `ExecuteGroupRule(rule, features, failFast)`: the same algorithm with vars only (§6.2). */
+/** NFD's `ExecuteGroupRule(rule, features, failFast)`: the same algorithm with vars only (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `ExecuteGroupRule`). */
 export function executeGroupRule(rule: GroupRule, features: Features, failFast: boolean): GroupRuleOutput {
   const o = run(rule.matchAny, rule.matchFeatures, '', rule.varsTemplate ?? '', false, features, failFast);
   if (o.vars === null) return { matchStatus: o.matchStatus, vars: null };

@@ -1,5 +1,5 @@
 /**
- * nfd-master's rule loop for NodeFeatureRule objects (nfd-rules.md §7): rules run in order with
+ * nfd-master's rule loop for NodeFeatureRule objects (NFD v0.19.0 pkg/nfd-master/nfd-master.go `processNodeFeatureRule`): rules run in order with
  * fail-fast; a rule that errors is skipped; every other rule's labels, then its vars, are fed into the
  * attribute feature `rule.matched` (created even for a rule that did not match), so later rules can
  * refer to earlier outputs.

@@ -1,5 +1,5 @@
 /**
- * What the engine records while matching (nfd-rules.md §4 and §6.3): matched elements, the template
+ * What the engine records while matching (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchGetKeys`/`MatchGetValues`/`MatchGetInstances`; NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `MatchStatus`): matched elements, the template
  * data built from them, and the per-matcher status the validate-node report is built from.
  */
 
@@ -16,11 +16,11 @@ export type TemplateData = Record<string, Record<string, MatchedElement[]>>;
 
 /** NFD's `MatchFeatureStatus`: the outcome of one `matchFeatures` list. */
 export interface MatchFeatureStatus {
-  /** Template data built from the terms (keys keep the term's spelling; nfd-rules.md §5 step 1). */
+  /** Template data built from the terms (keys keep the term's spelling; NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher`). */
   matchedFeatures: TemplateData;
   /**
    * The terms that held at least partly: `feature` lower-cased, `matchExpressions` = the subset of
-   * expressions that held, `matchName` present iff it matched (§5 step 7).
+   * expressions that held, `matchName` present iff it matched (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher` step 7).
    */
   matchedFeaturesTerms: FeatureMatcherTerm[];
 }

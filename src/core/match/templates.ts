@@ -1,5 +1,5 @@
 /**
- * `labelsTemplate` / `varsTemplate` expansion as NFD's rule.go does it (nfd-rules.md §6.1, §8): parse
+ * `labelsTemplate` / `varsTemplate` expansion as NFD's rule.go does it (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `Execute`; NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `executeTemplate`): parse
  * (parsed templates are cached by text), run `ExpandMap` on one matcher's template data, merge into the
  * output map. Parse errors become `failed to parse template: …`, execution and format errors
  * `failed to expand template: …`; either makes the rule an error.

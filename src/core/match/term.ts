@@ -1,5 +1,5 @@
 /**
- * One `matchFeatures` term (nfd-rules.md §5): the feature-name handling, the lookup of the flag,
+ * One `matchFeatures` term (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher`): the feature-name handling, the lookup of the flag,
  * attribute and instance sets stored under that name, and `matchExpressions` / `matchName`.
  */
 
@@ -17,7 +17,7 @@ function hasAnyKey(o: object): boolean {
 }
 
 /**
- * Template-data keys of a term (§5 step 1): the term's own spelling split at the first dot; with no
+ * Template-data keys of a term (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher` step 1): the term's own spelling split at the first dot; with no
  * dot, the lower-cased name and `""`.
  */
 export function templateKey(feature: string, lowered: string): [domain: string, name: string] {
@@ -58,7 +58,7 @@ export interface FeatureLookup {
 
 /**
  * Look up a (lower-cased) feature name. Returns `undefined` when the name is a key of none of the
- * three maps (§5 step 3). A key with `elements: null` exists but has a nil set.
+ * three maps (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher` step 3). A key with `elements: null` exists but has a nil set.
  */
 export function lookupFeature(features: Features, name: string): FeatureLookup | undefined {
   const f = features.flags;
@@ -88,7 +88,7 @@ export interface TermOutcome {
 /**
  * Evaluate `term` on a feature that exists. `termMatchIn` is the running `termMatch` of the matcher:
  * NFD keeps one variable across all terms, so a `matchName` is only evaluated when the previous
- * outcome was a match, and a term without `matchExpressions` inherits it (quirk 4, §5 step 5).
+ * outcome was a match, and a term without `matchExpressions` inherits it (quirk 4, NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher` step 5).
  * Throws `RuleEvaluationError` on an expression error.
  */
 export function evaluateTerm(
@@ -116,7 +116,7 @@ export function evaluateTerm(
     nameMatched = r.isMatch;
     for (const m of r.matched) matched.push(m);
   }
-  // Recorded for a matched matchName or a non-empty subset (§5 step 7), with the lower-cased name.
+  // Recorded for a matched matchName or a non-empty subset (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher` step 7), with the lower-cased name.
   let recorded: FeatureMatcherTerm | undefined;
   if (nameMatched || (subset !== undefined && hasAnyKey(subset))) {
     recorded = { feature: lowered };

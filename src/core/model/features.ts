@@ -1,7 +1,7 @@
 /**
  * NFD's `Features` data model (pkg/apis/nfd/nodefeature/v1alpha1 `Features`), with NFD's JSON field names.
  *
- * Nil vs empty matters (nfd-rules.md §1.1): a feature set whose `elements` is absent/null is *absent*,
+ * Nil vs empty matters (NFD v0.19.0 api/nfd/v1alpha1/types.go `Features`): a feature set whose `elements` is absent/null is *absent*,
  * `{}` is *present but empty*. We model an absent set by leaving the key out of the map (or by
  * `elements: null`), and callers must use `hasFlagSet` / `hasAttributeSet` rather than truthiness.
  */

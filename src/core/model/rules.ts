@@ -1,6 +1,6 @@
 /**
  * NFD rule objects (pkg/apis/nfd/nodefeaturerule/v1alpha1), JSON field names as NFD's API.
- * See nfd-rules.md §1.2.
+ * See NFD v0.19.0 api/nfd/v1alpha1/types.go `Rule`, `MatchExpression`
  */
 
 /** The match operators. `""` is the empty op (upstream `MatchAny`), accepted by the engine only. */
@@ -20,11 +20,13 @@ export const MATCH_OPS = [
   'IsFalse',
 ] as const;
 
+/** A match operator name (`In`, `Exists`, `Gt`, ...). */
 export type MatchOp = (typeof MATCH_OPS)[number] | '';
 
 /** The only meaningful `type` value (comparison ops compare as versions). */
 export type ValueType = 'version' | (string & {});
 
+/** One match expression: an operator, its values and an optional value type. */
 export interface MatchExpression {
   op: MatchOp;
   /** Go `[]string`; `undefined` is Go nil. */
@@ -35,15 +37,18 @@ export interface MatchExpression {
 /** `{ELEMENT_NAME: MatchExpression}` — an unordered map. */
 export type MatchExpressionSet = Record<string, MatchExpression>;
 
+/** One `matchFeatures` term: a feature name and the expressions on its elements. */
 export interface FeatureMatcherTerm {
   feature: string;
-  /** Present-but-empty `{}` is not the same as absent (nfd-rules.md §4.4). */
+  /** Present-but-empty `{}` is not the same as absent (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `MatchMulti`). */
   matchExpressions?: MatchExpressionSet | null;
   matchName?: MatchExpression | null;
 }
 
+/** A `matchFeatures` list: every term must match. */
 export type FeatureMatcher = FeatureMatcherTerm[];
 
+/** One `matchAny` element: a `matchFeatures` list; the rule needs one element to match. */
 export interface MatchAnyElem {
   matchFeatures: FeatureMatcher;
 }

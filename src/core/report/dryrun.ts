@@ -4,8 +4,10 @@
  *
  * Unlike `kubectl nfd dryrun` (pkg/kubectl-nfd/dryrun.go), which runs each rule on its own, rules run
  * as nfd-master runs them: in order, each rule's labels and vars fed back into `rule.matched` for the
- * next (nfd-rules.md §7), so back-references behave as they will in the cluster, and
- * `@domain.feature.element` values are resolved as nfd-master resolves them.
+ * next (NFD v0.19.0 pkg/nfd-master/nfd-master.go `processNodeFeatureRule`), so back-references behave as they will in the cluster, and
+ * `@domain.feature.element` values are resolved as nfd-master resolves them. Outputs are prefixed and
+ * filtered as nfd-master does (validate/nfd-master.ts): unprefixed keys get `feature.node.kubernetes.io/`,
+ * keys in denied namespaces are dropped (listed, not an error).
  */
 
 import { RuleEvaluationError } from '../../errors.ts';
@@ -20,7 +22,7 @@ import { executeGroupRule } from '../match/rule.ts';
 import { executeRuleSequence } from '../match/sequence.ts';
 import type { Features } from '../model/features.ts';
 import type { NodeFeatureGroup, NodeFeatureRule, Taint } from '../model/rules.ts';
-import * as validate from '../validate/nfd.ts';
+import { addNsToMapKeys, DEFAULT_OUTPUT_NS, filterOutputs, filterTaint } from '../validate/nfd-master.ts';
 
 export interface RuleOutcome {
   name: string;
@@ -37,6 +39,11 @@ export interface RuleDryRun {
   annotations: Record<string, string>;
   extendedResources: Record<string, string>;
   taints: Taint[];
+  /**
+   * Outputs nfd-master drops without it being an error of the rule: keys in a denied namespace, and
+   * unprefixed keys whose prefixed form the same rule also sets (warnings).
+   */
+  dropped: string[];
   /** Problems nfd-master would refuse the outputs for (validate package), and failed dynamic values. */
   problems: string[];
 }
@@ -78,32 +85,84 @@ function resolveValues(
   return out;
 }
 
-function dryRunRule(obj: NodeFeatureRule, features: Features): RuleDryRun {
+interface RuleRun {
+  obj: NodeFeatureRule;
+  rules: RuleOutcome[];
+  /** Outputs of the object's rules, prefixed per rule as processNodeFeatureRule does, later rules winning. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  extendedResources: Record<string, string>;
+  taints: Taint[];
+  ignored: string[];
+}
+
+/** One object's rules, in order, on the node's shared features (rule.matched carries on to later objects). */
+function runRuleObject(obj: NodeFeatureRule, features: Features): RuleRun {
   const seq = executeRuleSequence(obj.spec.rules ?? [], features);
+  const run: RuleRun = {
+    obj,
+    rules: [],
+    labels: {},
+    annotations: {},
+    extendedResources: {},
+    taints: [],
+    ignored: [],
+  };
+  for (const s of seq.steps) {
+    if (s.error) {
+      run.rules.push({ name: s.rule.name, status: 'error', error: s.error.message });
+      continue;
+    }
+    const out = s.output!;
+    run.rules.push({
+      name: s.rule.name,
+      status: out.matchStatus.isMatch ? 'matched' : 'not-matched',
+      ...(out.vars && Object.keys(out.vars).length > 0 ? { vars: sorted(out.vars) } : {}),
+    });
+    for (const [what, from, into] of [
+      ['label', out.labels, run.labels],
+      ['annotation', out.annotations, run.annotations],
+      ['extended resource', out.extendedResources, run.extendedResources],
+    ] as const) {
+      const p = addNsToMapKeys(from);
+      Object.assign(into, p.out);
+      for (const k of p.ignored) {
+        run.ignored.push(
+          `${what} ${JSON.stringify(k)} of rule ${JSON.stringify(s.rule.name)} is ignored: the rule also sets ${JSON.stringify(`${DEFAULT_OUTPUT_NS}/${k}`)}`,
+        );
+      }
+    }
+    if (out.taints !== null) run.taints.push(...out.taints);
+  }
+  return run;
+}
+
+/** nfd-master's filters (filterFeatureLabels, filterExtendedResources, filterFeatureAnnotations, filterTaints). */
+function finishRuleObject(run: RuleRun, features: Features): RuleDryRun {
   const problems: string[] = [];
-  const rules: RuleOutcome[] = seq.steps.map((s) =>
-    s.error
-      ? { name: s.rule.name, status: 'error', error: s.error.message }
-      : {
-          name: s.rule.name,
-          status: s.output?.matchStatus.isMatch ? 'matched' : 'not-matched',
-          ...(s.output?.vars && Object.keys(s.output.vars).length > 0 ? { vars: sorted(s.output.vars) } : {}),
-        },
-  );
-  const labels = resolveValues(seq.labels, features, 'label', problems);
-  const extendedResources = resolveValues(seq.extendedResources, features, 'extended resource', problems);
-  for (const e of validate.labels(labels)) problems.push(e.error.message);
-  for (const e of validate.annotations(seq.annotations)) problems.push(e.error.message);
-  for (const e of validate.extendedResources(extendedResources)) problems.push(e.error.message);
-  for (const e of validate.taints(seq.taints)) problems.push(e.error.message);
+  const dropped: string[] = [...run.ignored];
+  const labels = resolveValues(run.labels, features, 'label', problems);
+  const extendedResources = resolveValues(run.extendedResources, features, 'extended resource', problems);
+  const kept = (kind: 'label' | 'annotation' | 'extended resource', m: Record<string, string>) => {
+    const f = filterOutputs(kind, m);
+    for (const r of f.rejected) (r.denied ? dropped : problems).push(r.message);
+    return f.kept;
+  };
+  const taints: Taint[] = [];
+  for (const t of run.taints) {
+    const bad = filterTaint(t);
+    if (!bad) taints.push(t);
+    else (bad.denied ? dropped : problems).push(bad.message);
+  }
   return {
     kind: 'NodeFeatureRule',
-    name: obj.metadata?.name ?? '',
-    rules,
-    labels: sorted(labels),
-    annotations: sorted(seq.annotations),
-    extendedResources: sorted(extendedResources),
-    taints: seq.taints,
+    name: run.obj.metadata?.name ?? '',
+    rules: run.rules,
+    labels: sorted(kept('label', labels)),
+    annotations: sorted(kept('annotation', run.annotations)),
+    extendedResources: sorted(kept('extended resource', extendedResources)),
+    taints,
+    dropped,
     problems,
   };
 }
@@ -137,15 +196,52 @@ function dryRunGroup(obj: NodeFeatureGroup, features: Features): GroupDryRun {
 }
 
 /**
- * Dry-runs each object against its own copy of `features` (objects are independent in the cluster:
- * nfd-master evaluates each NodeFeatureRule and group separately).
+ * Dry-runs the objects as nfd-master processes one node: NodeFeatureRules in name order on ONE copy of
+ * `features` (`processNodeFeatureRule` lists them sorted by name and feeds every rule's labels and vars
+ * into `rule.matched` for all later rules, also those of later objects), each rule's outputs prefixed,
+ * then filtered; each NodeFeatureGroup on its own copy. Results come in that order: rules by name,
+ * then groups in file order.
  */
 export function dryRun(
   objects: readonly (NodeFeatureRule | NodeFeatureGroup)[],
   features: Features,
 ): DryRun[] {
-  return objects.map((obj) => {
-    const copy: Features = structuredClone(features);
-    return obj.kind === 'NodeFeatureRule' ? dryRunRule(obj, copy) : dryRunGroup(obj, copy);
-  });
+  const shared: Features = structuredClone(features);
+  const rules = objects
+    .filter((o): o is NodeFeatureRule => o.kind === 'NodeFeatureRule')
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => {
+      const x = a.o.metadata?.name ?? '';
+      const y = b.o.metadata?.name ?? '';
+      return x < y ? -1 : x > y ? 1 : a.i - b.i;
+    })
+    .map(({ o }) => runRuleObject(o, shared));
+  const results: DryRun[] = rules.map((r) => finishRuleObject(r, shared));
+  for (const o of objects) {
+    if (o.kind === 'NodeFeatureGroup') results.push(dryRunGroup(o, structuredClone(features)));
+  }
+  return results;
+}
+
+/**
+ * What nfd-master writes on the Node from these results: every NodeFeatureRule's kept outputs merged
+ * in name order (a later object's value wins, as `maps.Copy` in processNodeFeatureRule).
+ */
+export function nodeOutputs(results: readonly DryRun[]): {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  extendedResources: Record<string, string>;
+} {
+  const out = { labels: {}, annotations: {}, extendedResources: {} };
+  for (const r of results) {
+    if (r.kind !== 'NodeFeatureRule') continue;
+    Object.assign(out.labels, r.labels);
+    Object.assign(out.annotations, r.annotations);
+    Object.assign(out.extendedResources, r.extendedResources);
+  }
+  return {
+    labels: sorted(out.labels),
+    annotations: sorted(out.annotations),
+    extendedResources: sorted(out.extendedResources),
+  };
 }

@@ -1,6 +1,6 @@
 /**
- * The exact bytes Go's `encoding/json.Marshal` produces for the validate-node report (nfd-rules.md
- * §10.5): compact, struct-field key order, `omitempty` where NFD's struct tags say so, HTML-safe
+ * The exact bytes Go's `encoding/json.Marshal` produces for the validate-node report (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule
+ * NFD v0.19.0 cmd/nfd/subcmd/compat/validate-node.go): compact, struct-field key order, `omitempty` where NFD's struct tags say so, HTML-safe
  * string escaping. `nfd compat validate-node --output-json` prints these bytes with no trailing
  * newline; the conformance vectors compare them byte for byte (`expect.json_text`).
  *

@@ -1,6 +1,6 @@
 /**
  * The few pieces of Go's standard library and of go-pretty's `text` package (v6.8.x) that NFD's
- * pretty report goes through (nfd-rules.md §10.6). Written from their documented behaviour so that
+ * pretty report goes through (NFD v0.19.0 cmd/nfd/subcmd/compat/validate-node.go). Written from their documented behaviour so that
  * our table is byte-identical, colour codes and all:
  *
  * - `colorize`: go-pretty `text.Colors.Sprint` / `text.Escape` (how SGR codes wrap text that may

@@ -1,9 +1,9 @@
 /**
  * The evaluation behind `nfd compat validate-node` (NFD pkg/client-nfd/compat/node-validator,
- * nfd-rules.md §10.3-10.4): run every group rule of every compatibility set kept by the tags, with
+ * NFD v0.19.0 pkg/client-nfd/compat/node-validator/node-validator.go `Execute`): run every group rule of every compatibility set kept by the tags, with
  * failFast=false, and build the per-expression report NFD prints.
  *
- * The report reproduces NFD's quirks on purpose (nfd-rules.md §11 items 2, 3, 5, 6):
+ * The report reproduces NFD's quirks on purpose (NFD v0.19.0 pkg/client-nfd/compat/node-validator/node-validator.go):
  * - a row is OK when *some* recorded term of the same matcher held the same key with the same op and
  *   values (`type` ignored), so it can be OK inside a failed term;
  * - the term's feature is compared as written with the lower-cased recorded feature, so a feature
@@ -67,7 +67,7 @@ export function validateNode(
       const { matchStatus, vars } = executeNamed(rule, work, opts.source, setIndex, c.tag);
       status.rules ??= [];
       status.rules.push(ruleStatus(rule, matchStatus));
-      // Back-reference for later rules; happens for every rule, even a failed one (§7).
+      // Back-reference for later rules; happens for every rule, even a failed one (NFD v0.19.0 pkg/nfd-master/nfd-master.go `processNodeFeatureRule`).
       insertAttributeFeatures(work, BACKREF_DOMAIN, BACKREF_FEATURE, vars);
     }
     out.push(status);

@@ -1,5 +1,5 @@
 /**
- * The validate-node report as NFD prints it without `--output-json` (nfd-rules.md §10.6): per
+ * The validate-node report as NFD prints it without `--output-json` (NFD v0.19.0 cmd/nfd/subcmd/compat/validate-node.go): per
  * compatibility set a coloured heading, then one go-pretty `StyleLight` table per rule. This is a
  * pure function of the report and a colour flag; deciding whether colour is on (TERM, NO_COLOR,
  * FORCE_COLOR, TTY) is the caller's job (see `nfdColorEnabled`).
@@ -158,7 +158,7 @@ export function renderReport(report: readonly CompatibilityStatus[], opts: Prett
 }
 
 /**
- * Whether NFD (go-pretty v6.8) would colour its output, from the environment alone (§10.6):
+ * Whether NFD (go-pretty v6.8) would colour its output, from the environment alone (NFD v0.19.0 cmd/nfd/subcmd/compat/validate-node.go):
  * `areColorsOnInTheEnv() && areANSICodesSupported()`. Off when `TERM=dumb` (FORCE_COLOR cannot
  * override that), or when `NO_COLOR` is set to anything but `"0"` and `FORCE_COLOR` is not truthy
  * (anything but "", "0", "false"). There is no TTY check: NFD colours piped output too. The imgcompat

@@ -1,6 +1,6 @@
 /**
  * Static checks of one MatchExpression: every error NFD's `evaluateMatchExpression` would raise
- * (nfd-rules.md §2) is found up front instead of only when the element exists on some node
+ * (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/expression.go `evaluateMatchExpression`) is found up front instead of only when the element exists on some node
  * (NFD validates lazily). Errors are what makes NFD fail the whole rule at evaluation time; warnings
  * are things NFD accepts but that do not do what they seem to.
  */

@@ -1,5 +1,5 @@
 /**
- * NFD's `pkg/apis/nfd/validate` (nfd-rules.md §9): the checks nfd-master and `kubectl nfd validate`
+ * NFD's `pkg/apis/nfd/validate` (NFD v0.19.0 pkg/apis/nfd/validate/validate.go): the checks nfd-master and `kubectl nfd validate`
  * apply to rule outputs (labels, annotations, taints, extended resources), feature names and
  * templates. Functions return Go-style errors: `null` for valid, or an `NfdError` whose `sentinel`
  * says which of NFD's sentinel errors it is or wraps (Go's `errors.Is`). Messages are NFD's.
@@ -177,7 +177,7 @@ export function taints(list: readonly TaintInput[] | null | undefined): ItemErro
 
 /**
  * validate.MatchFeatures: a feature name must have exactly one dot (`<domain>.<feature>`), stricter
- * than the engine, which splits at the first dot (nfd-rules.md §9, quirk 10).
+ * than the engine, which splits at the first dot (NFD v0.19.0 pkg/apis/nfd/validate/validate.go, quirk 10).
  */
 export function matchFeatures(terms: ReadonlyArray<{ feature: string }> | null | undefined): ItemError[] {
   const out: ItemError[] = [];

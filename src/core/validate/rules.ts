@@ -2,7 +2,8 @@
  * Validation of whole rules and documents: what `kubectl nfd validate` checks for NodeFeatureRule
  * and NodeFeatureGroup files (pkg/kubectl-nfd validate: rule name, annotations, labels with `@`
  * dynamic values replaced by a dummy quantity, taints, extended resources, both templates,
- * matchFeatures and matchAny feature names), plus the expression checks NFD only makes lazily at
+ * matchFeatures and matchAny feature names) — with outputs judged as nfd-master judges them
+ * (nfd-master.ts: unprefixed keys accepted, denied namespaces a warning) —, plus the expression checks NFD only makes lazily at
  * evaluation time (expression.ts), plus the image-compatibility spec's own rules.
  */
 
@@ -17,6 +18,7 @@ import type {
 import { SPEC_VERSION, type Spec } from '../model/spec.ts';
 import { type Issue, validateMatchExpression } from './expression.ts';
 import * as nfd from './nfd.ts';
+import { DEFAULT_OUTPUT_NS, filterOutputs, filterTaint } from './nfd-master.ts';
 import { template } from './template.ts';
 
 export type { Issue } from './expression.ts';
@@ -107,14 +109,33 @@ function withDummyDynamicValues(
   return out;
 }
 
-function mapIssues(errs: nfd.ItemError[], path: string, issues: Issue[]): void {
-  for (const e of errs) {
-    const p = childPath(path, e.key);
-    issues.push(
-      typeof e.key === 'string'
-        ? { severity: 'error', message: e.error.message, path: p, at: 'key' }
-        : { severity: 'error', message: e.error.message, path: p },
-    );
+/**
+ * Outputs checked as nfd-master filters them (nfd-master.ts): unprefixed keys get the default namespace
+ * and are fine; a denied namespace is a warning (nfd-master drops that output, the rest still applies);
+ * anything else nfd-master would drop is an error.
+ */
+function outputIssues(
+  kind: 'label' | 'annotation' | 'extended resource',
+  m: Readonly<Record<string, string>> | null | undefined,
+  path: string,
+  issues: Issue[],
+): void {
+  const { rejected, ignored } = filterOutputs(kind, m);
+  for (const r of rejected) {
+    issues.push({
+      severity: r.denied ? 'warning' : 'error',
+      message: r.message,
+      path: childPath(path, r.ruleKey),
+      at: 'key',
+    });
+  }
+  for (const k of ignored) {
+    issues.push({
+      severity: 'warning',
+      message: `${kind} ${JSON.stringify(k)} is ignored by nfd-master: the rule also sets ${JSON.stringify(`${DEFAULT_OUTPUT_NS}/${k}`)}`,
+      path: childPath(path, k),
+      at: 'key',
+    });
   }
 }
 
@@ -126,11 +147,21 @@ export function validateRule(
 ): Issue[] {
   const issues: Issue[] = [];
   ruleName(rule, path, issues);
-  mapIssues(nfd.annotations(rule.annotations), childPath(path, 'annotations'), issues);
-  mapIssues(nfd.labels(withDummyDynamicValues(rule.labels)), childPath(path, 'labels'), issues);
-  mapIssues(nfd.taints(rule.taints), childPath(path, 'taints'), issues);
-  mapIssues(
-    nfd.extendedResources(withDummyDynamicValues(rule.extendedResources)),
+  outputIssues('annotation', rule.annotations, childPath(path, 'annotations'), issues);
+  outputIssues('label', withDummyDynamicValues(rule.labels), childPath(path, 'labels'), issues);
+  (rule.taints ?? []).forEach((t, i) => {
+    const bad = filterTaint(t);
+    if (bad) {
+      issues.push({
+        severity: bad.denied ? 'warning' : 'error',
+        message: bad.message,
+        path: childPath(childPath(path, 'taints'), i),
+      });
+    }
+  });
+  outputIssues(
+    'extended resource',
+    withDummyDynamicValues(rule.extendedResources),
     childPath(path, 'extendedResources'),
     issues,
   );

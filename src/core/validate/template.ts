@@ -1,5 +1,5 @@
 /**
- * validate.Template (nfd-rules.md §8, §9): a labels/vars template must parse with NFD's template
+ * validate.Template (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `executeTemplate`; NFD v0.19.0 pkg/apis/nfd/validate/validate.go): a labels/vars template must parse with NFD's template
  * helper (Go text/template, `missingkey=error`, Sprig minus env/expandenv/getHostByName, 64 KiB cap).
  * Parse only: nothing is executed. A function we do not support fails here, at parse time.
  */

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 /**
- * Builds the cpuid addon (binding.gyp, cpuid.c) at `npm install` time. This script NEVER fails the
- * install: without a compiler, Node headers or node-gyp it says why and exits 0, and the cpu source
- * falls back to /dev/cpu/0/cpuid, then to /proc/cpuinfo (see cpuid-loader.ts).
+ * Builds the prebuilt cpuid addons the package ships (cpuid.c, N-API only, so one binary serves every
+ * Node version): `dist/native/linux-x64/imgcompat_cpuid.node` with this machine's C compiler, and
+ * `dist/native/linux-arm64/...` with Debian's cross compiler (`aarch64-linux-gnu-gcc`, package
+ * gcc-aarch64-linux-gnu) when it is installed. Consumers compile nothing at install time.
  *
- * Nothing is downloaded: node-gyp is the copy that ships inside npm (npm passes its path to lifecycle
- * scripts as `npm_config_node_gyp`), and the headers are Node's own installed ones (`--nodedir` =
- * the prefix that holds include/node/node_api.h). Set IMGCOMPAT_SKIP_NATIVE=1 to skip the build.
- * The outcome is written to build/build-info.json (ok, milliseconds, reason) for --verbose and the benchmark.
+ * The compiler is called directly (no node-gyp, nothing downloaded); the only header is Node's own
+ * `node_api.h` from this Node's installation, and the binary links no C library. A target that cannot be built is skipped with the reason
+ * (the cpu source then falls back to /dev/cpu/0/cpuid or /proc/cpuinfo, see cpuid-loader.ts): the script
+ * exits 0, and records every target's outcome in `<out>/build-info.json`.
+ *
+ * Usage: node src/host/native/build.mjs [OUT_DIR]   (default: dist/native of the package)
+ * Environment: CC (the x64 compiler on an x64 machine), CC_ARM64, IMGCOMPAT_SKIP_NATIVE=1 (build nothing).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +19,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const out = resolve(process.argv[2] ?? join(here, '..', '..', '..', 'dist', 'native'));
+const ADDON_FILE = 'imgcompat_cpuid.node';
 
 function note(message) {
   process.stderr.write(`imgcompat: cpuid addon: ${message}\n`);
@@ -22,100 +28,103 @@ function note(message) {
 
 function record(info) {
   try {
-    mkdirSync(join(here, 'build'), { recursive: true });
-    writeFileSync(join(here, 'build', 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);
   } catch {
-    // Recording is best effort: a read-only tree must not fail the install either.
+    // Recording is best effort: a read-only tree must not fail the build either.
   }
 }
 
-/** node-gyp's entry script: npm's own copy first, then the one next to this Node's npm. */
-function findNodeGyp() {
+/** The directory holding node_api.h: this Node's prefix first, then the usual system places. */
+function findNodeInclude() {
   const candidates = [
-    process.env.npm_config_node_gyp,
-    resolve(
-      dirname(process.execPath),
-      '..',
-      'lib',
-      'node_modules',
-      'npm',
-      'node_modules',
-      'node-gyp',
-      'bin',
-      'node-gyp.js',
-    ),
-    resolve(
-      dirname(process.execPath),
-      'node_modules',
-      'npm',
-      'node_modules',
-      'node-gyp',
-      'bin',
-      'node-gyp.js',
-    ),
+    process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, 'include', 'node'),
+    resolve(dirname(process.execPath), '..', 'include', 'node'),
+    '/usr/include/node',
+    '/usr/local/include/node',
   ];
-  return candidates.find((c) => c && existsSync(c));
+  return candidates.find((c) => c && existsSync(join(c, 'node_api.h')));
 }
 
-/** A --nodedir holding this Node's headers, so node-gyp does not fetch them from the network. */
-function findNodeDir() {
-  const candidates = [
-    process.env.npm_config_nodedir,
-    resolve(dirname(process.execPath), '..'),
-    '/usr',
-    '/usr/local',
-  ];
-  return candidates.find(
-    (c) =>
-      c &&
-      existsSync(join(c, 'include', 'node', 'node_api.h')) &&
-      existsSync(join(c, 'include', 'node', 'common.gypi')),
+/** Which compiler builds for `arch` here: the native one for this machine's arch, a cross one otherwise. */
+function compilerFor(arch) {
+  if (arch === 'x64') return process.arch === 'x64' ? (process.env.CC ?? 'cc') : 'x86_64-linux-gnu-gcc';
+  return (
+    process.env.CC_ARM64 ?? (process.arch === 'arm64' ? (process.env.CC ?? 'cc') : 'aarch64-linux-gnu-gcc')
   );
+}
+
+function buildTarget(arch, include) {
+  const cc = compilerFor(arch);
+  const dir = join(out, `linux-${arch}`);
+  mkdirSync(dir, { recursive: true });
+  const started = process.hrtime.bigint();
+  const res = spawnSync(
+    cc,
+    [
+      '-O2',
+      '-Wall',
+      '-shared',
+      '-fPIC',
+      '-fvisibility=hidden',
+      '-s',
+      // No libc at all (the addon calls only N-API): no target C library headers are needed to
+      // cross-compile, and the binary loads on glibc and musl alike.
+      '-ffreestanding',
+      '-nostdlib',
+      '-DNAPI_VERSION=3',
+      '-DNODE_GYP_MODULE_NAME=imgcompat_cpuid',
+      `-I${include}`,
+      join(here, 'cpuid.c'),
+      '-o',
+      join(dir, ADDON_FILE),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 120_000 },
+  );
+  const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
+  if (res.status === 0 && existsSync(join(dir, ADDON_FILE))) return { ok: true, ms, cc };
+  const reason = res.error
+    ? `${cc}: ${res.error.code === 'ENOENT' ? 'compiler not found' : res.error.message}`
+    : `${cc} exited with ${res.status ?? res.signal}`;
+  const log = `${res.stderr ?? ''}`
+    .split('\n')
+    .filter((l) => /error/i.test(l))
+    .slice(0, 5)
+    .join('\n');
+  return { ok: false, ms, cc, reason, ...(log ? { log } : {}) };
 }
 
 function main() {
   if (process.env.IMGCOMPAT_SKIP_NATIVE === '1') {
-    record({ ok: false, reason: 'skipped (IMGCOMPAT_SKIP_NATIVE=1)' });
+    record({ ok: false, reason: 'skipped (IMGCOMPAT_SKIP_NATIVE=1)', targets: {} });
     note('skipped (IMGCOMPAT_SKIP_NATIVE=1); cpuid falls back to /dev/cpu/0/cpuid or /proc/cpuinfo');
     return;
   }
-  const nodeGyp = findNodeGyp();
-  if (!nodeGyp) {
-    record({ ok: false, reason: 'node-gyp not found' });
-    note('node-gyp not found; cpuid falls back to /dev/cpu/0/cpuid or /proc/cpuinfo');
+  const include = findNodeInclude();
+  if (!include) {
+    record({ ok: false, reason: "Node's headers (include/node/node_api.h) not installed", targets: {} });
+    note("Node's headers are not installed; cpuid falls back to /dev/cpu/0/cpuid or /proc/cpuinfo");
     return;
   }
-  const nodeDir = findNodeDir();
-  if (!nodeDir) {
-    record({ ok: false, reason: 'Node headers (include/node/node_api.h) not installed' });
-    note(
-      'Node headers not installed locally (not downloading); cpuid falls back to /dev/cpu/0/cpuid or /proc/cpuinfo',
-    );
-    return;
+  const targets = {};
+  for (const arch of ['x64', 'arm64']) {
+    const r = buildTarget(arch, include);
+    targets[`linux-${arch}`] = r;
+    if (r.ok) note(`linux-${arch} built in ${r.ms} ms`);
+    else {
+      note(
+        `linux-${arch} not built (${r.reason}); there cpuid falls back to /dev/cpu/0/cpuid or /proc/cpuinfo`,
+      );
+      if (r.log) process.stderr.write(`${r.log}\n`);
+    }
   }
-  const started = process.hrtime.bigint();
-  const res = spawnSync(process.execPath, [nodeGyp, 'rebuild', `--nodedir=${nodeDir}`], {
-    cwd: here,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: { ...process.env, npm_config_nodedir: nodeDir },
+  const mine = targets[`linux-${process.arch}`];
+  record({
+    ok: mine?.ok === true,
+    ...(mine && !mine.ok ? { reason: mine.reason } : {}),
+    node: process.version,
+    targets,
   });
-  const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
-  const built = join(here, 'build', 'Release', 'imgcompat_cpuid.node');
-  if (res.status === 0 && existsSync(built)) {
-    record({ ok: true, ms, nodeGyp, nodeDir, node: process.version });
-    note(`built in ${ms} ms`);
-    return;
-  }
-  const why = res.error ? res.error.message : `node-gyp exited with ${res.status ?? res.signal}`;
-  // The compiler's own complaint is more useful than node-gyp's trailer: prefer lines that name an error.
-  const lines = `${res.stdout ?? ''}\n${res.stderr ?? ''}`.split('\n').filter((l) => l.trim() !== '');
-  const errors = lines.filter((l) => !l.startsWith('gyp ') && /error|not found|no such file/i.test(l));
-  const tail = (errors.length > 0 ? errors.slice(0, 5) : lines.slice(-5)).join('\n');
-  record({ ok: false, ms, reason: why, log: tail });
-  note(`not built (${why}); cpuid falls back to /dev/cpu/0/cpuid or /proc/cpuinfo`);
-  if (tail) process.stderr.write(`${tail}\n`);
 }
 
 try {

@@ -33,7 +33,7 @@ export const FIXTURE_CPUID_DUMP_PATH = '/test-cpuid.json';
 /**
  * The (leaf, subleaf) pairs the cpu source reads: klauspost/cpuid's `support()`, `threadsPerCore()`,
  * `familyModel()`, vendor and hypervisor strings, SGX EPC sections, AVX10 level, PMU leaf 0xA
- * (nfd-features.md §5.2), NFD's own RDT leaves 0xF/0x10 (§4.1.6) and the SST nominal frequency 0x16 (§4.1.8).
+ * (github.com/klauspost/cpuid/v2 v2.4.0 cpuid.go `support`), NFD's own RDT leaves 0xF/0x10 (NFD v0.19.0 source/cpu/rdt_linux_amd64.go) and the SST nominal frequency 0x16 (NFD v0.19.0 source/cpu/power_amd64.go).
  */
 export const CPUID_LEAVES: ReadonlyArray<readonly [number, number]> = [
   [0x0, 0],

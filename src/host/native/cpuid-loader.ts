@@ -1,7 +1,7 @@
 /**
- * Gets raw x86 CPUID registers for the cpu source, trying in order (nfd-features.md §5.1, §5.3):
+ * Gets raw x86 CPUID registers for the cpu source, trying in order (github.com/klauspost/cpuid/v2 v2.4.0 cpuid_amd64.go; NFD v0.19.0 source/cpu/cpuid_linux_arm64.go and siblings):
  *
- *   1. `addon`   — the N-API addon built at install time (cpuid.c): the CPUID and XGETBV instructions,
+ *   1. `addon`   — the N-API addon shipped prebuilt (cpuid.c, build.mjs): the CPUID and XGETBV instructions,
  *                  exactly what klauspost/cpuid executes inside NFD.
  *   2. `dev-cpu` — the kernel's cpuid driver, `/dev/cpu/0/cpuid` (root or CAP_SYS_RAWIO and the `cpuid`
  *                  module): a 16-byte read at offset `leaf | subleaf << 32` returns EAX, EBX, ECX, EDX.
@@ -60,20 +60,14 @@ export function lastCpuidMethod(): CpuidMethod | undefined {
   return lastMethod;
 }
 
-/**
- * The addon's default location: `src/host/native/build/Release/` of the package, found by walking up
- * from this module (it runs from `build/src/host/native/`, `dist/` or `dist/chunks/`, or from `src/`).
- */
-export function defaultAddonPath(): string | undefined {
+/** The prebuilt addon's folder for this machine, as build.mjs lays it out (`native/linux-x64/`). */
+const PREBUILT_DIR = join('native', `${process.platform}-${process.arch}`);
+
+/** Looks for `rel` (under `dist/`) upwards from this module, which runs from `dist/`, `dist/chunks/` or `build/src/host/native/`. */
+function findInPackage(rel: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    for (const rel of [
-      join('build', 'Release', ADDON_FILE),
-      join('src', 'host', 'native', 'build', 'Release', ADDON_FILE),
-    ]) {
-      const p = join(dir, rel);
-      if (existsSync(p)) return p;
-    }
+    for (const p of [join(dir, rel), join(dir, 'dist', rel)]) if (existsSync(p)) return p;
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
@@ -81,34 +75,28 @@ export function defaultAddonPath(): string | undefined {
   return undefined;
 }
 
-/** What build.mjs recorded at install time (`build/build-info.json`: ok, ms, reason), if anything. */
+/** The prebuilt addon for this platform and architecture (`dist/native/<platform>-<arch>/`), if shipped. */
+export function defaultAddonPath(): string | undefined {
+  return findInPackage(join(PREBUILT_DIR, ADDON_FILE));
+}
+
+/** What build.mjs recorded when the package was built (`dist/native/build-info.json`), if anything. */
 export function readAddonBuildInfo(): { ok: boolean; ms?: number; reason?: string } | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    for (const rel of [
-      join('build', 'build-info.json'),
-      join('src', 'host', 'native', 'build', 'build-info.json'),
-    ]) {
-      const p = join(dir, rel);
-      if (!existsSync(p)) continue;
-      try {
-        return JSON.parse(readFileSync(p, 'utf8'));
-      } catch {
-        return undefined;
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
+  const p = findInPackage(join('native', 'build-info.json'));
+  if (p === undefined) return undefined;
+  try {
+    return JSON.parse(readFileSync(p, 'utf8'));
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 const addonCache = new Map<string, CpuidAddon | Error>();
 
 /** Loads the addon once per path; an Error says why it is unusable. */
 export function loadAddon(path: string | undefined = defaultAddonPath()): CpuidAddon | Error {
-  if (path === undefined) return new Error(`${ADDON_FILE} not built`);
+  if (path === undefined)
+    return new Error(`${ADDON_FILE} not shipped for ${process.platform}-${process.arch}`);
   const cached = addonCache.get(path);
   if (cached) return cached;
   let result: CpuidAddon | Error;

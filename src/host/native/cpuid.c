@@ -1,5 +1,5 @@
 /*
- * The cpuid addon: raw CPUID and XGETBV for the cpu feature source (nfd-features.md §5.1).
+ * The cpuid addon: raw CPUID and XGETBV for the cpu feature source (github.com/klauspost/cpuid/v2 v2.4.0 cpuid_amd64.go).
  *
  * NFD gets its x86 flags from klauspost/cpuid, which executes CPUID and XGETBV directly. Node has no
  * way to run those instructions, so this tiny N-API module exposes exactly two functions:

@@ -1,5 +1,5 @@
 /**
- * NFD's supplemental `fake` source (source/fake/fake.go; nfd-features.md §4.11) with its default config:
+ * NFD's supplemental `fake` source (source/fake/fake.go; NFD v0.19.0 source/fake/fake.go) with its default config:
  * off unless named explicitly (`--sources fake` or `all,fake`).
  */
 import type { FeatureSource } from '../types.ts';

@@ -1,5 +1,5 @@
 /**
- * NFD's `kernel` source (source/kernel/*.go; nfd-features.md §4.2): kernel.version, kernel.config,
+ * NFD's `kernel` source (source/kernel/*.go; NFD v0.19.0 source/kernel/kernel.go): kernel.version, kernel.config,
  * kernel.loadedmodule, kernel.enabledmodule, kernel.selinux, kernel.kvm.
  */
 import { gunzipSync } from 'node:zlib';
@@ -124,7 +124,7 @@ async function discoverKernel(ctx: DiscoveryContext): Promise<Features> {
     }
     setFlags(f, 'loadedmodule', loaded);
   }
-  // enabledmodule exists only when modules.builtin reads (§6.9), even if the loaded list is known.
+  // enabledmodule exists only when modules.builtin reads (NFD v0.19.0 source code (where it differs from NFD's docs)), even if the loaded list is known.
   if (typeof builtin === 'string') {
     const enabled = new Set(loaded);
     for (const line of builtin.split('\n')) {

@@ -1,5 +1,5 @@
 /**
- * NFD's `local` source (source/local/local.go; nfd-features.md §4.9): feature files in
+ * NFD's `local` source (source/local/local.go; NFD v0.19.0 source/local/local.go): feature files in
  * /etc/kubernetes/node-feature-discovery/features.d/ → local.feature and local.label (both always
  * present). Hooks (executables in source.d/) were removed from NFD in v0.17.0, so there are none here.
  */
@@ -11,7 +11,7 @@ import { FAILED, SourceReader } from './source-reader.ts';
 
 /** NFD reads this fixed absolute path, never with the host prefix (the DaemonSet mounts it as is). */
 export const FEATURES_DIR = '/etc/kubernetes/node-feature-discovery/features.d';
-/** NFD skips feature files larger than this (exactly 65536 bytes is still read; §6.17). */
+/** NFD skips feature files larger than this (exactly 65536 bytes is still read; NFD v0.19.0 source code (where it differs from NFD's docs)). */
 export const MAX_FEATURE_FILE_BYTES = 65536;
 
 /** Go `time.Parse(time.RFC3339, s)` as a date (millisecond precision), or undefined when it fails. */
@@ -40,7 +40,7 @@ export function parseFeatureFile(text: string, now: Date): ParsedFeatureFile {
     const line = lines[i]!.trim();
     if (line === '') continue;
     if (line.startsWith('#')) {
-      // Only `# +` (hash, space, plus) starts a directive (§6.16); anything else is a comment.
+      // Only `# +` (hash, space, plus) starts a directive (NFD v0.19.0 source code (where it differs from NFD's docs)); anything else is a comment.
       if (!line.startsWith('# +')) continue;
       const directive = line.slice(3);
       const eq = directive.indexOf('=');
@@ -123,6 +123,6 @@ async function discoverLocal(ctx: DiscoveryContext): Promise<Features> {
 export const localSource: FeatureSource = {
   name: 'local',
   discover: discoverLocal,
-  // Labels are the local.label elements as they are: no `local-` mangling (nfd-features.md §1.2).
+  // Labels are the local.label elements as they are: no `local-` mangling (NFD v0.19.0 pkg/nfd-worker/nfd-worker.go `getFeatureLabels`).
   labels: (features) => ({ ...(features.attributes?.label?.elements ?? {}) }),
 };

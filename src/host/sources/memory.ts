@@ -1,5 +1,5 @@
 /**
- * NFD's `memory` source (source/memory/memory.go; nfd-features.md §4.3): memory.numa, memory.swap,
+ * NFD's `memory` source (source/memory/memory.go; NFD v0.19.0 source/memory/memory.go): memory.numa, memory.swap,
  * memory.nv, memory.hugepages.
  */
 import type { Features } from '../../core/model/features.ts';
@@ -107,7 +107,7 @@ async function discoverMemory(ctx: DiscoveryContext): Promise<Features> {
 function memoryLabels(features: Features): Record<string, string> {
   const labels: Record<string, string> = {};
   if (features.attributes?.numa?.elements?.is_numa === 'true') labels.numa = 'true';
-  // The label key is `swap` (→ memory-swap), not `swap.enabled` as NFD's docs say (§6.4).
+  // The label key is `swap` (→ memory-swap), not `swap.enabled` as NFD's docs say (NFD v0.19.0 source code (where it differs from NFD's docs)).
   if (features.attributes?.swap?.elements?.enabled === 'true') labels.swap = 'true';
   const nv = features.instances?.nv?.elements ?? [];
   if (nv.length > 0) labels['nv.present'] = 'true';

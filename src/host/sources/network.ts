@@ -1,5 +1,5 @@
 /**
- * NFD's `network` source (source/network/network.go; nfd-features.md §4.4): network.device (interfaces
+ * NFD's `network` source (source/network/network.go; NFD v0.19.0 source/network/network.go): network.device (interfaces
  * with a `device` link: physical) and network.virtual (the rest).
  */
 import type { Features, InstanceFeature } from '../../core/model/features.ts';

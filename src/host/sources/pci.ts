@@ -1,5 +1,5 @@
 /**
- * NFD's `pci` source (source/pci/pci.go, utils.go; nfd-features.md §4.5): pci.device, one instance per
+ * NFD's `pci` source (source/pci/pci.go, utils.go; NFD v0.19.0 source/pci/pci.go): pci.device, one instance per
  * entry of /sys/bus/pci/devices with all five mandatory attributes.
  */
 import type { Features } from '../../core/model/features.ts';
@@ -71,7 +71,7 @@ function pciLabels(features: Features): Record<string, string> {
     if (!CLASS_WHITELIST.some((c) => cls.startsWith(c.toLowerCase()))) continue;
     const name = LABEL_FIELDS.map((k) => a[k] ?? '').join('_');
     labels[`${name}.present`] = 'true';
-    // Only the presence of sriov_totalvfs counts here (any value, 0 included; §6.11).
+    // Only the presence of sriov_totalvfs counts here (any value, 0 included; NFD v0.19.0 source code (where it differs from NFD's docs)).
     if ('sriov_totalvfs' in a) labels[`${name}.sriov.capable`] = 'true';
   }
   return labels;

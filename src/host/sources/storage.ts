@@ -1,5 +1,5 @@
 /**
- * NFD's `storage` source (source/storage/storage.go; nfd-features.md §4.7): storage.block, one instance
+ * NFD's `storage` source (source/storage/storage.go; NFD v0.19.0 source/storage/storage.go): storage.block, one instance
  * per entry of /sys/block.
  */
 import type { Features } from '../../core/model/features.ts';

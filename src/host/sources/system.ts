@@ -1,5 +1,5 @@
 /**
- * NFD's `system` source (source/system/system.go; nfd-features.md §4.8): system.osrelease, system.name,
+ * NFD's `system` source (source/system/system.go; NFD v0.19.0 source/system/system.go): system.osrelease, system.name,
  * system.dmiid.
  */
 import type { Features } from '../../core/model/features.ts';

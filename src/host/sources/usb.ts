@@ -1,5 +1,5 @@
 /**
- * NFD's `usb` source (source/usb/usb.go, utils.go; nfd-features.md §4.6): usb.device, always present.
+ * NFD's `usb` source (source/usb/usb.go, utils.go; NFD v0.19.0 source/usb/usb.go): usb.device, always present.
  */
 import type { Features } from '../../core/model/features.ts';
 import type { DiscoveryContext, FeatureSource } from '../types.ts';
@@ -44,7 +44,7 @@ async function readUsbDevice(r: SourceReader, dir: string): Promise<Record<strin
       r.trace(`${dir}: cannot read an interface class, device skipped`);
       return undefined;
     }
-    // No de-duplication: two interfaces of the same class give two identical instances (§6.12).
+    // No de-duplication: two interfaces of the same class give two identical instances (NFD v0.19.0 source code (where it differs from NFD's docs)).
     out.push({ ...attrs, class: cls.trim() });
   }
   return out;

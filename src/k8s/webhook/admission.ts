@@ -1,20 +1,141 @@
 /**
  * The mutating admission logic, free of I/O: read an `admission.k8s.io/v1` AdmissionReview for a Pod,
- * and given what is known about each container image, answer with a JSONPatch that merges the images'
- * node affinity into the pod (k8s/affinity.ts, never removing the user's terms) and annotates it.
+ * and given what is known about each container image and about the cluster's Node labels now, answer
+ * with a JSONPatch that merges the images' node affinity into the pod (k8s/affinity.ts, never removing
+ * the user's terms) and annotates it.
+ *
+ * Never strand a pod: a required term is added only for set labels that at least one Node carries now
+ * (ClusterView, fed by the webhook's Node watch). When no Node carries any of an image's set labels, only
+ * preferred terms are added and the pod says why (`imgcompat.io/reason`), telling apart:
+ * - `rules-not-applied`: no NodeFeatureRule in the cluster sets these labels (`nfr generate --apply` was
+ *   never run for this spec) — normal for a new image, no warning;
+ * - `nfd-master-inactive`: rules exist but no Node carries nfd-master's `feature-labels` annotation nor
+ *   any compat label: nfd-master is not running (or has not labelled anything yet) — warning;
+ * - `no-node-passes`: rules exist, nfd-master labels nodes, and still no Node passes any set: no node can
+ *   run the image — warning, and the server records a Kubernetes Event;
+ * - `cache-unavailable`: the Node watch is failing or has not synced (informer.ts) — warning.
+ *
+ * `--mode`: `required` (default: required terms when safe, as above), `preferred` (never required terms),
+ * `annotate` (no affinity at all, annotations and warnings only).
  *
  * Annotations written on a mutated pod:
- * - `imgcompat.io/artifacts`: JSON object image → {subject, artifact} for every image that had an artifact;
+ * - `imgcompat.io/artifacts`: JSON object image → {subject, artifact, spec} for every image that had an
+ *   artifact;
  * - `imgcompat.io/applied`: what was merged (required terms, preferred terms, the node labels used);
+ * - `imgcompat.io/reason`: JSON object image → why no required term was added for it;
  * - `imgcompat.io/errors` (failure policy Ignore only): images whose artifact could not be read in time.
  * A pod that already carries `imgcompat.io/artifacts` is left alone (re-invocation is idempotent).
  */
-import { type Affinity, mergeAffinity } from '../affinity.ts';
+import type { Affinity } from '../affinity.ts';
+import { mergeAffinity } from '../affinity.ts';
 import { ANNOTATION_PREFIX } from '../set-names.ts';
 
 export const ARTIFACTS_ANNOTATION = `${ANNOTATION_PREFIX}/artifacts`;
 export const APPLIED_ANNOTATION = `${ANNOTATION_PREFIX}/applied`;
+export const REASON_ANNOTATION = `${ANNOTATION_PREFIX}/reason`;
 export const ERRORS_ANNOTATION = `${ANNOTATION_PREFIX}/errors`;
+
+export const MODES = ['required', 'preferred', 'annotate'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** One compatibility set as the webhook uses it: its node label and its preferred weight (1..100). */
+export interface CompatSet {
+  label: string;
+  weight: number;
+}
+
+/** What the webhook knows about the cluster now (label-index.ts through informer.ts). */
+export interface ClusterView {
+  /** False when the Node cache cannot be trusted; `nodesStale` says why. */
+  nodesFresh: boolean;
+  nodesStale?: string;
+  /** Nodes carrying `label` now. */
+  nodesWith(label: string): number;
+  /** Nodes labelled by nfd-master (its feature-labels annotation) or carrying any compat label. */
+  nfdNodes: number;
+  /** False when the NodeFeatureRule cache cannot be trusted (RBAC, CRD missing, API down). */
+  rulesFresh: boolean;
+  /** NodeFeatureRules whose rules set `label`. */
+  rulesSetting(label: string): number;
+}
+
+/** The view of a webhook that knows nothing about the cluster. */
+export const UNKNOWN_CLUSTER: ClusterView = {
+  nodesFresh: false,
+  nodesStale: 'no Node watch',
+  nodesWith: () => 0,
+  nfdNodes: 0,
+  rulesFresh: false,
+  rulesSetting: () => 0,
+};
+
+export type Verdict =
+  /** Some sets' labels are on Nodes: `required` those sets, `missing` the others. */
+  | { kind: 'carried'; required: CompatSet[]; missing: CompatSet[] }
+  | { kind: 'cache-unavailable'; why: string }
+  | { kind: 'rules-not-applied' }
+  | { kind: 'nfd-master-inactive' }
+  | { kind: 'no-node-passes' }
+  /** No Node carries the labels and the NodeFeatureRules cannot be read to tell why. */
+  | { kind: 'unknown' };
+
+/** How one image's sets stand in the cluster. */
+export function judge(sets: readonly CompatSet[], view: ClusterView): Verdict {
+  if (!view.nodesFresh) return { kind: 'cache-unavailable', why: view.nodesStale ?? 'unknown' };
+  const required = sets.filter((s) => view.nodesWith(s.label) > 0);
+  if (required.length > 0) {
+    return { kind: 'carried', required, missing: sets.filter((s) => !required.includes(s)) };
+  }
+  if (!view.rulesFresh) return { kind: 'unknown' };
+  if (!sets.some((s) => view.rulesSetting(s.label) > 0)) return { kind: 'rules-not-applied' };
+  if (view.nfdNodes === 0) return { kind: 'nfd-master-inactive' };
+  return { kind: 'no-node-passes' };
+}
+
+function reasonText(v: Verdict, labels: string): string {
+  switch (v.kind) {
+    case 'carried':
+      return `labels carried by no Node: ${v.missing.map((s) => s.label).join(', ')}`;
+    case 'cache-unavailable':
+      return `cache-unavailable: the Node label cache cannot be trusted (${v.why}); required affinity not added`;
+    case 'rules-not-applied':
+      return `rules-not-applied: no NodeFeatureRule in the cluster sets ${labels} (run \`imgcompat nfr generate --apply\` for this image); required affinity not added`;
+    case 'nfd-master-inactive':
+      return "nfd-master-inactive: NodeFeatureRules set these labels but no Node carries nfd-master's nfd.node.kubernetes.io/feature-labels annotation nor any compat label: nfd-master is not running or has not labelled nodes yet; required affinity not added";
+    case 'no-node-passes':
+      return `no-node-passes: NodeFeatureRules set ${labels} and nfd-master labels nodes, but no Node carries any of them: no node can run this image; required affinity not added`;
+    case 'unknown':
+      return 'unknown: no Node carries these labels and the NodeFeatureRules cannot be read to tell why; required affinity not added';
+  }
+}
+
+function setRequirement(s: CompatSet) {
+  return { key: s.label, operator: 'In', values: ['true'] };
+}
+
+/** Required terms for `required` (ORed), preferred terms for `preferred`. */
+export function affinityOf(required: readonly CompatSet[], preferred: readonly CompatSet[]): Affinity {
+  if (required.length === 0 && preferred.length === 0) return {};
+  return {
+    nodeAffinity: {
+      ...(required.length > 0
+        ? {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: required.map((s) => ({ matchExpressions: [setRequirement(s)] })),
+            },
+          }
+        : {}),
+      ...(preferred.length > 0
+        ? {
+            preferredDuringSchedulingIgnoredDuringExecution: preferred.map((s) => ({
+              weight: s.weight,
+              preference: { matchExpressions: [setRequirement(s)] },
+            })),
+          }
+        : {}),
+    },
+  };
+}
 
 export type FailurePolicy = 'Ignore' | 'Fail';
 
@@ -27,6 +148,7 @@ interface PodLike {
     generateName?: string;
     namespace?: string;
     annotations?: Record<string, string>;
+    ownerReferences?: { apiVersion?: string; kind?: string; name?: string; uid?: string }[];
   };
   spec?: {
     containers?: { image?: string }[];
@@ -40,12 +162,14 @@ export interface AdmissionRequest {
   kind?: { group?: string; version?: string; kind?: string };
   operation?: string;
   namespace?: string;
+  /** The API server will not persist the object: no side effects (Events) then. */
+  dryRun?: boolean;
   object?: PodLike;
 }
 
 /** What the webhook learnt about one image. */
 export type ImageOutcome =
-  | { kind: 'compat'; subject: string; artifact: string; affinity: Affinity; labels: string[] }
+  | { kind: 'compat'; subject: string; artifact: string; spec: string; sets: CompatSet[] }
   | { kind: 'none' }
   | { kind: 'error'; message: string };
 
@@ -123,73 +247,113 @@ export function allow(uid: string, warnings?: string[]): AdmissionResponse {
   };
 }
 
+export interface Decision {
+  answer: AdmissionResponse;
+  /** Images no node can run (verdict `no-node-passes`), for the server's Events. */
+  noNode: { image: string; labels: string[] }[];
+}
+
+function deny(uid: string, code: number, message: string): AdmissionResponse {
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: { uid, allowed: false, status: { code, message } },
+  };
+}
+
 /**
- * The answer for a pod given each image's outcome. With policy Fail, any image whose artifact could not
- * be read denies the pod; with Ignore, those images are skipped and named in an annotation.
+ * The answer for a pod given each image's outcome and the cluster view. With policy Fail, any image
+ * whose artifact could not be read denies the pod; with Ignore, those images are skipped and named in an
+ * annotation.
  */
 export function respond(
   r: AdmissionRequest,
   outcomes: ReadonlyMap<string, ImageOutcome>,
   policy: FailurePolicy,
-): AdmissionResponse {
+  mode: Mode = 'required',
+  view: ClusterView = UNKNOWN_CLUSTER,
+): Decision {
   const errors = [...outcomes.entries()].filter(([, o]) => o.kind === 'error') as [
     string,
     { message: string },
   ][];
   if (errors.length > 0 && policy === 'Fail') {
     return {
-      apiVersion: 'admission.k8s.io/v1',
-      kind: 'AdmissionReview',
-      response: {
-        uid: r.uid,
-        allowed: false,
-        status: {
-          code: 503,
-          message: `imgcompat: cannot read the compatibility artifact of ${errors
-            .map(([image, e]) => `${image} (${e.message})`)
-            .join('; ')} (failure policy Fail)`,
-        },
-      },
+      answer: deny(
+        r.uid,
+        503,
+        `imgcompat: cannot read the compatibility artifact of ${errors
+          .map(([image, e]) => `${image} (${e.message})`)
+          .join('; ')} (failure policy Fail)`,
+      ),
+      noNode: [],
     };
   }
   const compat = [...outcomes.entries()].filter(([, o]) => o.kind === 'compat') as [
     string,
     Extract<ImageOutcome, { kind: 'compat' }>,
   ][];
-  if (compat.length === 0 && errors.length === 0) return allow(r.uid);
+  const noNode: Decision['noNode'] = [];
+  if (compat.length === 0 && errors.length === 0) return { answer: allow(r.uid), noNode };
   const pod = r.object ?? {};
   const annotations: Record<string, string> = {};
   const ops: { op: string; path: string; value: unknown }[] = [];
   const warnings: string[] = [];
   if (compat.length > 0) {
     let affinity: Affinity | undefined = pod.spec?.affinity;
-    try {
-      for (const [, o] of compat) affinity = mergeAffinity(affinity, o.affinity);
-    } catch (e) {
-      const message = (e as Error).message;
-      if (policy === 'Fail') {
-        return {
-          apiVersion: 'admission.k8s.io/v1',
-          kind: 'AdmissionReview',
-          response: { uid: r.uid, allowed: false, status: { code: 400, message: `imgcompat: ${message}` } },
-        };
+    const reasons: Record<string, string> = {};
+    let requiredSets = 0;
+    let preferredSets = 0;
+    const used: string[] = [];
+    for (const [image, o] of compat) {
+      const v = judge(o.sets, view);
+      const labels = o.sets.map((s) => s.label).join(', ');
+      if (v.kind !== 'carried' || v.missing.length > 0) reasons[image] = reasonText(v, labels);
+      if (v.kind === 'no-node-passes') {
+        noNode.push({ image, labels: o.sets.map((s) => s.label) });
+        warnings.push(
+          `imgcompat: no node can run ${image}: no Node carries any of ${labels} (NodeFeatureRules set them and nfd-master labels nodes); admitted with preferred affinity only`,
+        );
+      } else if (v.kind === 'nfd-master-inactive') {
+        warnings.push(
+          `imgcompat: ${image}: nfd-master does not seem to run (no Node carries its nfd.node.kubernetes.io/feature-labels annotation); admitted with preferred affinity only`,
+        );
+      } else if (v.kind === 'cache-unavailable' || v.kind === 'unknown') {
+        warnings.push(`imgcompat: ${image}: ${reasonText(v, labels)}`);
       }
-      return allow(r.uid, [`imgcompat: affinity not applied: ${message}`]);
+      if (mode === 'annotate') continue;
+      const required = mode === 'required' && v.kind === 'carried' ? v.required : [];
+      requiredSets += required.length;
+      preferredSets += o.sets.length;
+      used.push(...o.sets.map((s) => s.label));
+      try {
+        affinity = mergeAffinity(affinity, affinityOf(required, o.sets));
+      } catch (e) {
+        const message = (e as Error).message;
+        if (policy === 'Fail') return { answer: deny(r.uid, 400, `imgcompat: ${message}`), noNode: [] };
+        return { answer: allow(r.uid, [`imgcompat: affinity not applied: ${message}`]), noNode };
+      }
     }
-    ops.push({
-      op: pod.spec?.affinity === undefined ? 'add' : 'replace',
-      path: '/spec/affinity',
-      value: affinity,
-    });
+    if (mode !== 'annotate') {
+      ops.push({
+        op: pod.spec?.affinity === undefined ? 'add' : 'replace',
+        path: '/spec/affinity',
+        value: affinity,
+      });
+    }
     annotations[ARTIFACTS_ANNOTATION] = JSON.stringify(
-      Object.fromEntries(compat.map(([image, o]) => [image, { subject: o.subject, artifact: o.artifact }])),
+      Object.fromEntries(
+        compat.map(([image, o]) => [image, { subject: o.subject, artifact: o.artifact, spec: o.spec }]),
+      ),
     );
     const required =
       affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.length ?? 0;
-    const labels = compat.flatMap(([, o]) => o.labels);
     annotations[APPLIED_ANNOTATION] =
-      `node affinity for ${compat.length} image(s): required ${required} nodeSelectorTerm(s) (user terms kept, each ANDed with one compatibility set), ` +
-      `preferred ${labels.length} weighted term(s); labels: ${labels.join(', ')}`;
+      mode === 'annotate'
+        ? `mode annotate: no affinity added for ${compat.length} image(s)`
+        : `mode ${mode}: node affinity for ${compat.length} image(s): ${requiredSets} set(s) required (pod has ${required} required nodeSelectorTerm(s), user terms kept, each ANDed with one compatibility set), ` +
+          `${preferredSets} preferred weighted term(s); labels: ${used.join(', ')}`;
+    if (Object.keys(reasons).length > 0) annotations[REASON_ANNOTATION] = JSON.stringify(reasons);
   }
   if (errors.length > 0) {
     annotations[ERRORS_ANNOTATION] = JSON.stringify(
@@ -207,14 +371,17 @@ export function respond(
     }
   }
   return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    response: {
-      uid: r.uid,
-      allowed: true,
-      patchType: 'JSONPatch',
-      patch: Buffer.from(JSON.stringify(ops)).toString('base64'),
-      ...(warnings.length ? { warnings } : {}),
+    answer: {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: {
+        uid: r.uid,
+        allowed: true,
+        patchType: 'JSONPatch',
+        patch: Buffer.from(JSON.stringify(ops)).toString('base64'),
+        ...(warnings.length ? { warnings } : {}),
+      },
     },
+    noNode,
   };
 }

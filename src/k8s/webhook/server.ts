@@ -5,6 +5,10 @@
  *   (admission.ts). A malformed review gets HTTP 400.
  * - `GET /healthz`: 200 `ok` (readiness/liveness probes).
  *
+ * The cluster view (cluster-view.ts: which compat labels Nodes carry now) is read from memory, never
+ * fetched during a review, so a failing Node watch does not slow admission down (admission.ts then adds
+ * preferred terms only and says why).
+ *
  * Every review is answered within `deadlineMs` (set it below the MutatingWebhookConfiguration's
  * `timeoutSeconds`, so the API server never gives up on us first): images whose artifact is not known by
  * then count as errors and the failure policy decides (Ignore: admit without their affinity; Fail: deny).
@@ -16,16 +20,19 @@ import type { AddressInfo } from 'node:net';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import { ArtifactNotFoundError, ImgcompatError } from '../../errors.ts';
 import { fetchNewestSpec, parseRemoteReference, type RegistryOptions } from '../../registry/index.ts';
-import { type Affinity, affinityFor } from '../affinity.ts';
-import { nameSets } from '../set-names.ts';
+import { nameSets, specDigest } from '../set-names.ts';
 import {
   type AdmissionRequest,
   BadReviewError,
+  type ClusterView,
+  type CompatSet,
   type FailurePolicy,
   type ImageOutcome,
+  type Mode,
   parseReview,
   podImages,
   respond,
+  UNKNOWN_CLUSTER,
 } from './admission.ts';
 import { ArtifactCache, type Lookup } from './artifact-cache.ts';
 
@@ -33,8 +40,9 @@ const MAX_BODY = 4 * 1024 * 1024;
 
 export interface ImageCompat {
   artifact: string;
-  affinity: Affinity;
-  labels: string[];
+  /** The spec blob's digest (the artifact's spec layer): what the set labels are keyed by. */
+  spec: string;
+  sets: CompatSet[];
 }
 
 export interface WebhookOptions {
@@ -45,6 +53,17 @@ export interface WebhookOptions {
   port: number;
   deadlineMs: number;
   policy: FailurePolicy;
+  /** Default `required` (required terms only for labels some Node carries). */
+  mode?: Mode;
+  /** The live cluster view (cluster-view.ts); without it every image is judged `cache-unavailable`. */
+  view?: () => ClusterView;
+  /** Called for images no node can run (not for dry-run requests): the server records an Event. */
+  onNoNode?: (
+    namespace: string,
+    pod: NonNullable<AdmissionRequest['object']>['metadata'] & {},
+    image: string,
+    labels: string[],
+  ) => void;
   registry: RegistryOptions;
   cacheTtlMs: number;
   negativeCacheTtlMs: number;
@@ -77,13 +96,16 @@ export function registryLookup(registry: RegistryOptions): (image: string) => Pr
       const fetched = await fetchNewestSpec(reference, registry);
       const source = `${fetched.repository}@${fetched.descriptor.digest}`;
       const { spec } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
-      const sets = nameSets(spec, fetched.subjectDigest);
+      // Labels are keyed by the spec blob's digest (the spec layer's digest), as `nfr generate` keys
+      // them: one spec, one set of labels, whichever image carries it.
+      const digest = specDigest(fetched.bytes);
+      const sets = nameSets(spec, digest);
       return {
         subject: fetched.subjectDigest,
         value: {
           artifact: fetched.descriptor.digest,
-          affinity: affinityFor(sets),
-          labels: sets.map((s) => s.label),
+          spec: digest,
+          sets: sets.map((s) => ({ label: s.label, weight: s.affinityWeight })),
         },
       };
     } catch (e) {
@@ -174,15 +196,21 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     }
     const images = podImages(review);
     const found = images.length > 0 ? await outcomes(images) : new Map<string, ImageOutcome>();
-    const answer = respond(review, found, opts.policy);
+    const view = opts.view?.() ?? UNKNOWN_CLUSTER;
+    const { answer, noNode } = respond(review, found, opts.policy, opts.mode ?? 'required', view);
     send(res, 200, JSON.stringify(answer));
+    if (noNode.length > 0 && review.dryRun !== true && opts.onNoNode) {
+      const ns = review.namespace ?? review.object?.metadata?.namespace ?? 'default';
+      for (const n of noNode) opts.onNoNode(ns, review.object?.metadata ?? {}, n.image, n.labels);
+    }
     const errors = [...found.values()].filter((o) => o.kind === 'error').length;
-    if (opts.verbose || errors > 0) {
+    if (opts.verbose || errors > 0 || (images.length > 0 && !view.nodesFresh)) {
       const pod = review.object?.metadata;
       const what = !answer.response.allowed ? 'denied' : answer.response.patch ? 'mutated' : 'unchanged';
       opts.log(
         `pod ${review.namespace ?? pod?.namespace ?? ''}/${pod?.name ?? pod?.generateName ?? ''}: ${what}, ` +
-          `${images.length} image(s), ${errors} error(s), ${(performance.now() - started).toFixed(1)} ms`,
+          `${images.length} image(s), ${errors} error(s), ${(performance.now() - started).toFixed(1)} ms` +
+          (view.nodesFresh ? '' : `; Node label cache unavailable (${view.nodesStale}): no required terms`),
       );
     }
   }

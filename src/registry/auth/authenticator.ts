@@ -1,5 +1,5 @@
 /**
- * The challenge/response loop around every registry request (oci.md §2.1): send (with a cached
+ * The challenge/response loop around every registry request (distribution docs/spec/auth/token.md, oras-go v2 registry/remote/auth/client.go): send (with a cached
  * credential when the host's scheme is known), on 401 parse `WWW-Authenticate`, answer Basic with the
  * username/password or Bearer with a token from the realm for the union of the hinted and challenged
  * scopes, and replay. `insufficient_scope` upgrades the scope (pull → pull,push) once more. Tokens are
@@ -50,7 +50,7 @@ export class Authenticator {
     const key = `${registry} ${repository}`;
     let p = this.creds.get(key);
     if (!p) {
-      p = this.lookup ? this.lookup(registry, repository) : Promise.resolve(undefined);
+      p = this.lookup ? this.lookup(registry, repository, this.http.signal) : Promise.resolve(undefined);
       p.then((c) => c && this.http.trace(`  credentials for ${registry} from ${c.source}`)).catch(() => {});
       this.creds.set(key, p);
     }
@@ -77,7 +77,7 @@ export class Authenticator {
       if (res.url.origin !== req.url.origin) {
         // The 401 comes from where the registry redirected us (blob storage, a CDN): its challenge is not
         // the registry's, so the registry's credentials are never used to answer it, nor sent to its realm
-        // (auth is never forwarded across hosts; oci.md §2.1, §3.5).
+        // (auth is never forwarded across hosts; distribution docs/spec/auth/token.md, oras-go v2 registry/remote/auth/client.go; oras-go v2 registry/remote/auth/client.go).
         throw new RegistryError(
           `${req.what ?? 'request'} was redirected to ${res.url.origin}, which asks for authentication; the credentials for ${registry} are not sent there${where(details)}`,
           details,
@@ -284,7 +284,7 @@ export class Authenticator {
         REGISTRY_CODES.unauthorized,
       );
     }
-    // oci.md §2.1 item 8 (oras-go): no realm on a private, link-local (cloud metadata) or unspecified
+    // distribution docs/spec/auth/token.md, oras-go v2 registry/remote/auth/client.go (oras-go): no realm on a private, link-local (cloud metadata) or unspecified
     // address for a registry on a public address: the registry's credentials would go inside the
     // network (regclient refuses public→local the same way). A registry that is itself on a private
     // address may use a token server on another private address (common on-premises), but never a

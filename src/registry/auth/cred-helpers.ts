@@ -1,5 +1,5 @@
 /**
- * docker-credential-helpers protocol (oci.md §2.2): run `docker-credential-<name> <verb>`, write the
+ * docker-credential-helpers protocol (docker/cli cli/config/configfile/file.go and docker-credential-helpers client/client.go): run `docker-credential-<name> <verb>`, write the
  * server address (get/erase) or a JSON record (store) to stdin, read JSON from stdout. A "not found"
  * answer is a non-zero exit whose output says `credentials not found`.
  */
@@ -28,12 +28,16 @@ async function runHelper(
   verb: 'get' | 'store' | 'erase',
   input: string,
   env: Record<string, string | undefined>,
+  signal?: AbortSignal,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   if (!HELPER_NAME.test(helper)) throw helperError(helper, 'invalid helper name in the configuration');
+  signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
+    // With `signal`, an abort kills the helper and the call rejects with the signal's reason.
     const child = spawn(`docker-credential-${helper}`, [verb], {
       env: env as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(signal ? { signal, killSignal: 'SIGKILL' as const } : {}),
     });
     // Our own timer (spawn's `timeout` option leaves its timer running when the program is missing).
     const timer = setTimeout(() => child.kill('SIGKILL'), HELPER_TIMEOUT_MS);
@@ -44,6 +48,10 @@ async function runHelper(
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
       reject(
         helperError(
           helper,
@@ -65,8 +73,9 @@ export async function helperGet(
   helper: string,
   serverAddress: string,
   env: Record<string, string | undefined>,
+  signal?: AbortSignal,
 ): Promise<HelperCredential | undefined> {
-  const r = await runHelper(helper, 'get', serverAddress, env);
+  const r = await runHelper(helper, 'get', serverAddress, env, signal);
   if (r.code !== 0) {
     if (/credentials not found/i.test(r.stdout + r.stderr)) return undefined;
     // The helper's own words may be useful, but we never echo stdout (it could hold a secret).

@@ -18,7 +18,11 @@ export interface Credential {
   source: string;
 }
 
-export type CredentialLookup = (registry: string, repository: string) => Promise<Credential | undefined>;
+export type CredentialLookup = (
+  registry: string,
+  repository: string,
+  signal?: AbortSignal,
+) => Promise<Credential | undefined>;
 
 export interface FlagCredentials {
   username?: string;
@@ -30,13 +34,13 @@ type Env = Record<string, string | undefined>;
 
 /** Builds the lookup the registry client uses. */
 export function credentialLookup(env: Env, flags: FlagCredentials = {}): CredentialLookup {
-  return async (registry, repository) => {
+  return async (registry, repository, signal) => {
     // NFD: username is used only together with a password; the token only when they are not both set.
     if (flags.username !== undefined && flags.password !== undefined) {
       return { username: flags.username, password: flags.password, source: '--registry-username' };
     }
     if (flags.token !== undefined) return { registryToken: flags.token, source: '--registry-token-stdin' };
-    return fromFiles(registry, repository, env);
+    return fromFiles(registry, repository, env, signal);
   };
 }
 
@@ -44,6 +48,7 @@ export async function fromFiles(
   registry: string,
   repository: string,
   env: Env,
+  signal?: AbortSignal,
 ): Promise<Credential | undefined> {
   for (const loc of credentialFiles(env)) {
     const cfg = await readConfigFile(loc.path);
@@ -51,7 +56,7 @@ export async function fromFiles(
     const helperKey = findKey(cfg.credHelpers, registry, repository, loc.style);
     const helper = helperKey ? cfg.credHelpers?.[helperKey] : cfg.credsStore;
     if (helper) {
-      const got = await helperGet(helper, configKey(registry, 'docker'), env);
+      const got = await helperGet(helper, configKey(registry, 'docker'), env, signal);
       if (got) {
         if (got.username === '<token>')
           return { identityToken: got.secret, source: `docker-credential-${helper}` };

@@ -2,7 +2,7 @@
  * Credential files: docker's `config.json` (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`)
  * and the containers tools' `auth.json` (`$REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR/containers/auth.json`,
  * `${XDG_CONFIG_HOME:-~/.config}/containers/auth.json`). Same format: `auths`, `credsStore`,
- * `credHelpers` (oci.md §2.2). Key matching follows docker (exact key, then any key whose host part
+ * `credHelpers` (docker/cli cli/config/configfile/file.go and docker-credential-helpers client/client.go). Key matching follows docker (exact key, then any key whose host part
  * equals the registry; Docker Hub is `https://index.docker.io/v1/`) and, for auth.json, containers/image
  * (`host/namespace/repo` keys, most specific first; Docker Hub is `docker.io`).
  */

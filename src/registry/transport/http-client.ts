@@ -5,6 +5,7 @@
  */
 import type { RegistryErrorDetails } from '../../errors.ts';
 import { REGISTRY_CODES, registryError, safeRemoteText } from '../registry-errors.ts';
+import { abortableSleep, raceAbort, throwIfAborted } from './abort.ts';
 import { decideRedirect, REDIRECT_STATUSES } from './redirect.ts';
 import { DEFAULT_RETRY_POLICY, networkErrorCode, type RetryPolicy, retryDelay } from './retry.ts';
 import { type FetchLike, fetchFor } from './tls.ts';
@@ -24,6 +25,11 @@ export interface TransportOptions {
   userAgent?: string;
   /** Counts requests actually sent (benchmarks). */
   stats?: { requests: number };
+  /**
+   * Cancels every request and retry wait of this client: an aborted signal rejects the pending call with
+   * the signal's reason (an `AbortError` unless the aborter gave another) and closes the connection.
+   */
+  signal?: AbortSignal;
 }
 
 export interface HttpRequest {
@@ -41,6 +47,8 @@ export interface HttpRequest {
   what?: string;
   /** The body holds a secret (an OAuth2 refresh token): never replayed to another origin on a redirect. */
   confidentialBody?: boolean;
+  /** Cancels this request (besides the client's own `signal`). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -69,6 +77,11 @@ export class HttpClient {
     return this.fetchImpl;
   }
 
+  /** The client's cancellation signal (credential helpers it starts listen to it too). */
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
+  }
+
   trace(line: string): void {
     this.opts.trace?.(line);
   }
@@ -76,12 +89,18 @@ export class HttpClient {
   /** Sends the request with retries; returns the final response whatever its status. */
   async request(req: HttpRequest): Promise<HttpResponse> {
     const policy = this.opts.retry ?? DEFAULT_RETRY_POLICY;
-    const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const signal = combineSignals(this.opts.signal, req.signal);
+    const injected = this.opts.sleep;
+    const sleep = (ms: number) => (injected ? raceAbort(injected(ms), signal) : abortableSleep(ms, signal));
+    if (signal !== req.signal) req = { ...req, signal };
     for (let attempt = 0; ; attempt++) {
+      throwIfAborted(signal);
       let res: HttpResponse;
       try {
         res = await this.followRedirects(req);
       } catch (error) {
+        // A cancelled call ends with the canceller's reason, never retried or reworded.
+        throwIfAborted(signal);
         if (isOwnError(error)) throw error;
         const wait = retryDelay(policy, attempt, { error }, this.opts.random);
         if (wait === undefined) throw this.networkError(req, error);
@@ -118,7 +137,7 @@ export class HttpClient {
         );
       }
       if (!d.keepAuthorization && d.keepBody && body && req.confidentialBody) {
-        // Credentials are never forwarded across hosts (oci.md §2.1): a 307/308 would resend the body.
+        // Credentials are never forwarded across hosts (distribution docs/spec/auth/token.md, oras-go v2 registry/remote/auth/client.go): a 307/308 would resend the body.
         throw registryError(
           `${req.what ?? 'request'} ${redactUrl(url)}: refused a redirect to ${d.url.origin}: it would resend credentials to another host`,
           { ...req.context, status: res.status },
@@ -156,7 +175,31 @@ export class HttpClient {
       ...req.headers,
     };
     if (authorization) headers.authorization = authorization;
-    const signal = AbortSignal.timeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    // The per-attempt deadline is our own timer (cleared below), not AbortSignal.timeout, whose timer
+    // outlives the request.
+    const ms = this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const attempt = new AbortController();
+    const timer = setTimeout(
+      () => attempt.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError')),
+      ms,
+    );
+    const signal = req.signal ? AbortSignal.any([attempt.signal, req.signal]) : attempt.signal;
+    try {
+      return await this.exchange(req, url, method, body, headers, signal, fetchImpl);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchange(
+    req: HttpRequest,
+    url: URL,
+    method: string,
+    body: Uint8Array | undefined,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    fetchImpl: FetchLike,
+  ): Promise<HttpResponse> {
     this.trace(`> ${method} ${redactUrl(url)}`);
     if (this.opts.stats) this.opts.stats.requests++;
     const res = await fetchImpl(url, {
@@ -217,6 +260,16 @@ export class HttpClient {
       error,
     );
   }
+}
+
+/** One signal that fires when either does (`undefined` when neither is given). */
+export function combineSignals(
+  a: AbortSignal | undefined,
+  b: AbortSignal | undefined,
+): AbortSignal | undefined {
+  if (!a || a === b) return b;
+  if (!b) return a;
+  return AbortSignal.any([a, b]);
 }
 
 function isOwnError(e: unknown): boolean {

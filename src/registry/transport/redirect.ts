@@ -1,7 +1,7 @@
 /**
  * Redirect policy. fetch runs with `redirect: 'manual'` so that we decide: follow up to 10 hops,
  * refuse an https → http downgrade, and drop credentials (Authorization) whenever the origin changes
- * (distribution-spec main: clients MUST NOT forward Authorization across hosts; oci.md §1.10, §3.5).
+ * (distribution-spec main: clients MUST NOT forward Authorization across hosts; OCI distribution-spec main (after v1.1.1); oras-go v2 registry/remote/auth/client.go).
  */
 
 export const MAX_REDIRECTS = 10;

@@ -1,5 +1,5 @@
 /**
- * The retry policy as data, after oras-go's retry.Policy (oci.md §1.8): up to 5 attempts in total on
+ * The retry policy as data, after oras-go's retry.Policy (OCI distribution-spec v1.1 "Error Codes"): up to 5 attempts in total on
  * 408, 429, transient 5xx and connection errors/timeouts; exponential backoff from 250 ms (×2, ±10 %
  * jitter) clamped to 200 ms–3 s; a 429/503 `Retry-After` (seconds or HTTP date) is honoured up to a cap.
  */

@@ -1,7 +1,7 @@
 /**
  * Custom TLS for `--insecure` (https without certificate verification; explicit only) and `--ca-file`.
  * Node's global fetch cannot take per-client TLS settings, so only then do we load undici (pinned) and use
- * its own fetch with an Agent (oci.md §2.4). Loaded lazily: the common path pays nothing.
+ * its own fetch with an Agent (Go crypto/tls; oras CLI --insecure/--ca-file). Loaded lazily: the common path pays nothing.
  */
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';

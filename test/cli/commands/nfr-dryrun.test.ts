@@ -134,3 +134,70 @@ test('nfr dryrun with a missing file exits 3 naming it', async () => {
   assert.equal(await run(['nfr', 'dryrun', '--rule', 'nope.yaml', '--features', 'features.json'], io), 3);
   assert.match(io.err(), /nope\.yaml/);
 });
+
+test('nfr dryrun as nfd-master: unprefixed keys prefixed, denied namespaces dropped with a warning, objects in name order', async () => {
+  // Expected from NFD v0.19.0 pkg/nfd-master/nfd-master.go: processNodeFeatureRule lists the objects
+  // sorted by name and feeds each rule's labels and vars into rule.matched for all later rules (also of
+  // later objects); addNsToMapKeys prefixes with feature.node.kubernetes.io; filterFeatureLabel drops a
+  // label in a denied namespace ("namespace ... is not allowed") and keeps the others.
+  writeFileSync(
+    join(dir, 'master.yaml'),
+    `apiVersion: nfd.k8s-sigs.io/v1alpha1
+kind: NodeFeatureRule
+metadata: {name: b-second}
+spec:
+  rules:
+  - name: reads-a
+    labels:
+      from-a: "@rule.matched.a-var"
+    matchFeatures:
+    - feature: rule.matched
+      matchExpressions:
+        a-var: {op: In, value: ["yes"]}
+---
+apiVersion: nfd.k8s-sigs.io/v1alpha1
+kind: NodeFeatureRule
+metadata: {name: a-first}
+spec:
+  rules:
+  - name: sets-var
+    vars:
+      a-var: "yes"
+    labels:
+      plain: "1"
+      kubernetes.io/denied: "1"
+      twin: unprefixed
+      feature.node.kubernetes.io/twin: prefixed
+    annotations:
+      note: hello
+    extendedResources:
+      my-er: "3"
+`,
+  );
+  const text = memoryIo({ cwd: dir });
+  assert.equal(await run(['nfr', 'dryrun', '--rule', 'master.yaml', '--features', 'features.json'], text), 0);
+  assert.match(
+    text.err(),
+    /warning: NodeFeatureRule a-first: label "kubernetes.io\/denied" is dropped by nfd-master: namespace "kubernetes.io" is not allowed/,
+  );
+  assert.match(text.out(), /^NodeFeatureRule a-first\n/);
+  assert.match(text.out(), /Node \(what nfd-master writes/);
+  const io = memoryIo({ cwd: dir });
+  assert.equal(
+    await run(['nfr', 'dryrun', '--rule', 'master.yaml', '--features', 'features.json', '-o', 'json'], io),
+    0,
+  );
+  const [a, b] = JSON.parse(io.out());
+  assert.equal(a.name, 'a-first');
+  assert.deepEqual(a.labels, {
+    'feature.node.kubernetes.io/plain': '1',
+    'feature.node.kubernetes.io/twin': 'prefixed',
+  });
+  assert.deepEqual(a.annotations, { 'feature.node.kubernetes.io/note': 'hello' });
+  assert.deepEqual(a.extendedResources, { 'feature.node.kubernetes.io/my-er': '3' });
+  assert.equal(a.dropped.length, 2);
+  assert.deepEqual(a.problems, []);
+  assert.equal(b.name, 'b-second');
+  assert.deepEqual(b.rules, [{ name: 'reads-a', status: 'matched' }]);
+  assert.deepEqual(b.labels, { 'feature.node.kubernetes.io/from-a': 'yes' });
+});

@@ -53,7 +53,7 @@ test('valid NodeFeatureRule and NodeFeatureGroup files: exit 0', async () => {
 test('every problem is listed with file:line:col, exit 3', async () => {
   writeFileSync(
     join(dir, 'bad.yaml'),
-    NFR.replace('"vendor.io/intel-nic"', '"intel-nic"')
+    NFR.replace('"vendor.io/intel-nic"', '"intel nic"')
       .replace('{op: In, value: ["8086"]}', '{op: In}')
       .replace('- name: "intel nic"', '- name: ""'),
   );
@@ -61,7 +61,7 @@ test('every problem is listed with file:line:col, exit 3', async () => {
   assert.equal(r.code, 3);
   assert.deepEqual(r.err.trimEnd().split('\n'), [
     'bad.yaml:7:13: error: rule name cannot be empty',
-    'bad.yaml:9:9: error: invalid label "intel-nic":"true" unprefixed keys are not allowed',
+    `bad.yaml:9:9: error: invalid label "feature.node.kubernetes.io/intel nic":"true" invalid label key "feature.node.kubernetes.io/intel nic": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
     `bad.yaml:13:21: error: invalid expression, 'value' field must be non-empty for Op "In"`,
   ]);
   assert.equal(r.out, 'bad.yaml: invalid (3 errors)\n');
@@ -87,4 +87,36 @@ test('--output json', async () => {
     valid: true,
     files: [{ file: 'one.yaml', valid: true, errors: 0, warnings: 0, diagnostics: [] }],
   });
+});
+
+test('judged as nfd-master: an unprefixed key (NFD docs/usage/custom-resources.md) is valid; a denied namespace warns', async () => {
+  // NFD v0.19.0 docs/usage/custom-resources.md "example-rule": nfd-master labels nodes with
+  // feature.node.kubernetes.io/example-custom-feature (pkg/nfd-master/nfd-master.go addNsToMapKeys).
+  writeFileSync(
+    join(dir, 'docs-example.yaml'),
+    `apiVersion: nfd.k8s-sigs.io/v1alpha1
+kind: NodeFeatureRule
+metadata:
+  name: example-rule
+spec:
+  rules:
+    - name: "example rule"
+      labels:
+        "example-custom-feature": "true"
+        "node-role.kubernetes.io/gpu": "true"
+      annotations:
+        note: "x"
+      extendedResources:
+        my-er: "2"
+      matchFeatures:
+        - feature: kernel.loadedmodule
+          matchExpressions:
+            veth: {op: Exists}
+`,
+  );
+  const r = await cli(['docs-example.yaml']);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(r.err.trimEnd().split('\n'), [
+    'docs-example.yaml:10:9: warning: label "node-role.kubernetes.io/gpu" is dropped by nfd-master: namespace "node-role.kubernetes.io" is not allowed',
+  ]);
 });

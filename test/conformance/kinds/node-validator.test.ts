@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runVector } from '../../../src/conformance/kinds/node-validator.ts';
-import type { Vector } from '../../../src/conformance/vector.ts';
+import { runVector } from '../../../tools/conformance/kinds/node-validator.ts';
+import type { Vector } from '../../../tools/conformance/vector.ts';
 
 const vector = (): Vector => ({
   id: 'local-flag',

@@ -71,11 +71,15 @@ test('kubectl nfd validate checks: labels, annotations, taints, extended resourc
   assert.deepEqual(msgs, [
     '7 rule name cannot be empty',
     '7 invalid template: template: :1: unclosed action',
-    '9 invalid label "kubernetes.io/x":"true" namespace is not allowed',
     `13 invalid extended resource "vendor.io/static":"lots" invalid value "lots": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
     '15 invalid taint vendor.io/t=x:Sometimes: invalid taint effect',
     '22 invalid feature name kernel (not <domain>.<feature>), cannot be used for templating',
   ]);
+  // A denied namespace: nfd-master accepts the object and drops that label (a warning).
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${d.position?.line} ${d.message}`),
+    ['9 label "kubernetes.io/x" is dropped by nfd-master: namespace "kubernetes.io" is not allowed'],
+  );
 });
 
 test('expression errors NFD would only raise at evaluation time are found', () => {

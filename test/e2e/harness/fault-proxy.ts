@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 export type PathClass = 'ping' | 'manifest' | 'blob' | 'upload' | 'referrers' | 'tags' | 'token' | 'other';
 
-/** The request's path class per the distribution-spec endpoint table (oci.md §1.1). */
+/** The request's path class per the distribution-spec endpoint table (OCI distribution-spec v1.1 "Endpoints"). */
 export function classifyPath(path: string): PathClass {
   const p = path.split('?')[0] ?? '';
   if (p === '/v2/' || p === '/v2') return 'ping';

@@ -1,7 +1,7 @@
 /**
  * Test images: small OCI image layouts written here byte by byte (a gzip'd tar layer, an OCI config with
  * os/architecture, manifests, and for multi-platform images an image index), pushed to a test registry
- * with `skopeo copy --all --preserve-digests` (an independent client; it pushes byte-exact, oci.md §4f).
+ * with `skopeo copy --all --preserve-digests` (an independent client; it pushes byte-exact, distribution v2.8f).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

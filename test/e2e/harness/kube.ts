@@ -185,8 +185,8 @@ export interface TestNode {
 }
 
 /**
- * Creates Node objects as a kubelet would register them: capacity = allocatable and a Ready condition in
- * the status (Node's create accepts the status; no kubelet or node controller runs, so nothing changes
+ * Creates Node objects as a kubelet would register them: the hostname label, an annotation, capacity =
+ * allocatable and a Ready condition in the status (Node's create accepts the status; no kubelet or node controller runs, so nothing changes
  * it later). Rejects when a node cannot be created.
  */
 export async function createNodes(kube: KubeApiServer, nodes: readonly TestNode[]): Promise<void> {
@@ -196,7 +196,14 @@ export async function createNodes(kube: KubeApiServer, nodes: readonly TestNode[
     const res = await kube.api('POST', '/api/v1/nodes', {
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, ...(n.labels ?? {}) } },
+      metadata: {
+        name: n.name,
+        labels: { 'kubernetes.io/hostname': n.name, ...(n.labels ?? {}) },
+        // A kubelet always registers its node with annotations, and nfd-master relies on it: its JSON
+        // patch adds keys under /metadata/annotations, which the API server rejects when the map is
+        // missing (pkg/nfd-master/nfd-master.go `updateNodeObject`).
+        annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+      },
       spec: {
         ...(n.taints ? { taints: n.taints } : {}),
         ...(n.unschedulable ? { unschedulable: true } : {}),
@@ -218,6 +225,18 @@ export async function createNodes(kube: KubeApiServer, nodes: readonly TestNode[
     });
     if (res.status !== 201)
       throw new Error(`creating node ${n.name}: ${res.status} ${JSON.stringify(res.body)}`);
+    // The TaintNodesByCondition admission plugin gives every new node node.kubernetes.io/not-ready
+    // (plugin/pkg/admission/nodetaint); the node lifecycle controller, which does not run here, lifts it
+    // once the node is Ready. Do what it would do.
+    const patched = await kube.api(
+      'PATCH',
+      `/api/v1/nodes/${n.name}`,
+      { spec: { taints: n.taints ?? null } },
+      undefined,
+      'application/merge-patch+json',
+    );
+    if (patched.status !== 200)
+      throw new Error(`setting taints of node ${n.name}: ${patched.status} ${JSON.stringify(patched.body)}`);
   }
 }
 

@@ -2,11 +2,11 @@
  * Real registries for the end-to-end tests, each on 127.0.0.1 with an ephemeral port and temp storage:
  *
  * - `docker-registry` (Debian's distribution 2.8): no referrers API, so clients must use the
- *   `sha256-<hex>` tag schema (oci.md §4a). Variants: anonymous, htpasswd Basic auth, Bearer token auth
+ *   `sha256-<hex>` tag schema (distribution v2.8a). Variants: anonymous, htpasswd Basic auth, Bearer token auth
  *   (with our token server), TLS with a throw-away CA.
  * - `ggcr`: go-containerregistry v0.22.1's registry (what `crane registry serve` runs) with its referrers
  *   API switched on (tools/referrers-registry; crane has no flag for it). Its referrers support is
- *   minimal (oci.md §4e'): no artifactType filtering, each descriptor's `artifactType` is the
+ *   minimal (distribution v2.8e'): no artifactType filtering, each descriptor's `artifactType` is the
  *   manifest's config media type, and no `OCI-Subject` header on PUT. It stands in for olareg and zot,
  *   which the Go module proxy does not serve.
  */

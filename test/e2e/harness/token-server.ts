@@ -1,6 +1,6 @@
 /**
  * A small token server for docker-registry's `auth.token` mode (distribution "token" protocol, see
- * oci.md §2.1 and distribution's docs/spec/auth/token.md): `GET /token?service=S&scope=A&scope=B` with
+ * distribution docs/spec/auth/token.md, oras-go v2 registry/remote/auth/client.go distribution's docs/spec/auth/token.md): `GET /token?service=S&scope=A&scope=B` with
  * optional HTTP Basic credentials answers `{token, access_token, expires_in, issued_at}`, where the token
  * is an RS256 JWT whose header carries the signing certificate in `x5c` (docker-registry verifies it
  * against `rootcertbundle`) and whose `access` claim lists the granted actions. Anonymous callers get

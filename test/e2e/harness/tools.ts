@@ -19,10 +19,14 @@ export type Tool =
   | 'imgcompat-ggcr-registry'
   | 'oras'
   | 'nfd-master'
-  | 'nfd';
+  | 'nfd'
+  | 'helm';
 
-/** Built into .cache/go-bin by the install script (`go install`, or tools/<name>/build.sh). */
-const GO_TOOLS = new Set<Tool>(['imgcompat-ggcr-registry', 'oras', 'nfd-master', 'nfd']);
+/**
+ * Built into .cache/go-bin by the install script (`go install`, or tools/<name>/build.sh). `nfd` is NFD's
+ * own client (sigs.k8s.io/node-feature-discovery/cmd/nfd v0.19.0), the oracle of the parity tests.
+ */
+const GO_TOOLS = new Set<Tool>(['imgcompat-ggcr-registry', 'oras', 'nfd-master', 'nfd', 'helm']);
 
 function isExecutable(p: string): boolean {
   try {

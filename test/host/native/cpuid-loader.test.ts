@@ -129,8 +129,8 @@ describe('cpuid loader', () => {
   });
 
   const addon = loadAddon();
-  it('the addon (when built here) executes CPUID and XGETBV', {
-    skip: addon instanceof Error ? 'addon not built' : false,
+  it('the prebuilt addon (after npm run build) executes CPUID and XGETBV', {
+    skip: addon instanceof Error ? 'addon not built (npm run build)' : false,
   }, () => {
     const d = readAddonDump();
     const [maxLeaf] = d.get(0);

@@ -12,7 +12,7 @@ import {
   parseKernelVersion,
 } from '../../../src/host/sources/kernel.ts';
 
-test('kernel.version parsing (NFD version_test.go cases, reference §7.4)', () => {
+test('kernel.version parsing (NFD version_test.go cases)', () => {
   assert.deepEqual(parseKernelVersion('6.2.3'), { full: '6.2.3', major: '6', minor: '2', revision: '3' });
   assert.deepEqual(parseKernelVersion('6.0.0-beta'), {
     full: '6.0.0-beta',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hugepageSizeKey } from '../../../src/host/sources/memory.ts';
 
-test('hugepage sizes become canonical k8s quantities (reference §4.3)', () => {
+test('hugepage sizes become canonical k8s quantities (NFD v0.19.0 source/memory/memory.go)', () => {
   const cases: [string, string | undefined][] = [
     ['2048', '2Mi'],
     ['1048576', '1Gi'],

@@ -1,25 +1,54 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { affinityFor } from '../../../src/k8s/affinity.ts';
-import { nameSets } from '../../../src/k8s/set-names.ts';
 import {
+  APPLIED_ANNOTATION,
   ARTIFACTS_ANNOTATION,
   BadReviewError,
+  type ClusterView,
   type ImageOutcome,
+  judge,
   parseReview,
   podImages,
+  REASON_ANNOTATION,
   respond,
 } from '../../../src/k8s/webhook/admission.ts';
 
 const D = `sha256:${'cd'.repeat(32)}`;
-const sets = nameSets({ version: 'v1alpha1', compatibilities: [{ rules: [], tag: 'x', weight: 5 }] }, D);
+const S = `sha256:${'ab'.repeat(32)}`;
+const FAST = 'compat.feature.node.kubernetes.io/abababababab.fast';
+const BASE = 'compat.feature.node.kubernetes.io/abababababab.baseline';
 const compat: ImageOutcome = {
   kind: 'compat',
   subject: D,
   artifact: `sha256:${'ef'.repeat(32)}`,
-  affinity: affinityFor(sets),
-  labels: [sets[0]!.label],
+  spec: S,
+  sets: [
+    { label: FAST, weight: 100 },
+    { label: BASE, weight: 1 },
+  ],
 };
+
+/** A cluster where `carried` labels are on `n` nodes each and `rules` are set by NodeFeatureRules. */
+function view(
+  carried: Record<string, number>,
+  opts: { rules?: string[]; nfdNodes?: number; fresh?: boolean; rulesFresh?: boolean } = {},
+): ClusterView {
+  return {
+    nodesFresh: opts.fresh ?? true,
+    ...(opts.fresh === false ? { nodesStale: 'the nodes watch has been failing for 40s (refused)' } : {}),
+    nodesWith: (l) => carried[l] ?? 0,
+    nfdNodes: opts.nfdNodes ?? 0,
+    rulesFresh: opts.rulesFresh ?? true,
+    rulesSetting: (l) => ((opts.rules ?? []).includes(l) ? 1 : 0),
+  };
+}
+
+const fastReq = { matchExpressions: [{ key: FAST, operator: 'In', values: ['true'] }] };
+const baseReq = { matchExpressions: [{ key: BASE, operator: 'In', values: ['true'] }] };
+const preferredBoth = [
+  { weight: 100, preference: fastReq },
+  { weight: 1, preference: baseReq },
+];
 
 function review(pod: unknown, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -84,17 +113,139 @@ test('images: init and regular containers, distinct; not for other kinds, operat
   assert.deepEqual(podImages(parseReview(review(done))), []);
 });
 
-test('the patch adds affinity and annotations to a pod without them', () => {
+function patchedPod(pod: Record<string, unknown>, answer: { response: { patch?: string } }) {
+  return applyPatch(pod, JSON.parse(Buffer.from(answer.response.patch!, 'base64').toString())) as {
+    metadata: { annotations: Record<string, string> };
+    // biome-ignore lint/suspicious/noExplicitAny: affinity checked by deepEqual
+    spec: { affinity: any };
+  };
+}
+
+test('the patch adds affinity and annotations to a pod without them (labels carried: required)', () => {
   const pod = { metadata: { name: 'p' }, spec: { containers: [{ image: 'a' }] } };
-  const r = respond(parseReview(review(pod)), new Map([['a', compat]]), 'Ignore');
-  assert.equal(r.response.allowed, true);
-  assert.equal(r.response.patchType, 'JSONPatch');
-  const patched = applyPatch(pod, JSON.parse(Buffer.from(r.response.patch!, 'base64').toString()));
-  const meta = patched.metadata as { annotations: Record<string, string> };
-  assert.deepEqual(JSON.parse(meta.annotations[ARTIFACTS_ANNOTATION]!), {
-    a: { subject: D, artifact: compat.kind === 'compat' ? compat.artifact : '' },
+  const { answer } = respond(
+    parseReview(review(pod)),
+    new Map([['a', compat]]),
+    'Ignore',
+    'required',
+    view({ [FAST]: 2, [BASE]: 5 }, { rules: [FAST, BASE], nfdNodes: 5 }),
+  );
+  assert.equal(answer.response.allowed, true);
+  assert.equal(answer.response.patchType, 'JSONPatch');
+  assert.equal(answer.response.warnings, undefined);
+  const patched = patchedPod(pod, answer);
+  assert.deepEqual(JSON.parse(patched.metadata.annotations[ARTIFACTS_ANNOTATION]!), {
+    a: { subject: D, artifact: `sha256:${'ef'.repeat(32)}`, spec: S },
   });
-  assert.deepEqual((patched.spec as { affinity: unknown }).affinity, affinityFor(sets));
+  assert.deepEqual(patched.spec.affinity, {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [fastReq, baseReq] },
+      preferredDuringSchedulingIgnoredDuringExecution: preferredBoth,
+    },
+  });
+  assert.equal(patched.metadata.annotations[REASON_ANNOTATION], undefined);
+});
+
+test('only the sets whose labels some Node carries become required terms; the others are named', () => {
+  const pod = { metadata: { name: 'p' }, spec: { containers: [{ image: 'a' }] } };
+  const { answer } = respond(
+    parseReview(review(pod)),
+    new Map([['a', compat]]),
+    'Ignore',
+    'required',
+    view({ [BASE]: 1 }, { rules: [FAST, BASE], nfdNodes: 1 }),
+  );
+  const patched = patchedPod(pod, answer);
+  assert.deepEqual(patched.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, {
+    nodeSelectorTerms: [baseReq],
+  });
+  assert.deepEqual(
+    patched.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution,
+    preferredBoth,
+  );
+  assert.match(
+    JSON.parse(patched.metadata.annotations[REASON_ANNOTATION]!).a,
+    /carried by no Node: .*\.fast$/,
+  );
+});
+
+test('no Node carries the labels: preferred terms only, the reason tells the four cases apart', () => {
+  const pod = { metadata: { name: 'p' }, spec: { containers: [{ image: 'a' }] } };
+  const cases = [
+    { v: view({}, { rules: [] }), kind: 'rules-not-applied', warn: undefined, noNode: 0 },
+    {
+      v: view({}, { rules: [FAST], nfdNodes: 0 }),
+      kind: 'nfd-master-inactive',
+      warn: /nfd-master does not seem to run/,
+      noNode: 0,
+    },
+    {
+      v: view({}, { rules: [FAST], nfdNodes: 3 }),
+      kind: 'no-node-passes',
+      warn: /no node can run a: no Node carries any of/,
+      noNode: 1,
+    },
+    {
+      v: view({ [FAST]: 3 }, { fresh: false }),
+      kind: 'cache-unavailable',
+      warn: /watch has been failing for 40s/,
+      noNode: 0,
+    },
+    { v: view({}, { rulesFresh: false }), kind: 'unknown', warn: /cannot be read to tell why/, noNode: 0 },
+  ];
+  for (const c of cases) {
+    const { answer, noNode } = respond(
+      parseReview(review(pod)),
+      new Map([['a', compat]]),
+      'Ignore',
+      'required',
+      c.v,
+    );
+    const patched = patchedPod(pod, answer);
+    assert.deepEqual(
+      patched.spec.affinity,
+      { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: preferredBoth } },
+      c.kind,
+    );
+    assert.match(
+      JSON.parse(patched.metadata.annotations[REASON_ANNOTATION]!).a,
+      new RegExp(`^${c.kind}: `),
+      c.kind,
+    );
+    if (c.warn) assert.match(answer.response.warnings?.[0] ?? '', c.warn, c.kind);
+    else assert.equal(answer.response.warnings, undefined, c.kind);
+    assert.equal(noNode.length, c.noNode, c.kind);
+  }
+});
+
+test('modes: preferred never adds required terms, annotate adds no affinity', () => {
+  const pod = { metadata: { name: 'p' }, spec: { containers: [{ image: 'a' }] } };
+  const carried = view({ [FAST]: 1, [BASE]: 1 }, { rules: [FAST, BASE], nfdNodes: 1 });
+  const pref = patchedPod(
+    pod,
+    respond(parseReview(review(pod)), new Map([['a', compat]]), 'Ignore', 'preferred', carried).answer,
+  );
+  assert.deepEqual(pref.spec.affinity, {
+    nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: preferredBoth },
+  });
+  assert.match(pref.metadata.annotations[APPLIED_ANNOTATION]!, /^mode preferred: .* 0 set\(s\) required/);
+  const ann = patchedPod(
+    pod,
+    respond(parseReview(review(pod)), new Map([['a', compat]]), 'Ignore', 'annotate', carried).answer,
+  );
+  assert.equal(ann.spec.affinity, undefined);
+  assert.match(ann.metadata.annotations[APPLIED_ANNOTATION]!, /^mode annotate/);
+  assert.ok(ann.metadata.annotations[ARTIFACTS_ANNOTATION]);
+});
+
+test('judge', () => {
+  const sets = compat.kind === 'compat' ? compat.sets : [];
+  assert.deepEqual(judge(sets, view({ [FAST]: 1 })), {
+    kind: 'carried',
+    required: [sets[0]],
+    missing: [sets[1]],
+  });
+  assert.deepEqual(judge([], view({})), { kind: 'rules-not-applied' });
 });
 
 test('existing annotations and affinity are kept (replace + per-key add)', () => {
@@ -102,7 +253,7 @@ test('existing annotations and affinity are kept (replace + per-key add)', () =>
     metadata: { name: 'p', annotations: { mine: 'yes' } },
     spec: { containers: [{ image: 'a' }], affinity: { podAffinity: { x: 1 } } },
   };
-  const r = respond(parseReview(review(pod)), new Map([['a', compat]]), 'Ignore');
+  const r = respond(parseReview(review(pod)), new Map([['a', compat]]), 'Ignore').answer;
   const patched = applyPatch(pod, JSON.parse(Buffer.from(r.response.patch!, 'base64').toString()));
   const meta = patched.metadata as { annotations: Record<string, string> };
   assert.equal(meta.annotations.mine, 'yes');
@@ -113,18 +264,18 @@ test('existing annotations and affinity are kept (replace + per-key add)', () =>
 test('no artifact: allowed without a patch; errors follow the failure policy', () => {
   const pod = { metadata: { name: 'p' }, spec: { containers: [{ image: 'a' }, { image: 'b' }] } };
   const req = parseReview(review(pod));
-  const none = respond(req, new Map<string, ImageOutcome>([['a', { kind: 'none' }]]), 'Fail');
+  const none = respond(req, new Map<string, ImageOutcome>([['a', { kind: 'none' }]]), 'Fail').answer;
   assert.deepEqual(none.response, { uid: 'u1', allowed: true });
   const outcomes = new Map<string, ImageOutcome>([
     ['a', compat],
     ['b', { kind: 'error', message: 'registry down' }],
   ]);
-  const denied = respond(req, outcomes, 'Fail');
+  const denied = respond(req, outcomes, 'Fail').answer;
   assert.equal(denied.response.allowed, false);
   assert.match(denied.response.status!.message, /b \(registry down\) \(failure policy Fail\)/);
-  const ignored = respond(req, outcomes, 'Ignore');
+  const ignored = respond(req, outcomes, 'Ignore').answer;
   assert.equal(ignored.response.allowed, true);
   const patched = applyPatch(pod, JSON.parse(Buffer.from(ignored.response.patch!, 'base64').toString()));
   assert.match(JSON.stringify(patched.metadata), /registry down/);
-  assert.match(ignored.response.warnings![0]!, /failure policy Ignore/);
+  assert.ok(ignored.response.warnings!.some((w) => /failure policy Ignore/.test(w)));
 });

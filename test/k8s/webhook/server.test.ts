@@ -3,8 +3,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { after, before, test } from 'node:test';
-import { affinityFor } from '../../../src/k8s/affinity.ts';
-import { nameSets } from '../../../src/k8s/set-names.ts';
 import type { Lookup } from '../../../src/k8s/webhook/artifact-cache.ts';
 import { type ImageCompat, type RunningWebhook, startWebhook } from '../../../src/k8s/webhook/server.ts';
 import { makeTlsMaterial, tempDir } from '../../e2e/harness/index.ts';
@@ -17,7 +15,6 @@ const D = `sha256:${'12'.repeat(32)}`;
 before(async () => {
   const tls = await makeTlsMaterial(tempDir('imgcompat-webhook-unit-'));
   ca = tls.caPem;
-  const sets = nameSets({ version: 'v1alpha1', compatibilities: [{ rules: [] }] }, D);
   hook = await startWebhook({
     cert: readFileSync(tls.serverCert),
     key: readFileSync(tls.serverKey),
@@ -34,7 +31,11 @@ before(async () => {
       if (image === 'hang') return new Promise(() => {});
       return Promise.resolve({
         subject: D,
-        value: { artifact: D, affinity: affinityFor(sets), labels: [sets[0]!.label] },
+        value: {
+          artifact: D,
+          spec: D,
+          sets: [{ label: 'compat.feature.node.kubernetes.io/121212121212.set1', weight: 1 }],
+        },
       });
     },
   });

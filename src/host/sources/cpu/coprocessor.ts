@@ -1,5 +1,5 @@
 /**
- * `cpu.coprocessor` (nfd-features.md §4.1.10), always present: on ppc64le `nx_gzip=true` when
+ * `cpu.coprocessor` (NFD v0.19.0 source/cpu/coprocessor_ppc64le.go), always present: on ppc64le `nx_gzip=true` when
  * `/sys/devices/vio/ibm,compression-v1/nx_gzip_caps` exists; empty elsewhere.
  */
 import type { DiscoveryContext } from '../../types.ts';

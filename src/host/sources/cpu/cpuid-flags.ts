@@ -1,7 +1,7 @@
 /**
  * The x86 CPUID flag table: klauspost/cpuid's FeatureID names (what NFD's `cpu.cpuid` holds on amd64)
- * and how each is decided from raw registers, following klauspost `support()` (nfd-features.md §5.2),
- * plus NFD's `X86_64_V1..V4` (§4.1.1), the vendor/family/model (§4.1.3) and `AVX10_VERSION` (§4.1.2).
+ * and how each is decided from raw registers, following klauspost `support()` (github.com/klauspost/cpuid/v2 v2.4.0 cpuid.go `support`),
+ * plus NFD's `X86_64_V1..V4` (NFD v0.19.0 source/cpu/cpu.go `getCpuidFlags`), the vendor/family/model (NFD v0.19.0 source/cpu/cpu.go `getCPUModel`) and `AVX10_VERSION` (NFD v0.19.0 source/cpu/cpuid_amd64.go).
  *
  * Pure: everything is computed from a `CpuidDump`, so tests feed it register dumps of known CPUs.
  */
@@ -264,7 +264,7 @@ export const X86_FLAG_RULES: readonly FlagRule[] = [
   // LZCNT (0x80000001 ECX[5]) sets POPCNT as well.
   { name: 'POPCNT', decide: or(l1c(23), e81c(5)) },
   { name: 'AESNI', decide: l1c(25) },
-  // NFD's code, not §5.2's table (§6: follow the code): klauspost v2.4.0 `support()` writes
+  // NFD's code, not the flag tables in NFD's docs (follow the code): klauspost v2.4.0 `support()` writes
   // `c&1<<26 != 0` / `c&1<<27 != 0`. In Go `&` and `<<` share one precedence level, so that is
   // `(c&1)<<26`: both flags follow CPUID.1 ECX[0] (the SSE3 bit), not ECX[26]/[27]. Checked against
   // the real v2.4.0 library on register dumps; visible on CPUs/VMs with SSE3 but no XSAVE (qemu64).

@@ -1,5 +1,5 @@
 /**
- * `cpu.cpuid` (nfd-features.md §4.1.1, §4.1.2).
+ * `cpu.cpuid` (NFD v0.19.0 source/cpu/cpu.go `getCpuidFlags`; NFD v0.19.0 source/cpu/cpuid_amd64.go).
  * - flags, always present (maybe empty): amd64 → klauspost names + X86_64_V1..Vn; arm/arm64/ppc64le/s390x →
  *   NFD's hwcap names; other arches → empty.
  * - attributes, amd64 only (present, maybe empty): `AVX10_VERSION` when the AVX10 level is > 0.

@@ -1,9 +1,9 @@
 /**
  * The last-resort x86 path: NFD (klauspost/cpuid) flag names from the kernel's `/proc/cpuinfo` `flags`,
- * used only when neither the cpuid addon nor `/dev/cpu/0/cpuid` can be used (nfd-features.md §5.3 "TS
+ * used only when neither the cpuid addon nor `/dev/cpu/0/cpuid` can be used (NFD v0.19.0 source/cpu/cpuid_linux_arm64.go and siblings "TS
  * hint for x86"). It is an approximation, and documented as such:
  *
- * - Names with no cpuinfo counterpart (the "–" rows of §5.2: FXSROPT's second source aside, e.g.
+ * - Names with no cpuinfo counterpart (the flags klauspost/cpuid v2.4.0 `support()` decides from registers alone: FXSROPT's second source aside, e.g.
  *   AVXSLOW, SM3_X86, PMU_FIXEDCOUNTER_*, most SEV_* sub-features, IBS sub-features) are never reported.
  * - `exact: true` entries are the kernel's direct view of one CPUID bit, so they agree with the
  *   instruction unless the kernel was told to mask it (clearcpuid=, noxsave...). `exact: false` entries

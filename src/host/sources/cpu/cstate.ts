@@ -1,5 +1,5 @@
 /**
- * `cpu.cstate` (nfd-features.md §4.1.4), amd64. `undefined` = NFD's error case: the feature is absent.
+ * `cpu.cstate` (NFD v0.19.0 source/cpu/cstate_amd64.go), amd64. `undefined` = NFD's error case: the feature is absent.
  * Non-amd64: present and empty.
  */
 import type { DiscoveryContext } from '../../types.ts';

@@ -35,7 +35,7 @@ export async function gatherCpuFacts(ctx: DiscoveryContext, opts: CpuidLoadOptio
   const facts: CpuFacts = { arch, amd64, x86Flags: new Set() };
   // NFD itself reads /proc/cpuinfo only on s390x (model). We also need it on x86 when there are no
   // registers (the cpuinfo fallback); it can be large on big hosts, so it is read only then.
-  // NFD reads it without the host prefix (nfd-features.md §2); our host files decide the mapping.
+  // NFD reads it without the host prefix (NFD v0.19.0 pkg/utils/hostpath/hostpath.go); our host files decide the mapping.
   if (amd64) {
     const loaded = await loadCpuid(ctx, opts);
     facts.method = loaded.method;

@@ -1,5 +1,5 @@
 /**
- * Non-x86 CPU flags from the ELF auxiliary vector (nfd-features.md §4.1.1, §5.3).
+ * Non-x86 CPU flags from the ELF auxiliary vector (NFD v0.19.0 source/cpu/cpu.go `getCpuidFlags`; NFD v0.19.0 source/cpu/cpuid_linux_arm64.go and siblings).
  *
  * NFD calls `getauxval(AT_HWCAP)` / `getauxval(AT_HWCAP2)` (cgo) for arm, arm64 and ppc64le, and
  * `AT_HWCAP` only for s390x, then names each set bit from its own tables below. `getauxval` returns the

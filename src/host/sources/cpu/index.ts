@@ -1,6 +1,6 @@
 /**
- * NFD's `cpu` feature source (nfd-features.md §4.1): `cpuid` (flags and, on amd64, attributes), `model`,
- * `cstate`, `pstate`, `rdt`, `security`, `sst`, `topology`, `coprocessor`, and its labels (§4.1.11).
+ * NFD's `cpu` feature source (NFD v0.19.0 source/cpu/cpu.go): `cpuid` (flags and, on amd64, attributes), `model`,
+ * `cstate`, `pstate`, `rdt`, `security`, `sst`, `topology`, `coprocessor`, and its labels (NFD v0.19.0 source/cpu/cpu.go `GetLabels`).
  *
  * On x86 the CPUID registers come from the native addon, else `/dev/cpu/0/cpuid`, else a documented
  * /proc/cpuinfo mapping (../../native/cpuid-loader.ts); `lastCpuidMethod()` tells which was used. On
@@ -28,7 +28,7 @@ export { DEFAULT_CPUID_BLACKLIST } from './labels.ts';
 export interface CpuSourceOptions {
   /** CPUID method order and addon path (tests simulate a missing addon or /dev/cpu). */
   cpuid?: CpuidLoadOptions;
-  /** Label filter for cpuid flags; default none, as `nfd export labels` (§1.3). */
+  /** Label filter for cpuid flags; default none, as `nfd export labels` (NFD v0.19.0 source/source.go). */
   cpuidLabelFilter?: CpuidLabelFilter;
 }
 
@@ -51,7 +51,7 @@ export function createCpuSource(opts: CpuSourceOptions = {}): FeatureSource {
           discoverSst(ctx, facts),
           discoverTopology(ctx),
           discoverCoprocessor(ctx, facts),
-          // NFD joins SysfsDir with "sys/devices/cpu_atom/cpus": the doubled /sys/sys is kept (§6 quirk 7).
+          // NFD joins SysfsDir with "sys/devices/cpu_atom/cpus": the doubled /sys/sys is kept (NFD v0.19.0 source code (where it differs from NFD's docs) quirk 7).
           exists(ctx, '/sys/sys/devices/cpu_atom/cpus'),
           exists(ctx, '/sys/sys/devices/cpu_core/cpus'),
         ]);

@@ -1,14 +1,14 @@
 /**
- * cpu labels (nfd-features.md §4.1.11, NFD source/cpu/cpu.go `GetLabels`). Keys are returned without
+ * cpu labels (NFD v0.19.0 source/cpu/cpu.go `GetLabels`, NFD source/cpu/cpu.go `GetLabels`). Keys are returned without
  * the `feature.node.kubernetes.io/cpu-` prefix (the worker adds it).
  *
  * The cpuid flag filter: `nfd export labels` never calls SetConfig, so its filter is empty and EVERY
- * flag is labelled (§1.3, §6 quirk 15); that is our default. The worker's default config blacklist is
+ * flag is labelled (NFD v0.19.0 source/source.go, NFD v0.19.0 source code (where it differs from NFD's docs) quirk 15); that is our default. The worker's default config blacklist is
  * exported for callers that emulate a configured worker.
  */
 import { attributeElements, type Features, flagElements } from '../../../core/model/features.ts';
 
-/** NFD's default `sources.cpu.cpuid.attributeBlacklist` (code, not docs: §6 quirk 3). */
+/** NFD's default `sources.cpu.cpuid.attributeBlacklist` (code, not docs: NFD v0.19.0 source code (where it differs from NFD's docs) quirk 3). */
 export const DEFAULT_CPUID_BLACKLIST: readonly string[] = [
   'AVX10',
   'BMI1',

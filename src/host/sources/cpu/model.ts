@@ -1,5 +1,5 @@
 /**
- * `cpu.model` (nfd-features.md §4.1.3), always present: `vendor_id`, `family`, `id`, `hypervisor`.
+ * `cpu.model` (NFD v0.19.0 source/cpu/cpu.go `getCPUModel`), always present: `vendor_id`, `family`, `id`, `hypervisor`.
  *
  * Hypervisor, as NFD's `getHypervisor`: if `/proc/sysinfo` exists (s390x) and has a non-empty
  * `Control Program:` value, that value (sanitized); otherwise, when the x86 HYPERVISOR flag is set, the

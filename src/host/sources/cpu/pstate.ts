@@ -1,5 +1,5 @@
 /**
- * `cpu.pstate` (nfd-features.md §4.1.5, NFD pstate_amd64.go), always present: empty on error, on
+ * `cpu.pstate` (NFD v0.19.0 source/cpu/pstate_amd64.go, NFD pstate_amd64.go), always present: empty on error, on
  * non-amd64, or when intel_pstate is absent or `off`.
  */
 import type { DiscoveryContext } from '../../types.ts';
@@ -22,7 +22,7 @@ export async function discoverPstate(
   if (s === 'off') return {};
   const out: Record<string, string> = { status: s };
   const noTurbo = await readFile(ctx, `${dir}/no_turbo`);
-  // NFD looks at the first byte only (§6 quirk 13); an empty file would crash NFD, we say "false".
+  // NFD looks at the first byte only (NFD v0.19.0 source code (where it differs from NFD's docs) quirk 13); an empty file would crash NFD, we say "false".
   if (noTurbo.ok) out.turbo = noTurbo.text.startsWith('0') ? 'true' : 'false';
   if (s !== 'active') return out;
 

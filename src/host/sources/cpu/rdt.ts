@@ -1,5 +1,5 @@
 /**
- * `cpu.rdt` (nfd-features.md §4.1.6), amd64+linux, always present (empty elsewhere).
+ * `cpu.rdt` (NFD v0.19.0 source/cpu/rdt_linux_amd64.go), amd64+linux, always present (empty elsewhere).
  *
  * NFD reads the raw CPUID leaves 7/0xF/0x10 (its own pkg/cpuid, no max-leaf check). Without registers
  * (the /proc/cpuinfo fallback) the kernel's flags for the same bits are used: cqm (7.0 EBX[12]),

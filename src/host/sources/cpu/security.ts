@@ -1,5 +1,5 @@
 /**
- * `cpu.security` (nfd-features.md §4.1.7), always present: empty unless amd64 or s390x.
+ * `cpu.security` (NFD v0.19.0 source/cpu/security_amd64.go), always present: empty unless amd64 or s390x.
  */
 import type { DiscoveryContext } from '../../types.ts';
 import type { CpuFacts } from './facts.ts';
@@ -8,7 +8,7 @@ import { sgxEpcTotal } from './sgx.ts';
 
 /**
  * Misc cgroup capacity of `resource`: `/sys/fs/cgroup/misc.capacity`, or only if that cannot be opened,
- * `/sys/fs/cgroup/misc/misc.capacity`; the first line that STARTS WITH the name (§6 quirk 14), field 1
+ * `/sys/fs/cgroup/misc/misc.capacity`; the first line that STARTS WITH the name (NFD v0.19.0 source code (where it differs from NFD's docs) quirk 14), field 1
  * of a split on single spaces as int64; -1 when not found or not a number (kept as a bigint: int64).
  */
 export async function miscCapacity(ctx: DiscoveryContext, resource: string): Promise<bigint> {

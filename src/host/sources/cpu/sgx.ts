@@ -1,5 +1,5 @@
 /**
- * SGX EPC size for `cpu.security` `sgx.*` (nfd-features.md §4.1.7): the sum over CPUID leaf 0x12
+ * SGX EPC size for `cpu.security` `sgx.*` (NFD v0.19.0 source/cpu/security_amd64.go): the sum over CPUID leaf 0x12
  * subleaves 2..9, stopping at the first of type 0, of the type-1 (EPC section) sizes
  * `(ECX & 0xfffff000) + ((EDX & 0xfffff) << 32)` (klauspost `hasSGX`, NFD `sgx_amd64.go`).
  */

@@ -1,5 +1,5 @@
 /**
- * `cpu.sst` (nfd-features.md §4.1.8), amd64, always present: `bf.enabled=true` when any CPU's
+ * `cpu.sst` (NFD v0.19.0 source/cpu/power_amd64.go), amd64, always present: `bf.enabled=true` when any CPU's
  * `cpufreq/base_frequency` (kHz) / 1000 exceeds the nominal MHz, which NFD takes as the WHOLE EAX of
  * CPUID leaf 0x16. A base_frequency with nominal 0 is an error (empty map), as are read/parse errors.
  * With no registers (cpuinfo fallback) the nominal frequency is unknown: treated as 0, like NFD would

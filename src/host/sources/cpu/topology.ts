@@ -1,7 +1,7 @@
 /**
- * `cpu.topology` (nfd-features.md §4.1.9), always present: for every entry of `/sys/bus/cpu/devices`,
+ * `cpu.topology` (NFD v0.19.0 source/cpu/cpu.go `discoverTopology`), always present: for every entry of `/sys/bus/cpu/devices`,
  * `topology/thread_siblings_list` and `topology/physical_package_id` must be readable, else the whole
- * map is empty (e.g. an offline CPU, §6 quirk 8).
+ * map is empty (e.g. an offline CPU, NFD v0.19.0 source code (where it differs from NFD's docs) quirk 8).
  */
 import type { DiscoveryContext } from '../../types.ts';
 import { listDir, readFile } from './read.ts';

@@ -1,5 +1,5 @@
 /**
- * Edge cases of the file-based cpu features (nfd-features.md §4.1.4–§4.1.11), on in-memory trees.
+ * Edge cases of the file-based cpu features (NFD v0.19.0 source/cpu/cstate_amd64.go; NFD v0.19.0 source/cpu/cpu.go `GetLabels`), on in-memory trees.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,6 +1,6 @@
 /**
  * The cpu source on every fixture host tree: the `cpu.*` part of what `export features` must print.
- * Expectations are written from the trees' files and register dumps by hand (nfd-features.md §4.1),
+ * Expectations are written from the trees' files and register dumps by hand (NFD v0.19.0 source/cpu/cpu.go),
  * not generated from the output.
  */
 import assert from 'node:assert/strict';

@@ -6,8 +6,8 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HostReadError } from '../../../../src/errors.ts';
-import { openFixtureHost } from '../../../../src/host/fixture-files.ts';
 import type { DiscoveryContext, HostFiles, HostInfo, SourceProblem } from '../../../../src/host/types.ts';
+import { openFixtureHost } from '../../fixture-files.ts';
 
 /** The repository root (tests run from build/test/...; fixtures stay in the source tree). */
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');

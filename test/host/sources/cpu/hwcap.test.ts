@@ -10,7 +10,7 @@ import {
 } from '../../../../src/host/sources/cpu/hwcap.ts';
 import { arm64Model, hypervisorFromSysinfo, s390xModel } from '../../../../src/host/sources/cpu/model.ts';
 
-describe('auxv hwcaps (nfd-features.md §5.3)', () => {
+describe('auxv hwcaps (NFD v0.19.0 source/cpu/cpuid_linux_arm64.go and siblings)', () => {
   it('parses 64-bit little-endian auxv and stops at AT_NULL', () => {
     const bytes = buildAuxv(
       [
