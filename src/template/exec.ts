@@ -592,8 +592,12 @@ export class ExecState {
       if (e instanceof RangeError && /call stack/i.test(msg)) throw e;
       this.errorf(`error calling ${name}: ${msg}`);
     }
+    // Go's error position after a call stays where argument evaluation left it; only a budget error
+    // points at the call.
+    const at = this.node;
     this.node = node;
     this.charge(name, result);
+    this.node = at;
     return result;
   }
 
