@@ -445,6 +445,10 @@ function column(instances: readonly InstanceFeature[], name: string): Column {
  */
 interface Groups {
   cols: Column[];
+  /** The attributes that split groups (those some instance has), in the order of `names`. */
+  present: string[];
+  /** Per group, the value ids of the `present` attributes (group g at g * present.length). */
+  tuples: Int32Array;
   /** The first instance of each group. */
   first: Int32Array;
   start: Int32Array;
@@ -487,7 +491,12 @@ function groups(instances: readonly InstanceFeature[], names: readonly string[])
   const fill = start.slice(0, firsts.length);
   const members = new Int32Array(n);
   for (let i = 0; i < n; i++) members[fill[groupOf[i]!]!++] = i;
-  const result: Groups = { cols, first: Int32Array.from(firsts), start, members };
+  const p = presentCols.length;
+  const tuples = new Int32Array(firsts.length * p);
+  for (let g = 0; g < firsts.length; g++) {
+    for (let j = 0; j < p; j++) tuples[g * p + j] = presentCols[j]!.ids[firsts[g]!]!;
+  }
+  const result: Groups = { cols, present, tuples, first: Int32Array.from(firsts), start, members };
   if (byKey.size >= COLUMNS_PER_LIST) byKey.delete(byKey.keys().next().value!);
   byKey.set(key, result);
   return result;
@@ -527,19 +536,26 @@ function getInstances(
   const count = names.length;
   if (instances != null && instances.length > 0) {
     const exprs = names.map((n) => set[n]!);
-    const { cols, first, start, members } = groups(instances, names);
+    const { cols, present, tuples, first, start, members } = groups(instances, names);
+    const p = present.length;
+    // Where name j's value id sits in a group's tuple; -1: no instance has it (id 0, missing).
+    const pos = names.map((n) => present.indexOf(n));
     // results[j][id]: 0 unknown, 1 held, 2 did not hold (per distinct value of name j), shared by
     // every rule with the same expression on the same name.
     const results = cols.map((c, j) => resultsFor(c, names[j]!, exprs[j]!));
     const held = new Uint8Array(count);
     const hits: number[] = [];
     let matchedCount = 0;
+    const ids = new Int32Array(count);
+    let heldCount = 0;
     for (let g = 0; g < first.length; g++) {
-      const rep = first[g]!;
       let all = true;
+      const base = g * p;
       for (let j = 0; j < count; j++) {
+        const at = pos[j]!;
+        const id = at < 0 ? 0 : tuples[base + at]!;
+        ids[j] = id;
         const col = cols[j]!;
-        const id = col.ids[rep]!;
         const res = results[j]!;
         let r = res[id]!;
         if (r === 0) {
@@ -560,8 +576,13 @@ function getInstances(
         hits.push(g);
         matchedCount += start[g + 1]! - start[g]!;
       }
-      if (all || !failFast) {
-        for (let j = 0; j < count; j++) if (results[j]![cols[j]!.ids[rep]!] === 1) held[j] = 1;
+      if ((all || !failFast) && heldCount < count) {
+        for (let j = 0; j < count; j++) {
+          if (held[j] === 0 && results[j]![ids[j]!] === 1) {
+            held[j] = 1;
+            heldCount++;
+          }
+        }
       }
     }
     if (hits.length === 1) {
