@@ -37,6 +37,7 @@ export async function run() {
       exitCode: r.exitCode,
       expectedExitCodes: exits,
       ms: r.ms,
+      cpuMs: r.cpuMs,
       peakRssMB: r.peakRssMB,
       stderrBytes: r.stderrBytes,
       stderrHead: r.stderrHead,

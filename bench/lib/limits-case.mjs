@@ -124,9 +124,11 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       inputBytes += Buffer.byteLength(text);
     }
     const io = memoryIo({ cwd: dir });
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const exitCode = await run(args, io);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     const err = io.err();
     process.stdout.write(
       `${JSON.stringify({
@@ -135,6 +137,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
         inputBytes,
         exitCode,
         ms: Math.round(ms),
+        // CPU time (user + system) of the run: steadier than wall time on a shared machine.
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
         peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
         stderrBytes: Buffer.byteLength(err),
         stderrHead: err.slice(0, 200),
