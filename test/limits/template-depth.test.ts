@@ -112,7 +112,7 @@ describe('template depth limits', () => {
 
 describe('deep templates through the commands: exit 3 with the file position, never 70', () => {
   for (const [name, text, re] of TOO_DEEP) {
-    test(`validate-spec, eval, nfr validate, nfr dryrun: nested ${name}`, async () => {
+    test(`validate-spec, eval, validate-node, nfr validate, nfr dryrun: nested ${name}`, async () => {
       const specName = `spec-${name.replace(' ', '-')}.yaml`;
       writeFileSync(join(dir, specName), spec(text));
       writeFileSync(
@@ -124,6 +124,7 @@ describe('deep templates through the commands: exit 3 with the file position, ne
       for (const args of [
         ['validate-spec', specName],
         ['eval', '--spec', specName, '--features', 'f.json'],
+        ['validate-node', '--spec', specName, '--features', 'f.json'],
         ['nfr', 'validate', nfrName],
         ['nfr', 'dryrun', '--rule', nfrName, '--features', 'f.json'],
       ]) {
