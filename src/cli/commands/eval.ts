@@ -31,6 +31,6 @@ export async function run(opts: EvalOptions, ctx: CommandContext): Promise<numbe
   // A NodeFeatureList is accepted when it holds exactly one node.
   const features = singleFeatures(loaded, opts.features);
 
-  const report = validateNode(spec, features, { tags: opts.tags });
+  const report = validateNode(spec, features, { tags: opts.tags, source: opts.spec });
   return printReport(report, spec, io, { output: opts.output, tags: opts.tags, specSource: opts.spec });
 }

@@ -124,7 +124,10 @@ export async function run(opts: ValidateNodeOptions, ctx: CommandContext): Promi
       ? await specFromRegistry(opts, ctx, opts.image)
       : await specFromFile(ctx.io, opts.spec!);
   const features = await hostFeatures(opts, ctx);
-  const report = validateNode(loaded.spec, features, { tags: opts.tags });
+  const report = validateNode(loaded.spec, features, {
+    tags: opts.tags,
+    source: opts.image ?? opts.spec,
+  });
   return printReport(report, loaded.spec, ctx.io, {
     output: opts.output,
     summary: opts.summary === true,
