@@ -33,9 +33,9 @@ import {
 } from './media-types.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
 import type { RemoteRepository } from './remote.ts';
-import { abortableSleep, raceAbort } from './transport/abort.ts';
 import type { BrokenReferrer } from './repository.ts';
 import { isStringMap } from './shape.ts';
+import { abortableSleep, raceAbort } from './transport/abort.ts';
 
 export type ReferrersCapability = 'unknown' | 'supported' | 'unsupported';
 
