@@ -18,6 +18,7 @@ import {
   PPC64LE_HWCAP2,
   S390X_HWCAP,
 } from '../host/sources/cpu/hwcap.ts';
+import { DMI_ATTRS } from '../host/sources/dmi-attrs.ts';
 
 export type FeatureType = 'flag' | 'attribute' | 'instance';
 /** What an element's value looks like: decides which ops can hold. */
@@ -56,25 +57,7 @@ export const CPUID_FLAG_NAMES: readonly string[] = [
   ),
 ].sort();
 
-/** src/host/sources/system.ts `DMI_ATTRS`: the DMI id files NFD reads. */
-const DMI = [
-  'bios_date',
-  'bios_vendor',
-  'bios_version',
-  'board_asset_tag',
-  'board_name',
-  'board_vendor',
-  'board_version',
-  'chassis_asset_tag',
-  'chassis_type',
-  'chassis_vendor',
-  'chassis_version',
-  'product_family',
-  'product_name',
-  'product_sku',
-  'product_version',
-  'sys_vendor',
-];
+const DMI = DMI_ATTRS;
 
 export const CATALOGUE: Readonly<Record<string, CatalogueEntry>> = {
   'cpu.cpuid': {

@@ -4,29 +4,11 @@
  */
 import type { Features } from '../../core/model/features.ts';
 import type { DiscoveryContext, FeatureSource } from '../types.ts';
+import { DMI_ATTRS } from './dmi-attrs.ts';
 import { newFeatures, put, setAttributes } from './features-builder.ts';
 import { SourceReader } from './source-reader.ts';
 
 const DMI_DIR = '/sys/devices/virtual/dmi/id';
-/** The DMI attributes NFD reads; serial numbers and product_uuid are left out on purpose. */
-const DMI_ATTRS = [
-  'bios_date',
-  'bios_vendor',
-  'bios_version',
-  'board_asset_tag',
-  'board_name',
-  'board_vendor',
-  'board_version',
-  'chassis_asset_tag',
-  'chassis_type',
-  'chassis_vendor',
-  'chassis_version',
-  'product_family',
-  'product_name',
-  'product_sku',
-  'product_version',
-  'sys_vendor',
-];
 
 /**
  * os-release text → attributes (NFD `parseOSRelease`): lines matching `^(\w+)=(.+)` (so `FOO=` is
