@@ -28,6 +28,7 @@ import {
   type CompatSet,
   type FailurePolicy,
   type ImageOutcome,
+  limitImages,
   type Mode,
   parseReview,
   podImages,
@@ -115,21 +116,40 @@ export function registryLookup(registry: RegistryOptions): (image: string) => Pr
   };
 }
 
+/**
+ * The body as text. Over `MAX_BODY` it rejects with BadReviewError but keeps reading (and discarding)
+ * until the client has sent everything, so the client reads our 400 instead of a connection reset;
+ * nothing beyond the cap is kept in memory.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    const tooLarge = () =>
+      new BadReviewError(`the request body is larger than the webhook's limit of ${MAX_BODY} bytes`);
+    let over = declared > MAX_BODY;
     req.on('data', (c: Buffer) => {
+      if (over) return;
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new BadReviewError(`the request body is larger than ${MAX_BODY} bytes`));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
+  });
+}
+
+/** An AdmissionReview-shaped refusal, for requests we cannot read as a review (HTTP 400). */
+export function badReviewBody(message: string): string {
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: { uid: '', allowed: false, status: { code: 400, message } },
   });
 }
 
@@ -189,13 +209,14 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     } catch (e) {
       if (e instanceof BadReviewError) {
         opts.log(`bad AdmissionReview: ${e.message}`);
-        send(res, 400, `${e.message}\n`, 'text/plain; charset=utf-8');
+        send(res, 400, badReviewBody(e.message));
         return;
       }
       throw e;
     }
-    const images = podImages(review);
+    const { lookup: images, skipped } = limitImages(podImages(review));
     const found = images.length > 0 ? await outcomes(images) : new Map<string, ImageOutcome>();
+    for (const image of skipped) found.set(image, { kind: 'skipped' });
     const view = opts.view?.() ?? UNKNOWN_CLUSTER;
     const { answer, noNode } = respond(review, found, opts.policy, opts.mode ?? 'required', view);
     send(res, 200, JSON.stringify(answer));
