@@ -35,7 +35,7 @@ import {
   respond,
   UNKNOWN_CLUSTER,
 } from './admission.ts';
-import { ArtifactCache, type Lookup } from './artifact-cache.ts';
+import { ArtifactCache, ArtifactFailure, type Lookup } from './artifact-cache.ts';
 
 const MAX_BODY = 4 * 1024 * 1024;
 
@@ -83,8 +83,27 @@ export interface RunningWebhook {
   close(): Promise<void>;
 }
 
-/** The registry lookup: newest artifact of the image → its sets' affinity; null when it has none. */
-export function registryLookup(registry: RegistryOptions): (image: string) => Promise<Lookup<ImageCompat>> {
+/** The sets of one spec, from its text; throws when the spec does not parse or evaluate. */
+export type EvaluateSpec = (text: string, source: string, digest: string) => Promise<CompatSet[]>;
+
+/** In-process evaluation (the server runs it in a worker thread: spec-worker.ts). */
+export const evaluateInProcess: EvaluateSpec = async (text, source, digest) => {
+  const { spec } = loadSpec(text, { file: source });
+  return nameSets(spec, digest).map((s) => ({ label: s.label, weight: s.affinityWeight }));
+};
+
+/**
+ * The registry lookup: newest artifact of the image → its sets' affinity; null when it has none. A spec
+ * that does not parse or evaluate is an ArtifactFailure (cached by the ArtifactCache), and its failure is
+ * also remembered by spec digest for `negativeTtlMs`, so another image carrying the same spec is not
+ * evaluated again.
+ */
+export function registryLookup(
+  registry: RegistryOptions,
+  evaluate: EvaluateSpec = evaluateInProcess,
+  negativeTtlMs = 60_000,
+): (image: string) => Promise<Lookup<ImageCompat>> {
+  const failures = new Map<string, { message: string; expires: number }>();
   return async (image) => {
     let reference: ReturnType<typeof parseRemoteReference>;
     try {
@@ -93,26 +112,33 @@ export function registryLookup(registry: RegistryOptions): (image: string) => Pr
     } catch {
       return null; // not a reference we can resolve: nothing to add
     }
+    let fetched: Awaited<ReturnType<typeof fetchNewestSpec>>;
     try {
-      const fetched = await fetchNewestSpec(reference, registry);
-      const source = `${fetched.repository}@${fetched.descriptor.digest}`;
-      const { spec } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
-      // Labels are keyed by the spec blob's digest (the spec layer's digest), as `nfr generate` keys
-      // them: one spec, one set of labels, whichever image carries it.
-      const digest = specDigest(fetched.bytes);
-      const sets = nameSets(spec, digest);
-      return {
-        subject: fetched.subjectDigest,
-        value: {
-          artifact: fetched.descriptor.digest,
-          spec: digest,
-          sets: sets.map((s) => ({ label: s.label, weight: s.affinityWeight })),
-        },
-      };
+      fetched = await fetchNewestSpec(reference, registry);
     } catch (e) {
       if (e instanceof ArtifactNotFoundError) return null;
       throw e;
     }
+    const source = `${fetched.repository}@${fetched.descriptor.digest}`;
+    // Labels are keyed by the spec blob's digest (the spec layer's digest), as `nfr generate` keys
+    // them: one spec, one set of labels, whichever image carries it.
+    const digest = specDigest(fetched.bytes);
+    const known = failures.get(digest);
+    if (known && known.expires > Date.now()) throw new ArtifactFailure(known.message, fetched.subjectDigest);
+    let sets: CompatSet[];
+    try {
+      sets = await evaluate(new TextDecoder().decode(fetched.bytes), source, digest);
+    } catch (e) {
+      const message = `unusable compatibility artifact ${source}: ${messageOf(e)}`;
+      failures.delete(digest);
+      failures.set(digest, { message, expires: Date.now() + negativeTtlMs });
+      if (failures.size > 1000) failures.delete(failures.keys().next().value as string);
+      throw new ArtifactFailure(message, fetched.subjectDigest);
+    }
+    return {
+      subject: fetched.subjectDigest,
+      value: { artifact: fetched.descriptor.digest, spec: digest, sets },
+    };
   };
 }
 
@@ -170,7 +196,11 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
   });
   const lookup =
     opts.lookup ??
-    registryLookup({ ...opts.registry, timeoutMs: opts.registry.timeoutMs ?? opts.deadlineMs });
+    registryLookup(
+      { ...opts.registry, timeoutMs: opts.registry.timeoutMs ?? opts.deadlineMs },
+      evaluateInProcess,
+      opts.negativeCacheTtlMs,
+    );
 
   async function outcomes(images: string[]): Promise<Map<string, ImageOutcome>> {
     const out = new Map<string, ImageOutcome>();
