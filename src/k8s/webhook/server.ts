@@ -13,14 +13,20 @@
  * `timeoutSeconds`, so the API server never gives up on us first): images whose artifact is not known by
  * then count as errors and the failure policy decides (Ignore: admit without their affinity; Fail: deny).
  * Registry work that outlives the deadline finishes in the background and fills the cache.
+ *
+ * Specs are parsed and evaluated in worker threads with a heap limit and a time budget under the
+ * deadline (spec-worker.ts), so a hostile spec never blocks `/healthz` or other reviews; its failure is
+ * cached for the negative TTL like an answer (artifact-cache.ts).
+ *
+ * Limits: request body `MAX_BODY` (over it: HTTP 400 with an AdmissionReview-shaped error, the rest of
+ * the body read and discarded); images per pod and annotation sizes: admission.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { loadSpec } from '../../core/load/load-spec.ts';
 import { ArtifactNotFoundError, ImgcompatError } from '../../errors.ts';
 import { fetchNewestSpec, parseRemoteReference, type RegistryOptions } from '../../registry/index.ts';
-import { nameSets, specDigest } from '../set-names.ts';
+import { specDigest } from '../set-names.ts';
 import {
   type AdmissionRequest,
   BadReviewError,
@@ -36,8 +42,9 @@ import {
   UNKNOWN_CLUSTER,
 } from './admission.ts';
 import { ArtifactCache, ArtifactFailure, type Lookup } from './artifact-cache.ts';
+import { type EvaluateSpec, evaluateInProcess, SpecWorkers } from './spec-worker.ts';
 
-const MAX_BODY = 4 * 1024 * 1024;
+export const MAX_BODY = 4 * 1024 * 1024;
 
 export interface ImageCompat {
   artifact: string;
@@ -71,6 +78,12 @@ export interface WebhookOptions {
   /** One line per event (errors always; every review when `verbose`). */
   log: (line: string) => void;
   verbose?: boolean;
+  /** Time one spec's parsing and evaluation may take; default 80% of `deadlineMs` (spec-worker.ts). */
+  specBudgetMs?: number;
+  /** V8 heap of each spec worker in MiB; default 64. */
+  specHeapMb?: number;
+  /** Spec workers; default 2. */
+  specWorkers?: number;
   /** Replaces the registry lookup (tests). */
   lookup?: (image: string) => Promise<Lookup<ImageCompat>>;
 }
@@ -80,17 +93,9 @@ export interface RunningWebhook {
   port: number;
   url: string;
   cache: ArtifactCache<ImageCompat>;
+  specs: SpecWorkers;
   close(): Promise<void>;
 }
-
-/** The sets of one spec, from its text; throws when the spec does not parse or evaluate. */
-export type EvaluateSpec = (text: string, source: string, digest: string) => Promise<CompatSet[]>;
-
-/** In-process evaluation (the server runs it in a worker thread: spec-worker.ts). */
-export const evaluateInProcess: EvaluateSpec = async (text, source, digest) => {
-  const { spec } = loadSpec(text, { file: source });
-  return nameSets(spec, digest).map((s) => ({ label: s.label, weight: s.affinityWeight }));
-};
 
 /**
  * The registry lookup: newest artifact of the image → its sets' affinity; null when it has none. A spec
@@ -194,11 +199,17 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     ttlMs: opts.cacheTtlMs,
     negativeTtlMs: opts.negativeCacheTtlMs,
   });
+  const specs = new SpecWorkers({
+    budgetMs: opts.specBudgetMs ?? Math.max(50, Math.floor(opts.deadlineMs * 0.8)),
+    heapMb: opts.specHeapMb ?? 64,
+    workers: opts.specWorkers ?? 2,
+    log: opts.log,
+  });
   const lookup =
     opts.lookup ??
     registryLookup(
       { ...opts.registry, timeoutMs: opts.registry.timeoutMs ?? opts.deadlineMs },
-      evaluateInProcess,
+      specs.evaluate,
       opts.negativeCacheTtlMs,
     );
 
@@ -290,11 +301,14 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     port,
     url: `https://${hostForUrl}:${port}/mutate`,
     cache,
-    close: () =>
-      new Promise<void>((resolve) => {
+    specs,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await specs.close();
+    },
   };
 }
 
