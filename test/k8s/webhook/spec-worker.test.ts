@@ -4,27 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { evaluateInProcess, SpecBudgetError, SpecWorkers } from '../../../src/k8s/webhook/spec-worker.ts';
+import { slowSpec } from '../../e2e/harness/fixtures.ts';
 import { REPO_ROOT } from '../../e2e/harness/tools.ts';
 
 const D = `sha256:${'ab'.repeat(32)}`;
 const example = readFileSync(join(REPO_ROOT, 'examples', 'spec.yaml'), 'utf8');
-
-/** A spec of `n` compatibility sets (about 150 bytes each): seconds to load in-process at 20,000. */
-export function slowSpec(n: number): string {
-  const lines = ['version: v1alpha1', 'compatibilities:'];
-  for (let i = 0; i < n; i++) {
-    lines.push(
-      `- description: "set ${i}"`,
-      '  rules:',
-      `  - name: "rule ${i}"`,
-      '    matchFeatures:',
-      '    - feature: cpu.cpuid',
-      '      matchExpressions:',
-      `        AVX${i}: {op: Exists}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 const pool = new SpecWorkers({ budgetMs: 1000, heapMb: 64, workers: 1 });
 after(() => pool.close());
