@@ -23,7 +23,15 @@
  *   artifact;
  * - `imgcompat.io/applied`: what was merged (required terms, preferred terms, the node labels used);
  * - `imgcompat.io/reason`: JSON object image → why no required term was added for it;
- * - `imgcompat.io/errors` (failure policy Ignore only): images whose artifact could not be read in time.
+ * - `imgcompat.io/errors` (failure policy Ignore only): images whose artifact could not be read in time;
+ * - `imgcompat.io/skipped`: images beyond the first `MAX_IMAGES` distinct ones, admitted unchanged.
+ *
+ * Bounds (Kubernetes refuses a pod whose annotations total more than 256 KiB,
+ * `k8s.io/apimachinery/pkg/api/validation` `ValidateAnnotationsSize`): at most `MAX_IMAGES` distinct
+ * images per pod are looked up; each annotation value we write is at most `MAX_ANNOTATION_CHARS`
+ * characters (JSON annotations drop their last entries and say how many under the key `…`; text is cut
+ * with `… (N more characters)`), so the five together stay under 128 KiB; at most `MAX_WARNINGS`
+ * warnings, and the denial message is cut at `MAX_MESSAGE_CHARS`.
  * A pod that already carries `imgcompat.io/artifacts` is left alone (re-invocation is idempotent).
  */
 import type { Affinity } from '../affinity.ts';
@@ -34,6 +42,54 @@ export const ARTIFACTS_ANNOTATION = `${ANNOTATION_PREFIX}/artifacts`;
 export const APPLIED_ANNOTATION = `${ANNOTATION_PREFIX}/applied`;
 export const REASON_ANNOTATION = `${ANNOTATION_PREFIX}/reason`;
 export const ERRORS_ANNOTATION = `${ANNOTATION_PREFIX}/errors`;
+export const SKIPPED_ANNOTATION = `${ANNOTATION_PREFIX}/skipped`;
+
+/** Distinct images per pod whose artifacts are looked up; the others are admitted unchanged. */
+export const MAX_IMAGES = 64;
+/** Characters per annotation value we write (≤ 3 bytes each in UTF-8: 24 KiB). */
+export const MAX_ANNOTATION_CHARS = 8192;
+export const MAX_WARNINGS = 16;
+export const MAX_MESSAGE_CHARS = 4096;
+/** Characters of one error message kept in `imgcompat.io/errors` or a warning. */
+const MAX_ENTRY_CHARS = 512;
+
+/** `text` cut to `max` characters, saying how much was cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const marker = (n: number) => `… (${n} more characters)`;
+  const keep = max - marker(text.length).length;
+  return `${text.slice(0, Math.max(0, keep))}${marker(text.length - Math.max(0, keep))}`;
+}
+
+/** A JSON object of `entries` in at most `max` characters: the entries that fit, then `"…": "N more"`. */
+export function boundedJsonObject(entries: [string, unknown][], max = MAX_ANNOTATION_CHARS): string {
+  const kept: [string, unknown][] = [];
+  let size = 2;
+  const reserve = 64; // room for the `…` entry
+  for (const [i, e] of entries.entries()) {
+    const piece = JSON.stringify(e[0]).length + 1 + JSON.stringify(e[1]).length + 1;
+    if (size + piece > max - reserve) {
+      const more = entries.length - i;
+      return JSON.stringify(Object.fromEntries([...kept, ['…', `${more} more not shown`]]));
+    }
+    kept.push(e);
+    size += piece;
+  }
+  return JSON.stringify(Object.fromEntries(kept));
+}
+
+/** A JSON array of `items` in at most `max` characters: the items that fit, then `"… N more"`. */
+export function boundedJsonArray(items: string[], max = MAX_ANNOTATION_CHARS): string {
+  const kept: string[] = [];
+  let size = 2;
+  for (const [i, item] of items.entries()) {
+    const piece = JSON.stringify(item).length + 1;
+    if (size + piece > max - 64) return JSON.stringify([...kept, `… ${items.length - i} more not shown`]);
+    kept.push(item);
+    size += piece;
+  }
+  return JSON.stringify(kept);
+}
 
 export const MODES = ['required', 'preferred', 'annotate'] as const;
 export type Mode = (typeof MODES)[number];
@@ -171,7 +227,9 @@ export interface AdmissionRequest {
 export type ImageOutcome =
   | { kind: 'compat'; subject: string; artifact: string; spec: string; sets: CompatSet[] }
   | { kind: 'none' }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  /** Beyond `MAX_IMAGES`: not looked up, admitted unchanged, named in `imgcompat.io/skipped`. */
+  | { kind: 'skipped' };
 
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -212,13 +270,21 @@ export function isPodCreate(r: AdmissionRequest): boolean {
   );
 }
 
-/** The distinct images of a pod's init and regular containers, in order. */
+/**
+ * The distinct images of a pod's init and regular containers, in order. The server looks up the first
+ * `MAX_IMAGES` of them (`limitImages`).
+ */
 export function podImages(r: AdmissionRequest): string[] {
   if (!isPodCreate(r)) return [];
   if (r.object?.metadata?.annotations?.[ARTIFACTS_ANNOTATION] !== undefined) return [];
   const spec = r.object?.spec ?? {};
   const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c) => c?.image);
   return [...new Set(all.filter((i): i is string => typeof i === 'string' && i !== ''))];
+}
+
+/** The images to look up (the first `MAX_IMAGES`) and the rest. */
+export function limitImages(images: string[]): { lookup: string[]; skipped: string[] } {
+  return { lookup: images.slice(0, MAX_IMAGES), skipped: images.slice(MAX_IMAGES) };
 }
 
 export interface AdmissionResponse {
@@ -257,7 +323,7 @@ function deny(uid: string, code: number, message: string): AdmissionResponse {
   return {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
-    response: { uid, allowed: false, status: { code, message } },
+    response: { uid, allowed: false, status: { code, message: truncate(message, MAX_MESSAGE_CHARS) } },
   };
 }
 
@@ -283,7 +349,7 @@ export function respond(
         r.uid,
         503,
         `imgcompat: cannot read the compatibility artifact of ${errors
-          .map(([image, e]) => `${image} (${e.message})`)
+          .map(([image, e]) => `${image} (${truncate(e.message, MAX_ENTRY_CHARS)})`)
           .join('; ')} (failure policy Fail)`,
       ),
       noNode: [],
@@ -293,8 +359,11 @@ export function respond(
     string,
     Extract<ImageOutcome, { kind: 'compat' }>,
   ][];
+  const skipped = [...outcomes.entries()].filter(([, o]) => o.kind === 'skipped').map(([i]) => i);
   const noNode: Decision['noNode'] = [];
-  if (compat.length === 0 && errors.length === 0) return { answer: allow(r.uid), noNode };
+  if (compat.length === 0 && errors.length === 0 && skipped.length === 0) {
+    return { answer: allow(r.uid), noNode };
+  }
   const pod = r.object ?? {};
   const annotations: Record<string, string> = {};
   const ops: { op: string; path: string; value: unknown }[] = [];
@@ -341,28 +410,40 @@ export function respond(
         value: affinity,
       });
     }
-    annotations[ARTIFACTS_ANNOTATION] = JSON.stringify(
-      Object.fromEntries(
-        compat.map(([image, o]) => [image, { subject: o.subject, artifact: o.artifact, spec: o.spec }]),
-      ),
+    annotations[ARTIFACTS_ANNOTATION] = boundedJsonObject(
+      compat.map(([image, o]) => [image, { subject: o.subject, artifact: o.artifact, spec: o.spec }]),
     );
     const required =
       affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.length ?? 0;
-    annotations[APPLIED_ANNOTATION] =
+    annotations[APPLIED_ANNOTATION] = truncate(
       mode === 'annotate'
         ? `mode annotate: no affinity added for ${compat.length} image(s)`
         : `mode ${mode}: node affinity for ${compat.length} image(s): ${requiredSets} set(s) required (pod has ${required} required nodeSelectorTerm(s), user terms kept, each ANDed with one compatibility set), ` +
-          `${preferredSets} preferred weighted term(s); labels: ${used.join(', ')}`;
-    if (Object.keys(reasons).length > 0) annotations[REASON_ANNOTATION] = JSON.stringify(reasons);
+            `${preferredSets} preferred weighted term(s); labels: ${used.join(', ')}`,
+      MAX_ANNOTATION_CHARS,
+    );
+    if (Object.keys(reasons).length > 0)
+      annotations[REASON_ANNOTATION] = boundedJsonObject(Object.entries(reasons));
   }
   if (errors.length > 0) {
-    annotations[ERRORS_ANNOTATION] = JSON.stringify(
-      Object.fromEntries(errors.map(([i, e]) => [i, e.message])),
+    annotations[ERRORS_ANNOTATION] = boundedJsonObject(
+      errors.map(([i, e]) => [i, truncate(e.message, MAX_ENTRY_CHARS)]),
     );
     warnings.push(
       `imgcompat: no compatibility affinity for ${errors.map(([i]) => i).join(', ')}: artifact unavailable (failure policy Ignore)`,
     );
   }
+  if (skipped.length > 0) {
+    annotations[SKIPPED_ANNOTATION] = boundedJsonArray(skipped);
+    warnings.push(
+      `imgcompat: the pod has more than ${MAX_IMAGES} distinct images; ${skipped.length} admitted without compatibility affinity (named in ${SKIPPED_ANNOTATION})`,
+    );
+  }
+  if (warnings.length > MAX_WARNINGS) {
+    const more = warnings.length - (MAX_WARNINGS - 1);
+    warnings.splice(MAX_WARNINGS - 1, warnings.length, `imgcompat: ${more} more warning(s) not shown`);
+  }
+  for (const [i, w] of warnings.entries()) warnings[i] = truncate(w, MAX_ENTRY_CHARS);
   if (pod.metadata?.annotations === undefined || pod.metadata.annotations === null) {
     ops.push({ op: 'add', path: '/metadata/annotations', value: annotations });
   } else {

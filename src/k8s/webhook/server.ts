@@ -13,14 +13,20 @@
  * `timeoutSeconds`, so the API server never gives up on us first): images whose artifact is not known by
  * then count as errors and the failure policy decides (Ignore: admit without their affinity; Fail: deny).
  * Registry work that outlives the deadline finishes in the background and fills the cache.
+ *
+ * Specs are parsed and evaluated in worker threads with a heap limit and a time budget under the
+ * deadline (spec-worker.ts), so a hostile spec never blocks `/healthz` or other reviews; its failure is
+ * cached for the negative TTL like an answer (artifact-cache.ts).
+ *
+ * Limits: request body `MAX_BODY` (over it: HTTP 400 with an AdmissionReview-shaped error, the rest of
+ * the body read and discarded); images per pod and annotation sizes: admission.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { loadSpec } from '../../core/load/load-spec.ts';
 import { ArtifactNotFoundError, ImgcompatError } from '../../errors.ts';
 import { fetchNewestSpec, parseRemoteReference, type RegistryOptions } from '../../registry/index.ts';
-import { nameSets, specDigest } from '../set-names.ts';
+import { specDigest } from '../set-names.ts';
 import {
   type AdmissionRequest,
   BadReviewError,
@@ -28,15 +34,17 @@ import {
   type CompatSet,
   type FailurePolicy,
   type ImageOutcome,
+  limitImages,
   type Mode,
   parseReview,
   podImages,
   respond,
   UNKNOWN_CLUSTER,
 } from './admission.ts';
-import { ArtifactCache, type Lookup } from './artifact-cache.ts';
+import { ArtifactCache, ArtifactFailure, type Lookup } from './artifact-cache.ts';
+import { type EvaluateSpec, evaluateInProcess, SpecWorkers } from './spec-worker.ts';
 
-const MAX_BODY = 4 * 1024 * 1024;
+export const MAX_BODY = 4 * 1024 * 1024;
 
 export interface ImageCompat {
   artifact: string;
@@ -70,6 +78,12 @@ export interface WebhookOptions {
   /** One line per event (errors always; every review when `verbose`). */
   log: (line: string) => void;
   verbose?: boolean;
+  /** Time one spec's parsing and evaluation may take; default 80% of `deadlineMs` (spec-worker.ts). */
+  specBudgetMs?: number;
+  /** V8 heap of each spec worker in MiB; default 64. */
+  specHeapMb?: number;
+  /** Spec workers; default 2. */
+  specWorkers?: number;
   /** Replaces the registry lookup (tests). */
   lookup?: (image: string) => Promise<Lookup<ImageCompat>>;
 }
@@ -79,11 +93,22 @@ export interface RunningWebhook {
   port: number;
   url: string;
   cache: ArtifactCache<ImageCompat>;
+  specs: SpecWorkers;
   close(): Promise<void>;
 }
 
-/** The registry lookup: newest artifact of the image → its sets' affinity; null when it has none. */
-export function registryLookup(registry: RegistryOptions): (image: string) => Promise<Lookup<ImageCompat>> {
+/**
+ * The registry lookup: newest artifact of the image → its sets' affinity; null when it has none. A spec
+ * that does not parse or evaluate is an ArtifactFailure (cached by the ArtifactCache), and its failure is
+ * also remembered by spec digest for `negativeTtlMs`, so another image carrying the same spec is not
+ * evaluated again.
+ */
+export function registryLookup(
+  registry: RegistryOptions,
+  evaluate: EvaluateSpec = evaluateInProcess,
+  negativeTtlMs = 60_000,
+): (image: string) => Promise<Lookup<ImageCompat>> {
+  const failures = new Map<string, { message: string; expires: number }>();
   return async (image) => {
     let reference: ReturnType<typeof parseRemoteReference>;
     try {
@@ -92,44 +117,70 @@ export function registryLookup(registry: RegistryOptions): (image: string) => Pr
     } catch {
       return null; // not a reference we can resolve: nothing to add
     }
+    let fetched: Awaited<ReturnType<typeof fetchNewestSpec>>;
     try {
-      const fetched = await fetchNewestSpec(reference, registry);
-      const source = `${fetched.repository}@${fetched.descriptor.digest}`;
-      const { spec } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
-      // Labels are keyed by the spec blob's digest (the spec layer's digest), as `nfr generate` keys
-      // them: one spec, one set of labels, whichever image carries it.
-      const digest = specDigest(fetched.bytes);
-      const sets = nameSets(spec, digest);
-      return {
-        subject: fetched.subjectDigest,
-        value: {
-          artifact: fetched.descriptor.digest,
-          spec: digest,
-          sets: sets.map((s) => ({ label: s.label, weight: s.affinityWeight })),
-        },
-      };
+      fetched = await fetchNewestSpec(reference, registry);
     } catch (e) {
       if (e instanceof ArtifactNotFoundError) return null;
       throw e;
     }
+    const source = `${fetched.repository}@${fetched.descriptor.digest}`;
+    // Labels are keyed by the spec blob's digest (the spec layer's digest), as `nfr generate` keys
+    // them: one spec, one set of labels, whichever image carries it.
+    const digest = specDigest(fetched.bytes);
+    const known = failures.get(digest);
+    if (known && known.expires > Date.now()) throw new ArtifactFailure(known.message, fetched.subjectDigest);
+    let sets: CompatSet[];
+    try {
+      sets = await evaluate(new TextDecoder().decode(fetched.bytes), source, digest);
+    } catch (e) {
+      const message = `unusable compatibility artifact ${source}: ${messageOf(e)}`;
+      failures.delete(digest);
+      failures.set(digest, { message, expires: Date.now() + negativeTtlMs });
+      if (failures.size > 1000) failures.delete(failures.keys().next().value as string);
+      throw new ArtifactFailure(message, fetched.subjectDigest);
+    }
+    return {
+      subject: fetched.subjectDigest,
+      value: { artifact: fetched.descriptor.digest, spec: digest, sets },
+    };
   };
 }
 
+/**
+ * The body as text. Over `MAX_BODY` it rejects with BadReviewError but keeps reading (and discarding)
+ * until the client has sent everything, so the client reads our 400 instead of a connection reset;
+ * nothing beyond the cap is kept in memory.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    const tooLarge = () =>
+      new BadReviewError(`the request body is larger than the webhook's limit of ${MAX_BODY} bytes`);
+    let over = declared > MAX_BODY;
     req.on('data', (c: Buffer) => {
+      if (over) return;
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new BadReviewError(`the request body is larger than ${MAX_BODY} bytes`));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
+  });
+}
+
+/** An AdmissionReview-shaped refusal, for requests we cannot read as a review (HTTP 400). */
+export function badReviewBody(message: string): string {
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: { uid: '', allowed: false, status: { code: 400, message } },
   });
 }
 
@@ -148,9 +199,19 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     ttlMs: opts.cacheTtlMs,
     negativeTtlMs: opts.negativeCacheTtlMs,
   });
+  const specs = new SpecWorkers({
+    budgetMs: opts.specBudgetMs ?? Math.max(50, Math.floor(opts.deadlineMs * 0.8)),
+    heapMb: opts.specHeapMb ?? 64,
+    workers: opts.specWorkers ?? 2,
+    log: opts.log,
+  });
   const lookup =
     opts.lookup ??
-    registryLookup({ ...opts.registry, timeoutMs: opts.registry.timeoutMs ?? opts.deadlineMs });
+    registryLookup(
+      { ...opts.registry, timeoutMs: opts.registry.timeoutMs ?? opts.deadlineMs },
+      specs.evaluate,
+      opts.negativeCacheTtlMs,
+    );
 
   async function outcomes(images: string[]): Promise<Map<string, ImageOutcome>> {
     const out = new Map<string, ImageOutcome>();
@@ -189,13 +250,14 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     } catch (e) {
       if (e instanceof BadReviewError) {
         opts.log(`bad AdmissionReview: ${e.message}`);
-        send(res, 400, `${e.message}\n`, 'text/plain; charset=utf-8');
+        send(res, 400, badReviewBody(e.message));
         return;
       }
       throw e;
     }
-    const images = podImages(review);
+    const { lookup: images, skipped } = limitImages(podImages(review));
     const found = images.length > 0 ? await outcomes(images) : new Map<string, ImageOutcome>();
+    for (const image of skipped) found.set(image, { kind: 'skipped' });
     const view = opts.view?.() ?? UNKNOWN_CLUSTER;
     const { answer, noNode } = respond(review, found, opts.policy, opts.mode ?? 'required', view);
     send(res, 200, JSON.stringify(answer));
@@ -239,11 +301,14 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     port,
     url: `https://${hostForUrl}:${port}/mutate`,
     cache,
-    close: () =>
-      new Promise<void>((resolve) => {
+    specs,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await specs.close();
+    },
   };
 }
 

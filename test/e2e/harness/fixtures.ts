@@ -41,3 +41,20 @@ export function hugeSpec(bytes: number): string {
   const line = `# ${'x'.repeat(1000)}\n`;
   return spec + line.repeat(Math.ceil((bytes - spec.length) / line.length) + 1);
 }
+
+/** A spec of `n` compatibility sets (about 150 bytes each): seconds to load in-process at 20,000. */
+export function slowSpec(n: number): string {
+  const lines = ['version: v1alpha1', 'compatibilities:'];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      `- description: "set ${i}"`,
+      '  rules:',
+      `  - name: "rule ${i}"`,
+      '    matchFeatures:',
+      '    - feature: cpu.cpuid',
+      '      matchExpressions:',
+      `        AVX${i}: {op: Exists}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ArtifactCache, type Lookup } from '../../../src/k8s/webhook/artifact-cache.ts';
+import { ArtifactCache, ArtifactFailure, type Lookup } from '../../../src/k8s/webhook/artifact-cache.ts';
 
 test('positive entries live ttlMs, negative entries negativeTtlMs, errors are not cached', async () => {
   let now = 0;
@@ -49,4 +49,28 @@ test('concurrent lookups of one reference share one load', async () => {
     [1, 1, 1],
   );
   assert.equal(loads, 1);
+});
+
+test('an ArtifactFailure is cached for negativeTtlMs; other errors are not', async () => {
+  let now = 0;
+  const cache = new ArtifactCache<string>({ ttlMs: 100, negativeTtlMs: 10, now: () => now });
+  let calls = 0;
+  const load = async (ref: string): Promise<Lookup<string>> => {
+    calls++;
+    if (ref === 'broken') throw new ArtifactFailure('invalid spec: line 1', 'sha256:broken');
+    throw new Error('registry down');
+  };
+  await assert.rejects(cache.get('broken', load), /invalid spec: line 1/);
+  await assert.rejects(cache.get('broken', load), /invalid spec: line 1/);
+  assert.equal(calls, 1, 'the second pod is answered from the cache');
+  assert.equal(cache.hits, 1);
+  now = 9;
+  await assert.rejects(cache.get('broken', load), ArtifactFailure);
+  assert.equal(calls, 1);
+  now = 10;
+  await assert.rejects(cache.get('broken', load), /invalid spec/);
+  assert.equal(calls, 2, 'expired after negativeTtlMs');
+  await assert.rejects(cache.get('down', load), /registry down/);
+  await assert.rejects(cache.get('down', load), /registry down/);
+  assert.equal(calls, 4, 'registry errors are retried');
 });
