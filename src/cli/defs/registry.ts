@@ -17,7 +17,9 @@ export const registerRegistry: Register = (program, ctx) => {
       .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
       .argument('<spec>', 'the image-compatibility spec (YAML)')
       .option('--annotation <key=value>', 'add a manifest annotation (repeatable)', collectAnnotation)
-      .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text')),
+      .addOption(
+        new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+      ),
     { platform: true },
   )
     .addHelpText(
@@ -39,7 +41,9 @@ Examples:
       .description("list an image's compatibility artifacts, newest first")
       .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
       .addOption(
-        new Option('--output <format>', 'output format').choices(['table', 'json', 'tree']).default('table'),
+        new Option('-o, --output <format>', 'output format')
+          .choices(['table', 'json', 'tree'])
+          .default('table'),
       ),
     { platform: true },
   )
