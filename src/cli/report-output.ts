@@ -16,7 +16,7 @@ export type ReportFormat = 'table' | 'json' | 'yaml';
 
 export interface ReportOutputOptions {
   output: ReportFormat;
-  /** Print a verdict summary object (JSON) instead of NFD's array. */
+  /** Print a verdict summary (in `output`'s format) instead of NFD's report. */
   summary?: boolean;
   tags: readonly string[];
   /** Where the spec came from (file or `registry/repo@digest`), for messages and the summary. */
@@ -80,6 +80,30 @@ export function summarize(
   };
 }
 
+/** `--summary` in the table format: the verdict, then one line per set with its first failure. */
+function summaryText(s: ReturnType<typeof summarize>, source: string): string {
+  const sets = s.sets as {
+    index: number;
+    tag?: string;
+    description?: string;
+    compatible: boolean;
+    rules: { firstFailure?: string; isMatch: boolean; name: string }[];
+  }[];
+  const lines = [`${source}: ${s.compatible ? 'compatible' : 'incompatible'}`];
+  for (const [key, value] of Object.entries(s)) {
+    if (key !== 'compatible' && key !== 'sets') lines.push(`  ${key}: ${String(value)}`);
+  }
+  for (const set of sets) {
+    const label = set.tag ? ` (tag ${set.tag})` : set.description ? ` (${set.description})` : '';
+    const failed = set.rules.find((r) => !r.isMatch);
+    const why = failed
+      ? ` - rule ${failed.name}${failed.firstFailure ? `: ${failed.firstFailure}` : ''}`
+      : '';
+    lines.push(`  set #${set.index}${label}: ${set.compatible ? 'compatible' : 'incompatible'}${why}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /**
  * Prints the report in the chosen form and returns the exit status: 0 when at least one set passed,
  * 1 when none did (including when `--tags` left no set to evaluate, which is said on stderr).
@@ -101,7 +125,13 @@ export function printReport(
   }
   if (opts.summary) {
     const s = summarize(report, opts.context);
-    io.stdout.write(opts.output === 'yaml' ? toKubeYaml(s) : `${JSON.stringify(s, null, 2)}\n`);
+    io.stdout.write(
+      opts.output === 'yaml'
+        ? toKubeYaml(s)
+        : opts.output === 'json'
+          ? `${JSON.stringify(s, null, 2)}\n`
+          : summaryText(s, opts.specSource),
+    );
   } else if (opts.output === 'json') {
     // NFD's exact bytes: json.Marshal output with no trailing newline.
     io.stdout.write(marshalReport(report));
