@@ -132,7 +132,16 @@ for (const kind of ['ggcr', 'docker-registry'] as const) {
       assert.equal(nfdFlag.out, expected.out);
 
       // The summary names the artifact that was attached and the subject it was attached to.
-      const s = await cli(reg(), ['validate-node', '--image', img.ref, '--features', FEATURES, '--summary', '-o', 'json']);
+      const s = await cli(reg(), [
+        'validate-node',
+        '--image',
+        img.ref,
+        '--features',
+        FEATURES,
+        '--summary',
+        '-o',
+        'json',
+      ]);
       const summary = JSON.parse(s.out) as { image: string; subject: string; artifact: string };
       assert.equal(summary.image, img.ref);
       assert.equal(summary.subject, img.descriptor.digest);
