@@ -8,6 +8,7 @@ import type { Spec } from '../core/model/spec.ts';
 import { marshalReport } from '../core/report/go-json.ts';
 import { compatibleSets, isSetCompatible } from '../core/report/node-validator.ts';
 import { cliColorEnabled, renderReport } from '../core/report/table.ts';
+import { UsageError } from '../errors.ts';
 import { toKubeYaml } from '../k8s/kube-yaml.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
@@ -106,7 +107,7 @@ function summaryText(s: ReturnType<typeof summarize>, source: string): string {
 
 /**
  * Prints the report in the chosen form and returns the exit status: 0 when at least one set passed,
- * 1 when none did (including when `--tags` left no set to evaluate, which is said on stderr).
+ * 1 when none did. A `--tags` that names no set of the spec is a usage error (thrown).
  */
 export function printReport(
   report: CompatibilityStatus[],
@@ -116,11 +117,13 @@ export function printReport(
 ): number {
   if (opts.tags.length > 0 && report.length === 0) {
     const known = [...new Set(spec.compatibilities.map((c) => c.tag ?? '').filter((t) => t !== ''))];
-    io.stderr.write(
-      `imgcompat: no compatibility set has tag ${opts.tags.map((t) => JSON.stringify(t)).join(' or ')}` +
-        ` (tags in ${opts.specSource}: ${known.length > 0 ? known.join(', ') : 'none'}); nothing was evaluated\n`,
-    );
-    // Machine-readable forms still get their (empty) document; the table has nothing to show.
+    const message =
+      `no compatibility set has tag ${opts.tags.map((t) => JSON.stringify(t)).join(' or ')}` +
+      ` (tags in ${opts.specSource}: ${known.length > 0 ? known.join(', ') : 'none'}); nothing was evaluated`;
+    // A --tags value that names no set is a usage error (exit 2); the `nfd` drop-in keeps NFD's
+    // behaviour (an empty report).
+    if (!opts.nfdExact) throw new UsageError(`--tags: ${message}`);
+    io.stderr.write(`imgcompat: ${message}\n`);
     if (opts.output === 'table' && !opts.summary) return EXIT.incompatible;
   }
   if (opts.summary) {

@@ -199,7 +199,7 @@ for (const kind of ['ggcr', 'docker-registry'] as const) {
       ]);
       assertCleanFailure(
         gpu,
-        1,
+        2,
         'unknown tag',
         /no compatibility set has tag "gpu"/,
         /telecom, generic/,

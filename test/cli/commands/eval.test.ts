@@ -87,14 +87,13 @@ test('--tags keeps only sets with those tags (comma-separated and repeatable)', 
   );
 });
 
-test('an unknown tag leaves no set: message on stderr, exit 1', async () => {
-  const r = await evalCli([...base, '--tags', 'gpu']);
-  assert.equal(r.code, 1);
-  assert.equal(r.out, '');
-  assert.match(r.err, /no compatibility set has tag "gpu" \(tags in spec\.yaml: fast, slow\)/);
-  const json = await evalCli([...base, '--tags', 'gpu', '--output', 'json']);
-  assert.equal(json.code, 1);
-  assert.equal(json.out, '[]');
+test('an unknown tag is a usage error naming --tags and the known tags: exit 2, nothing on stdout', async () => {
+  for (const output of ['table', 'json', 'yaml']) {
+    const r = await evalCli([...base, '--tags', 'gpu', '-o', output]);
+    assert.equal(r.code, 2, output);
+    assert.equal(r.out, '');
+    assert.match(r.err, /--tags: no compatibility set has tag "gpu" \(tags in spec\.yaml: fast, slow\)/);
+  }
 });
 
 test('exit 1 and an incompatible verdict when no set passes', async () => {

@@ -38,3 +38,12 @@ test('attach and discover take -o like every other printing command; their JSON 
   assert.equal(bad.code, 2);
   assert.match(bad.err, /-o, --output <format>' argument 'xml' is invalid/);
 });
+
+test('get --digest of an artifact the image does not have is exit 5 (no artifact), not a registry error', async () => {
+  const image = 'oci:examples/layout:app';
+  const absent = `sha256:${'0'.repeat(64)}`;
+  const r = await cli(['get', image, '--digest', absent]);
+  assert.equal(r.code, 5, r.err);
+  assert.match(r.err, new RegExp(`no compatibility artifact ${absent}`));
+  assert.equal(r.out, '');
+});
