@@ -86,7 +86,9 @@ Examples:
       .description("delete an image's compatibility artifact(s)")
       .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
       .option('--digest <digest>', 'the artifact manifest digest to delete')
-      .option('--all', 'delete every compatibility artifact of the image'),
+      .option('--all', 'delete every compatibility artifact of the image')
+      .option('--dry-run', 'only print what would be deleted')
+      .option('-f, --force', 'do not ask before deleting (on a terminal remove asks)'),
     { platform: true },
   )
     .addHelpText(
@@ -95,7 +97,8 @@ Examples:
 Examples:
   imgcompat remove registry.example.com/app:1.0                  # the only artifact
   imgcompat remove registry.example.com/app:1.0 --digest sha256:<digest>
-  imgcompat remove registry.example.com/app:1.0 --all`,
+  imgcompat remove registry.example.com/app:1.0 --all --dry-run
+  imgcompat remove registry.example.com/app:1.0 --all --force         # no question on a terminal`,
     )
     .action(async (image: string, opts) => {
       const { run } = await import('../commands/remove.ts');

@@ -47,3 +47,38 @@ test('get --digest of an artifact the image does not have is exit 5 (no artifact
   assert.match(r.err, new RegExp(`no compatibility artifact ${absent}`));
   assert.equal(r.out, '');
 });
+
+test('remove: --dry-run deletes nothing; on a terminal it asks unless --force; a "no" deletes nothing', async () => {
+  cpSync(join(ROOT, 'examples/layout'), join(dir, 'rm-layout'), { recursive: true });
+  const image = `oci:${join(dir, 'rm-layout')}:app`;
+  const attached = await cli(['attach', image, 'examples/spec.yaml', '-o', 'json']);
+  assert.equal(attached.code, 0, attached.err);
+  const artifacts = async () =>
+    (JSON.parse((await cli(['discover', image, '-o', 'json'])).out) as { referrers: { digest: string }[] })
+      .referrers.length;
+  const before = await artifacts();
+  assert.ok(before >= 2);
+
+  const dry = await cli(['remove', image, '--all', '--dry-run']);
+  assert.equal(dry.code, 0, dry.err);
+  assert.equal(dry.out.match(/^Would remove /gm)?.length, before);
+  assert.equal(await artifacts(), before);
+
+  const asked = async (answers: boolean[], extra: string[] = []) => {
+    const io = memoryIo({ cwd: ROOT, answers });
+    const code = await run(['remove', image, '--all', ...extra], io);
+    return { code, out: io.out(), err: io.err() };
+  };
+  const declined = await asked([false]);
+  assert.equal(declined.code, 0);
+  assert.match(declined.err, new RegExp(`Delete ${before} compatibility artifacts of .*\\[y/N\\] `, 's'));
+  assert.match(declined.err, /nothing removed/);
+  assert.equal(await artifacts(), before);
+
+  // --force: no question is asked (the queued "no" would have stopped it).
+  const forced = await asked([false], ['--force']);
+  assert.equal(forced.code, 0, forced.err);
+  assert.doesNotMatch(forced.err, /\[y\/N\]/);
+  assert.equal(forced.out.match(/^Removed /gm)?.length, before);
+  assert.equal(await artifacts(), 0);
+});
