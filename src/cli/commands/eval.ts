@@ -24,9 +24,9 @@ export interface EvalOptions {
 
 export async function run(opts: EvalOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const specText = await readFlagFile(io.cwd, opts.spec, '--spec');
+  const specText = await readFlagFile(io.cwd, opts.spec, '--spec', io.readStdin);
   const { spec, warnings: specWarnings } = loadSpec(specText, { file: opts.spec });
-  const featuresText = await readFlagFile(io.cwd, opts.features, '--features');
+  const featuresText = await readFlagFile(io.cwd, opts.features, '--features', io.readStdin);
   const loaded = loadFeatures(featuresText, { file: opts.features });
   for (const w of [...specWarnings, ...loaded.warnings])
     io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
