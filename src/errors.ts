@@ -37,10 +37,48 @@ export function formatPosition(p: SourcePosition | undefined): string {
   return `${p.file ? `${p.file}:` : ''}${p.line}:${p.column}`;
 }
 
+/**
+ * Text from an input (a spec fetched from a registry, a file) made safe for a terminal: control
+ * characters other than tab and newline — ESC starting an ANSI sequence, CR, BEL, C1 controls, the
+ * Unicode line separators — are written as `\u001b` escapes so they show instead of acting.
+ */
+export function escapeControlChars(text: string): string {
+  return text.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** `file:line:col: severity: message`, as the CLI prints a diagnostic. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = formatPosition(d.position);
-  return `${where ? `${where}: ` : ''}${d.severity}: ${d.message}`;
+  return escapeControlChars(`${where ? `${where}: ` : ''}${d.severity}: ${d.message}`);
+}
+
+/** How many diagnostics of one list are printed; the rest are counted. */
+export const MAX_PRINTED_DIAGNOSTICS = 100;
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} more ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The lines to print for a list of diagnostics: the first `max` in order, then how many more of each
+ * severity were found, so 100,000 warnings make a few kilobytes of output, not megabytes.
+ */
+export function formatDiagnostics(list: readonly Diagnostic[], max = MAX_PRINTED_DIAGNOSTICS): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < list.length && i < max; i++) lines.push(formatDiagnostic(list[i]!));
+  if (list.length > max) {
+    let errors = 0;
+    for (let i = max; i < list.length; i++) if (list[i]!.severity === 'error') errors++;
+    const warnings = list.length - max - errors;
+    const rest = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '']
+      .filter((x) => x !== '')
+      .join(' and ');
+    lines.push(`... and ${rest} (not shown)`);
+  }
+  return lines;
 }
 
 /**

@@ -3,7 +3,7 @@
  * code. No other module prints errors or chooses exit codes (commands return a code or throw).
  */
 import { CommanderError } from 'commander';
-import { formatDiagnostic, ImgcompatError, InvalidInputError } from '../errors.ts';
+import { escapeControlChars, formatDiagnostics, ImgcompatError, InvalidInputError } from '../errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { buildProgram, type CommandContext } from './program.ts';
@@ -27,15 +27,15 @@ function reportError(err: unknown, io: Io, programName: string): number {
     return EXIT.usage;
   }
   if (ImgcompatError.is(err)) {
-    io.stderr.write(`${programName}: ${err.message}\n`);
+    io.stderr.write(`${programName}: ${escapeControlChars(err.message)}\n`);
     if (err instanceof InvalidInputError) {
-      for (const d of err.diagnostics) io.stderr.write(`  ${formatDiagnostic(d)}\n`);
+      for (const line of formatDiagnostics(err.diagnostics)) io.stderr.write(`  ${line}\n`);
     }
     if (err.kind === 'internal') io.stderr.write(bugReportHint(err));
     return exitCodeFor(err.kind);
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  io.stderr.write(`${programName}: internal error: ${e.message}\n${bugReportHint(e)}`);
+  io.stderr.write(`${programName}: internal error: ${escapeControlChars(e.message)}\n${bugReportHint(e)}`);
   if (io.env.IMGCOMPAT_DEBUG) io.stderr.write(`${e.stack ?? ''}\n`);
   return EXIT.internal;
 }

@@ -49,6 +49,10 @@ export function addRegistryOptions(
   return cmd;
 }
 
+/** The longest delay a Node timer accepts (setTimeout: "delay ... larger than 2147483647"). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+const MAX_DURATION_TEXT = '596h (2147483647ms)';
+
 /**
  * Every duration flag (`--timeout`, the webhook's cache TTLs) → milliseconds: a Go duration as
  * `time.ParseDuration` reads it (`30s`, `1m30s`, `500ms`, `1.5h`), or a bare number of seconds (kept
@@ -57,10 +61,18 @@ export function addRegistryOptions(
 export function parseDuration(flag: string, value: string): number {
   const text = value.trim();
   const nanos = /^\d+(?:\.\d+)?$/.test(text) ? BigInt(Math.round(Number(text) * 1e9)) : parseGoDuration(text);
-  if (nanos === undefined)
+  if (nanos === undefined) {
+    // Well-formed but beyond Go's int64 nanoseconds: too long, as for any duration over the timer limit.
+    if (/^\+?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/.test(text))
+      throw new UsageError(`${flag} "${value}": must be at most ${MAX_DURATION_TEXT}`);
     throw new UsageError(`${flag} "${value}": expected a duration such as 30s, 1m30s or 500ms`);
+  }
   if (nanos <= 0n) throw new UsageError(`${flag} "${value}": must be more than zero`);
-  return Number(nanos) / 1e6;
+  const ms = Number(nanos) / 1e6;
+  // Node's timers hold 2^31-1 ms (about 24.8 days); a longer delay fires at once with a warning, so an
+  // over-long timeout would become an immediate one.
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${flag} "${value}": must be at most ${MAX_DURATION_TEXT}`);
+  return Math.max(1, Math.round(ms));
 }
 
 /** NFD's stdin trimming: one trailing "\n", then one trailing "\r". */

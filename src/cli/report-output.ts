@@ -8,7 +8,7 @@ import type { Spec } from '../core/model/spec.ts';
 import { marshalReport } from '../core/report/go-json.ts';
 import { compatibleSets, isSetCompatible } from '../core/report/node-validator.ts';
 import { cliColorEnabled, renderReport } from '../core/report/table.ts';
-import { UsageError } from '../errors.ts';
+import { escapeControlChars, UsageError } from '../errors.ts';
 import { toKubeYaml } from '../k8s/kube-yaml.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
@@ -106,6 +106,20 @@ function summaryText(s: ReturnType<typeof summarize>, source: string): string {
 }
 
 /**
+ * A copy of a JSON-like value whose strings have their control characters escaped: names, descriptions
+ * and values of a spec fetched from a registry reach the terminal in the table, where an ESC would start
+ * an ANSI sequence (clear the screen, retitle the window). JSON and YAML escape them already.
+ */
+function escapeStrings<T>(value: T): T {
+  if (typeof value === 'string') return escapeControlChars(value) as T;
+  if (Array.isArray(value)) return value.map(escapeStrings) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)])) as T;
+  }
+  return value;
+}
+
+/**
  * Prints the report in the chosen form and returns the exit status: 0 when at least one set passed,
  * 1 when none did. A `--tags` that names no set of the spec is a usage error (thrown).
  */
@@ -142,7 +156,8 @@ export function printReport(
     io.stdout.write(toKubeYaml(JSON.parse(marshalReport(report))));
   } else {
     const color = cliColorEnabled(io.env, io.stdout.isTTY === true, { nfdExact: opts.nfdExact === true });
-    io.stdout.write(renderReport(report, { color }) + (opts.nfdExact ? '' : verdictLine(report, color)));
+    const shown = escapeStrings(report);
+    io.stdout.write(renderReport(shown, { color }) + (opts.nfdExact ? '' : verdictLine(shown, color)));
   }
   return compatibleSets(report).length > 0 ? EXIT.ok : EXIT.incompatible;
 }

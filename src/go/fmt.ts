@@ -411,13 +411,56 @@ function formatElem(e: GoValue, verb: string, f: Flags): string {
   return formatOne(e, verb, f);
 }
 
-/** fmt.Sprintf. */
+/**
+ * fmt's tooLarge (print.go): widths and precisions beyond 1e6 in magnitude are refused, so a format
+ * cannot ask for gigabytes of padding.
+ */
+function tooLarge(x: bigint): boolean {
+  return x > 1_000_000n || x < -1_000_000n;
+}
+
+/**
+ * fmt's parsenum (print.go): the digits at `start`. The magnitude is checked before each digit, and a
+ * number that grows too large consumes the rest of the format (so Go prints `%!(NOVERB)`).
+ */
+function parseNum(format: string, start: number): [number, boolean, number] {
+  const end = format.length;
+  if (start >= end) return [0, false, end];
+  let num = 0;
+  let isNum = false;
+  let i = start;
+  for (; i < end; i++) {
+    const c = format.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    if (num > 1_000_000) return [0, false, end];
+    num = num * 10 + (c - 48);
+    isNum = true;
+  }
+  return [num, isNum, i];
+}
+
+/**
+ * The longest string sprintf builds (characters). Go has no such limit; each width is at most about
+ * 1e7 (parseNum), but a format may hold thousands of verbs, so the total is bounded here.
+ */
+export const MAX_SPRINTF_LENGTH = 16 * 1024 * 1024;
+
+/** sprintf's result would be longer than MAX_SPRINTF_LENGTH. */
+export class FormatTooLongError extends Error {
+  constructor() {
+    super(`the formatted string would be over ${MAX_SPRINTF_LENGTH} characters`);
+    this.name = 'FormatTooLongError';
+  }
+}
+
+/** fmt.Sprintf. Throws FormatTooLongError past MAX_SPRINTF_LENGTH. */
 export function sprintf(format: string, args: GoValue[]): string {
   let out = '';
   let argNum = 0;
   let i = 0;
   const n = format.length;
   while (i < n) {
+    if (out.length > MAX_SPRINTF_LENGTH) throw new FormatTooLongError();
     const pct = format.indexOf('%', i);
     if (pct < 0) {
       out += format.slice(i);
@@ -461,7 +504,7 @@ export function sprintf(format: string, args: GoValue[]): string {
     if (format[i] === '*') {
       i++;
       const a = args[argNum++];
-      if (a instanceof GoInt) {
+      if (a instanceof GoInt && !tooLarge(a.v)) {
         f.width = Number(a.v);
         if (f.width < 0) {
           f.minus = true;
@@ -470,23 +513,21 @@ export function sprintf(format: string, args: GoValue[]): string {
         }
       } else out += '%!(BADWIDTH)';
     } else {
-      const m = /^\d+/.exec(format.slice(i, i + 10));
-      if (m) {
-        f.width = Number(m[0]);
-        i += m[0].length;
-      }
+      const [num, isNum, next] = parseNum(format, i);
+      if (isNum) f.width = num;
+      i = next;
     }
-    if (format[i] === '.') {
+    if (i + 1 < n && format[i] === '.') {
       i++;
       if (format[i] === '*') {
         i++;
         const a = args[argNum++];
-        if (a instanceof GoInt && a.v >= 0n) f.prec = Number(a.v);
+        if (a instanceof GoInt && a.v >= 0n && !tooLarge(a.v)) f.prec = Number(a.v);
         else out += '%!(BADPREC)';
       } else {
-        const m = /^\d+/.exec(format.slice(i, i + 10));
-        f.prec = m ? Number(m[0]) : 0;
-        if (m) i += m[0].length;
+        const [num, isNum, next] = parseNum(format, i);
+        f.prec = isNum ? num : 0;
+        i = next;
       }
     }
     if (i >= n) {
@@ -518,5 +559,6 @@ export function sprintf(format: string, args: GoValue[]): string {
       .map((a) => (a === undefined || a === null ? '<nil>' : `${typeString(typeOf(a))}=${formatV(a)}`))
       .join(', ')})`;
   }
+  if (out.length > MAX_SPRINTF_LENGTH) throw new FormatTooLongError();
   return out;
 }

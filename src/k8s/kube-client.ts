@@ -9,10 +9,10 @@
  * file (exit 3); an unreachable or slow API server, rejected credentials and RBAC denials are
  * KubeApiError (exit 4), a 403 naming the verb, the resource and a ClusterRole rule that grants it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
-import { InvalidInputError, KubeApiError } from '../errors.ts';
+import { escapeControlChars, InvalidInputError, KubeApiError } from '../errors.ts';
 import { type WorkloadImage, type WorkloadKind, workloadImages } from './workload-images.ts';
 
 export const NFD_GROUP = 'nfd.k8s-sigs.io';
@@ -198,9 +198,16 @@ export async function loadKubeConfig(
     for (const [i, file] of located.files.entries()) {
       const one = new m.KubeConfig();
       try {
+        if (statSync(file).isFile() && readFileSync(file, 'utf8').trim() === '') {
+          throw new InvalidInputError(`kubeconfig ${file}: the file is empty`, [], 'E_KUBECONFIG');
+        }
         one.loadFromFile(file);
       } catch (e) {
-        throw new InvalidInputError(`kubeconfig ${file}: ${problemOf(e)}`, [], 'E_KUBECONFIG');
+        if (e instanceof InvalidInputError) throw e;
+        // The library reads the YAML and then its fields without checking them: a TypeError means
+        // "not a kubeconfig" (a scalar, a list, a field of the wrong type).
+        const why = e instanceof TypeError ? `not a kubeconfig (${problemOf(e)})` : problemOf(e);
+        throw new InvalidInputError(`kubeconfig ${file}: ${escapeControlChars(why)}`, [], 'E_KUBECONFIG');
       }
       if (i === 0) kc.loadFromString(one.exportConfig());
       // kubectl's merge: the first file to set a value wins, including the current context.
@@ -230,6 +237,17 @@ export async function loadKubeConfig(
   if (!cluster?.server) {
     throw new InvalidInputError(
       `kubeconfig ${source}: context "${context}" names no cluster with a server URL`,
+      [],
+      'E_KUBECONFIG',
+    );
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(cluster.server);
+  } catch {}
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new InvalidInputError(
+      `kubeconfig ${source}: cluster "${cluster.name}" of context "${context}" has server ${JSON.stringify(cluster.server.slice(0, 200))}, which is not an http(s) URL`,
       [],
       'E_KUBECONFIG',
     );
@@ -345,9 +363,41 @@ export function mapKubeError(
   return new Error(String(e));
 }
 
+/**
+ * Runs the user's credential step once before any request (an exec plugin, client-go's
+ * `ExecCredential` protocol), so that a plugin that is missing, fails or prints something else is
+ * reported as a kubeconfig problem naming the file, the user and the command — the library would throw
+ * an ENOENT that reads as "cannot reach the API server", an Error with the plugin's (possibly empty)
+ * stderr, or a JSON SyntaxError.
+ */
+async function checkCredentials(kc: k8s.KubeConfig, source: string): Promise<void> {
+  const user = kc.getCurrentUser();
+  const exec = user?.exec as { command?: unknown } | undefined;
+  if (!user || !exec) return;
+  const command = typeof exec.command === 'string' ? exec.command : '';
+  const where = `kubeconfig ${source}: user "${user.name}": the exec credential plugin ${JSON.stringify(command)}`;
+  try {
+    await kc.applyToFetchOptions({});
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    let why: string;
+    if (err?.code === 'ENOENT') why = 'was not found (no such program)';
+    else if (err?.code === 'EACCES') why = 'cannot be run (permission denied)';
+    else if (e instanceof SyntaxError)
+      why = 'printed something that is not JSON (an ExecCredential is expected)';
+    else if (e instanceof TypeError) why = 'printed JSON that is not an ExecCredential with a status';
+    else {
+      const stderr = e instanceof Error ? e.message.trim() : String(e);
+      why = `failed${stderr ? `: ${escapeControlChars(stderr.split('\n')[0]!.slice(0, 300))}` : ' without a message'}`;
+    }
+    throw new InvalidInputError(`${where} ${why}`, [], 'E_KUBECONFIG');
+  }
+}
+
 /** Connects (lazily loading the client library) and returns the port. */
 export async function connectKube(opts: KubeConnectOptions): Promise<KubePort> {
-  const { kc, server, context } = await loadKubeConfig(opts);
+  const { kc, server, context, source } = await loadKubeConfig(opts);
+  await checkCredentials(kc, source);
   const m = await loadClientModule();
   const custom = kc.makeApiClient(m.CustomObjectsApi);
   const core = kc.makeApiClient(m.CoreV1Api);

@@ -21,6 +21,7 @@ import type { Platform } from './descriptor.ts';
 import {
   type Descriptor,
   describe,
+  type ImageIndex,
   type ImageManifest,
   isObject,
   parseJson,
@@ -51,9 +52,10 @@ import {
   parseReference,
   type Reference,
 } from './reference.ts';
-import { REGISTRY_CODES, registryError } from './registry-errors.ts';
+import { REGISTRY_CODES, registryError, safeRemoteText } from './registry-errors.ts';
 import { RegistryClient, type RemoteOptions, RemoteRepository } from './remote.ts';
-import type { Repository } from './repository.ts';
+import type { BrokenReferrer, Repository } from './repository.ts';
+import { indexProblem, isStringMap, manifestProblem } from './shape.ts';
 
 export interface RegistryOptions extends Omit<RemoteOptions, 'credentials'> {
   /** NFD's flags: --registry-username with --registry-password-stdin, or --registry-token-stdin. */
@@ -123,13 +125,12 @@ export async function resolveSubject(
   const target = await defaultReference(repo, reference);
   if (!platform) return plainDescriptor(await repo.resolve(target));
   const { descriptor, bytes } = await repo.fetchManifest(target);
-  const m = parseJson(bytes);
-  if (!isObject(m))
-    throw registryError(`${repo.name}: manifest ${descriptor.digest} is not a JSON object`, {
-      repository: repo.name,
-    });
+  const m = parseDocument(repo, bytes, `manifest ${descriptor.digest}`);
+  if (!isObject(m)) throw badDocument(repo, `manifest ${descriptor.digest}`, 'not a JSON object');
   if (isIndexType(descriptor.mediaType) || Array.isArray(m.manifests)) {
-    const entries = (m.manifests as Descriptor[]) ?? [];
+    const problem = indexProblem(m);
+    if (problem) throw badDocument(repo, `image index ${descriptor.digest}`, problem);
+    const entries = (m as unknown as ImageIndex).manifests;
     const hit = entries.find((e) => platformMatches(e.platform, platform));
     if (!hit) {
       const have = entries.filter((e) => e.platform).map((e) => formatPlatform(e.platform!));
@@ -142,6 +143,8 @@ export async function resolveSubject(
     return plainDescriptor(hit);
   }
   // A single manifest: its config says which platform it is (oras-go requires the matching config type).
+  const problem = manifestProblem(m);
+  if (problem) throw badDocument(repo, `manifest ${descriptor.digest}`, problem);
   const manifest = m as unknown as ImageManifest;
   const configType = descriptor.mediaType === DOCKER_MANIFEST ? DOCKER_CONFIG : OCI_CONFIG;
   if (!manifest.config || manifest.config.mediaType !== configType) {
@@ -151,14 +154,18 @@ export async function resolveSubject(
       'E_PLATFORM_NOT_FOUND',
     );
   }
-  const config = parseJson(await repo.fetchBlob(manifest.config, MAX_METADATA_BYTES));
+  const config = parseDocument(
+    repo,
+    await repo.fetchBlob(manifest.config, MAX_METADATA_BYTES),
+    `config ${manifest.config.digest}`,
+  );
   const got = isObject(config)
     ? ({
         os: String(config.os ?? ''),
         architecture: String(config.architecture ?? ''),
         ...(config.variant ? { variant: String(config.variant) } : {}),
         ...(config['os.version'] ? { 'os.version': String(config['os.version']) } : {}),
-        ...(Array.isArray(config['os.features']) ? { 'os.features': config['os.features'] as string[] } : {}),
+        ...(Array.isArray(config['os.features']) ? { 'os.features': config['os.features'].map(String) } : {}),
       } satisfies Platform)
     : undefined;
   if (!platformMatches(got, platform)) {
@@ -169,6 +176,26 @@ export async function resolveSubject(
     );
   }
   return plainDescriptor(descriptor);
+}
+
+/**
+ * A manifest, index or config that does not have the shape image-spec gives it: in a layout an invalid
+ * input file (exit 3), from a registry a protocol error naming registry and repository (exit 4).
+ */
+function badDocument(repo: Repository, what: string, problem: string): Error {
+  if (repo instanceof LayoutRepository) {
+    return new InvalidInputError(`${repo.name}: ${what}: ${problem}`, [], 'E_LAYOUT_INVALID');
+  }
+  const details = repo instanceof RemoteRepository ? repo.details() : { repository: repo.name };
+  return registryError(`${what}: ${problem}`, details, REGISTRY_CODES.protocol);
+}
+
+function parseDocument(repo: Repository, bytes: Uint8Array, what: string): unknown {
+  try {
+    return parseJson(bytes);
+  } catch {
+    throw badDocument(repo, what, 'not valid UTF-8 JSON');
+  }
 }
 
 /** For an `oci:DIR` without tag: `latest` if tagged, else the layout's only tag. */
@@ -230,6 +257,8 @@ export interface Discovery {
   subject: Descriptor;
   /** Compatibility artifacts, newest first. */
   artifacts: Descriptor[];
+  /** Referrers that may be compatibility artifacts but could not be used (only when others could). */
+  warnings: string[];
 }
 
 export async function discoverArtifacts(
@@ -244,8 +273,27 @@ async function discoverIn(
   opts: RegistryOptions,
 ): Promise<Discovery> {
   const subject = await resolveSubject(repository, reference, opts);
-  const found = await repository.referrers(subject, COMPAT_ARTIFACT_TYPE);
-  return { repository, reference, subject, artifacts: sortNewestFirst(found) };
+  const broken: BrokenReferrer[] = [];
+  const found = await repository.referrers(subject, COMPAT_ARTIFACT_TYPE, broken);
+  const described = broken.map((b) => `referrer ${b.digest}: ${b.problem}`);
+  if (found.length === 0 && broken.length > 0) {
+    // Not "no artifact" (exit 5): there is one, and it is broken.
+    const message = `${repository.name}: no usable compatibility artifact for ${subject.digest}; ${described.join('; ')}`;
+    throw repository instanceof LayoutRepository
+      ? new InvalidInputError(message, [], 'E_LAYOUT_INVALID')
+      : registryError(
+          message,
+          repository instanceof RemoteRepository ? repository.details() : {},
+          REGISTRY_CODES.protocol,
+        );
+  }
+  return {
+    repository,
+    reference,
+    subject,
+    artifacts: sortNewestFirst(found),
+    warnings: described.map((d) => `${d} (skipped)`),
+  };
 }
 
 export function noArtifactError(reference: Reference, subject: Descriptor): ArtifactNotFoundError {
@@ -270,6 +318,8 @@ export interface FetchedSpec {
   subjectDigest: string;
   /** `registry/repository` or `oci:DIR`. */
   repository: string;
+  /** Broken referrers skipped because a valid artifact exists. */
+  warnings?: string[];
 }
 
 /** Reads an artifact manifest and its spec layer (the spec media type, else layers[0] as NFD does). */
@@ -288,16 +338,17 @@ export async function fetchSpecOf(
       REGISTRY_CODES.artifactInvalid,
     );
   }
-  if (!isObject(m) || !Array.isArray(m.layers)) {
+  const problem = manifestProblem(m);
+  if (problem) {
     throw new InvalidInputError(
-      `${repo.name}@${artifact.digest}: the artifact is not an image manifest`,
+      `${repo.name}@${artifact.digest}: the artifact is not an image manifest: ${problem}`,
       [],
       REGISTRY_CODES.artifactInvalid,
     );
   }
   const manifest = m as unknown as ImageManifest;
-  const layer = manifest.layers.find((l) => l?.mediaType === COMPAT_SPEC_MEDIA_TYPE) ?? manifest.layers[0];
-  if (!layer || typeof layer.digest !== 'string' || typeof layer.size !== 'number') {
+  const layer = manifest.layers.find((l) => l.mediaType === COMPAT_SPEC_MEDIA_TYPE) ?? manifest.layers[0];
+  if (!layer) {
     throw new InvalidInputError(
       `${repo.name}@${artifact.digest}: compatibility layer not found`,
       [],
@@ -321,7 +372,14 @@ export async function fetchNewestSpec(
   const newest = d.artifacts[0];
   if (!newest) throw noArtifactError(d.reference, d.subject);
   const { bytes, layer } = await fetchSpecOf(d.repository, newest);
-  return { bytes, descriptor: newest, layer, subjectDigest: d.subject.digest, repository: d.repository.name };
+  return {
+    bytes,
+    descriptor: newest,
+    layer,
+    subjectDigest: d.subject.digest,
+    repository: d.repository.name,
+    warnings: d.warnings,
+  };
 }
 
 /** The spec of one artifact chosen by digest (must be a compatibility artifact of this repository). */
@@ -332,10 +390,10 @@ export async function fetchSpecByDigest(
 ): Promise<FetchedSpec> {
   const { repository } = await openReference(ref, opts);
   const { descriptor, bytes: manifestBytes } = await repository.fetchManifest(digest);
-  const m = parseJson(manifestBytes);
+  const m = parseDocument(repository, manifestBytes, `manifest ${digest}`);
   if (!isObject(m) || m.artifactType !== COMPAT_ARTIFACT_TYPE) {
     throw new InvalidInputError(
-      `${repository.name}@${digest} is not a compatibility artifact (artifactType ${isObject(m) ? String(m.artifactType ?? 'missing') : 'missing'})`,
+      `${repository.name}@${digest} is not a compatibility artifact (artifactType ${isObject(m) ? safeRemoteText(String(m.artifactType ?? 'missing'), 100) : 'missing'})`,
       [],
       REGISTRY_CODES.artifactInvalid,
     );
@@ -347,7 +405,7 @@ export async function fetchSpecByDigest(
     descriptor: {
       ...descriptor,
       artifactType: COMPAT_ARTIFACT_TYPE,
-      annotations: (m.annotations as Record<string, string>) ?? {},
+      annotations: isStringMap(m.annotations) ? m.annotations : {},
     },
     layer,
     subjectDigest: subject,

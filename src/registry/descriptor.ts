@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { RegistryErrorDetails } from '../errors.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
+import { descriptorProblem } from './shape.ts';
 
 export interface Platform {
   architecture: string;
@@ -133,13 +134,10 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Loose shape check of a descriptor read from the wire. */
+/** Shape check of a descriptor read from the wire (shape.ts): undefined unless it is one we can use. */
 export function asDescriptor(v: unknown): Descriptor | undefined {
-  if (!isObject(v)) return undefined;
-  if (typeof v.digest !== 'string' || typeof v.size !== 'number' || typeof v.mediaType !== 'string') {
-    return undefined;
-  }
+  if (!isObject(v) || descriptorProblem(v, '') !== undefined) return undefined;
   // A descriptor that cannot be addressed safely is dropped before its digest reaches a URL or a path.
-  if (!isDigest(v.digest) || !Number.isSafeInteger(v.size) || v.size < 0) return undefined;
+  if (!isDigest(v.digest as string)) return undefined;
   return v as unknown as Descriptor;
 }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { InvalidInputError } from '../errors.ts';
 import {
   asDescriptor,
   type Descriptor,
@@ -29,7 +30,8 @@ import {
 } from './media-types.ts';
 import { referrerDescriptor } from './referrers.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
-import type { FetchedManifest, Repository } from './repository.ts';
+import type { BrokenReferrer, FetchedManifest, Repository } from './repository.ts';
+import { indexProblem } from './shape.ts';
 import { abortableSleep, throwIfAborted } from './transport/abort.ts';
 
 const LOCK_STALE_MS = 30_000;
@@ -79,12 +81,14 @@ export class LayoutRepository implements Repository {
   readonly kind = 'layout' as const;
   readonly name: string;
   readonly dir: string;
+  private readonly display: string;
 
   /** Cancels the layout's operations: each checks it before touching the disk again. */
   readonly signal: AbortSignal | undefined;
 
   private constructor(dir: string, display: string, signal: AbortSignal | undefined) {
     this.dir = dir;
+    this.display = display;
     this.name = `oci:${display}`;
     this.signal = signal;
   }
@@ -158,21 +162,17 @@ export class LayoutRepository implements Repository {
     let v: unknown;
     try {
       v = JSON.parse(text);
-    } catch {
-      throw registryError(
-        `${this.name}/index.json is not valid JSON`,
-        this.details(),
-        REGISTRY_CODES.protocol,
-      );
+    } catch (e) {
+      throw this.invalidFile('index.json', `not valid JSON (${(e as Error).message.slice(0, 200)})`);
     }
-    if (!isObject(v) || !Array.isArray(v.manifests)) {
-      throw registryError(
-        `${this.name}/index.json is not an image index`,
-        this.details(),
-        REGISTRY_CODES.protocol,
-      );
-    }
-    return v as unknown as ImageIndex;
+    const problem = indexProblem(v);
+    if (problem) throw this.invalidFile('index.json', `not an image index: ${problem}`);
+    return v as ImageIndex;
+  }
+
+  /** A layout file whose content is wrong: an invalid input file (exit 3) named by its path. */
+  invalidFile(file: string, problem: string): InvalidInputError {
+    return new InvalidInputError(`${join(this.display, file)}: ${problem}`, [], 'E_LAYOUT_INVALID');
   }
 
   private async writeIndex(index: ImageIndex): Promise<void> {
@@ -317,7 +317,11 @@ export class LayoutRepository implements Repository {
   }
 
   /** Manifests listed in index.json (and inside listed indexes) whose subject is `subject`. */
-  async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+  async referrers(
+    subject: Descriptor,
+    artifactType?: string,
+    broken: BrokenReferrer[] = [],
+  ): Promise<Descriptor[]> {
     throwIfAborted(this.signal);
     const index = await this.readIndex();
     const out: Descriptor[] = [];
@@ -325,21 +329,36 @@ export class LayoutRepository implements Repository {
     const visit = async (entries: Descriptor[], depth: number) => {
       for (const e of entries) {
         const d = asDescriptor(e);
-        if (!d || seen.has(d.digest) || !isManifestType(d.mediaType) || d.size > MAX_METADATA_BYTES) continue;
+        if (!d || seen.has(d.digest) || !isManifestType(d.mediaType)) continue;
         seen.add(d.digest);
+        // An entry index.json lists with the wanted artifactType is ours: if it cannot be used, that is
+        // said (when no valid artifact exists) rather than hidden. Others that fail are not our concern.
+        const ours = artifactType !== undefined && d.artifactType === artifactType;
+        const bad = (problem: string) => {
+          if (ours) broken.push({ digest: d.digest, problem });
+        };
+        if (d.size > MAX_METADATA_BYTES) {
+          bad(`its size ${d.size} is over the ${MAX_METADATA_BYTES}-byte manifest limit`);
+          continue;
+        }
         let bytes: Uint8Array;
         try {
           bytes = await this.readBlobFile(d.digest, MAX_METADATA_BYTES, 'manifest');
-        } catch {
-          continue; // a dangling entry is not our concern here
+        } catch (e) {
+          bad((e as Error).message);
+          continue;
         }
         let m: unknown;
         try {
           m = parseJson(bytes);
         } catch {
+          bad('the manifest is not JSON');
           continue;
         }
-        if (!isObject(m)) continue;
+        if (!isObject(m)) {
+          bad('the manifest is not a JSON object');
+          continue;
+        }
         const subj = asDescriptor(m.subject);
         if (subj?.digest === subject.digest) {
           const ref = referrerDescriptor(

@@ -134,6 +134,8 @@ export function parseRemoteReference(input: string): RemoteReference {
   if (!DOMAIN_RE.test(registry)) {
     throw invalid(input, `bad registry host "${registry}"`);
   }
+  const badPort = portProblem(registry);
+  if (badPort) throw invalid(input, badPort);
   if (repository === '') throw invalid(input, 'missing repository name after the registry');
   if (registry === DEFAULT_REGISTRY && !repository.includes('/')) repository = `library/${repository}`;
   if (IDENTIFIER_RE.test(input)) {
@@ -162,7 +164,18 @@ export function parseRemoteReference(input: string): RemoteReference {
 
 /** True for a registry host[:port] as the reference grammar has it (no scheme, user-info or path). */
 export function isRegistryHost(s: string): boolean {
-  return DOMAIN_RE.test(s);
+  return DOMAIN_RE.test(s) && portProblem(s) === undefined;
+}
+
+/**
+ * The grammar allows any digits after the host; a TCP port is 1-65535 (URL parsing refuses the rest with
+ * a bare "Invalid URL", so it is said here, naming the port).
+ */
+export function portProblem(hostPort: string): string | undefined {
+  const m = /:([0-9]+)$/.exec(hostPort);
+  if (!m) return undefined;
+  const port = Number(m[1]);
+  return port >= 1 && port <= 65535 ? undefined : `bad port ${m[1]!.slice(0, 20)}: ports are 1 to 65535`;
 }
 
 /** The host[:port] the HTTP API is served from (`docker.io` → `registry-1.docker.io`). */

@@ -33,6 +33,8 @@ import {
 } from './media-types.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
 import type { RemoteRepository } from './remote.ts';
+import type { BrokenReferrer } from './repository.ts';
+import { isStringMap } from './shape.ts';
 import { abortableSleep, raceAbort } from './transport/abort.ts';
 
 export type ReferrersCapability = 'unknown' | 'supported' | 'unsupported';
@@ -59,12 +61,13 @@ export async function listReferrers(
   repo: RemoteRepository,
   subject: Descriptor,
   artifactType?: string,
+  broken: BrokenReferrer[] = [],
 ): Promise<Descriptor[]> {
   // The subject may come from an index entry: its digest becomes `/referrers/<digest>` or a tag (OCI image-spec descriptor.md "Digests" and OCI distribution-spec v1.1 "Pulling manifests").
   checkDigest(subject.digest, 'referrers subject', repo.details());
   const state = repo.referrersState;
   if (state.capability !== 'unsupported') {
-    const viaApi = await referrersFromApi(repo, subject, artifactType);
+    const viaApi = await referrersFromApi(repo, subject, artifactType, broken);
     if (viaApi !== undefined) {
       state.capability = 'supported';
       return viaApi;
@@ -80,7 +83,8 @@ export async function listReferrers(
 async function referrersFromApi(
   repo: RemoteRepository,
   subject: Descriptor,
-  artifactType?: string,
+  artifactType: string | undefined,
+  broken: BrokenReferrer[],
 ): Promise<Descriptor[] | undefined> {
   let url = repo.url(`referrers/${subject.digest}`);
   if (artifactType) url.searchParams.set('artifactType', artifactType);
@@ -129,8 +133,10 @@ async function referrersFromApi(
         .map((s) => s.trim())
         .includes('artifactType') ||
       (index.annotations?.[FILTERS_APPLIED_ANNOTATION] ?? '').split(',').includes('artifactType');
-    const entries = applied ? index.manifests : await refineUnfiltered(repo, index.manifests, artifactType);
-    out.push(...entries);
+    const entries = applied
+      ? index.manifests
+      : await refineUnfiltered(repo, index.manifests, artifactType, broken);
+    for (const item of entries) out.push(item); // a loop, not push(...): spreading 120,000+ items overflows the stack
     const next = nextLink(res.headers.get('link'), url);
     if (next === undefined) break;
     if (next === null) {
@@ -150,7 +156,12 @@ async function referrersFromApi(
  * report the config media type as artifactType, or omit annotations; for entries that look like that we
  * read the manifest itself and use its artifactType and annotations.
  */
-async function refineUnfiltered(repo: RemoteRepository, entries: Descriptor[], artifactType?: string) {
+async function refineUnfiltered(
+  repo: RemoteRepository,
+  entries: Descriptor[],
+  artifactType: string | undefined,
+  broken: BrokenReferrer[],
+) {
   if (!artifactType) return entries;
   const out: Descriptor[] = [];
   for (const d of entries) {
@@ -176,10 +187,16 @@ async function refineUnfiltered(repo: RemoteRepository, entries: Descriptor[], a
     try {
       m = parseJson(bytes);
     } catch {
-      continue; // not JSON: cannot be one of ours
+      // Listed as a referrer but not a manifest: it may be ours, broken. Said when nothing valid is found.
+      broken.push({ digest: d.digest, problem: 'the referrer is not a JSON manifest' });
+      continue;
     }
-    if (isObject(m) && m.artifactType === artifactType) {
-      const annotations = isObject(m.annotations) ? (m.annotations as Record<string, string>) : d.annotations;
+    if (!isObject(m)) {
+      broken.push({ digest: d.digest, problem: 'the referrer is not a JSON object' });
+      continue;
+    }
+    if (m.artifactType === artifactType) {
+      const annotations = isStringMap(m.annotations) ? m.annotations : d.annotations;
       out.push({ ...d, artifactType, ...(annotations ? { annotations } : {}) });
     }
   }
@@ -216,7 +233,12 @@ function parseIndex(bytes: Uint8Array): ImageIndex | undefined {
     const d = asDescriptor(m);
     if (d) manifests.push(d);
   }
-  return { ...(v as unknown as ImageIndex), manifests };
+  const { annotations, ...rest } = v;
+  return {
+    ...(rest as unknown as ImageIndex),
+    ...(isStringMap(annotations) ? { annotations } : {}),
+    manifests,
+  };
 }
 
 export function filterByType(entries: Descriptor[], artifactType?: string): Descriptor[] {
@@ -406,7 +428,7 @@ export function referrerDescriptor(desc: Descriptor, manifestBytes: Uint8Array):
   try {
     const m = parseJson(manifestBytes);
     if (isObject(m)) {
-      if (isObject(m.annotations)) out.annotations = m.annotations as Record<string, string>;
+      if (isStringMap(m.annotations)) out.annotations = m.annotations;
       const at =
         typeof m.artifactType === 'string'
           ? m.artifactType

@@ -29,7 +29,7 @@ import {
 import { apiHost, hostname } from './reference.ts';
 import { indexReferrer, listReferrers, ReferrersState, unindexReferrer } from './referrers.ts';
 import { REGISTRY_CODES, registryError, safeRemoteText } from './registry-errors.ts';
-import type { FetchedManifest, Repository } from './repository.ts';
+import type { BrokenReferrer, FetchedManifest, Repository } from './repository.ts';
 import { HttpClient, type HttpResponse, type TransportOptions } from './transport/http-client.ts';
 
 export interface RemoteOptions extends TransportOptions {
@@ -444,8 +444,8 @@ export class RemoteRepository implements Repository {
     if (subject) await unindexReferrer(this, subject, desc);
   }
 
-  referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
-    return listReferrers(this, subject, artifactType);
+  referrers(subject: Descriptor, artifactType?: string, broken?: BrokenReferrer[]): Promise<Descriptor[]> {
+    return listReferrers(this, subject, artifactType, broken);
   }
 }
 

@@ -28,6 +28,15 @@ export interface Repository {
   pushManifest(desc: Descriptor, bytes: Uint8Array): Promise<void>;
   /** Deletes a manifest; with `subject`, also removes it from the subject's referrers fallback index. */
   deleteManifest(desc: Descriptor, subject?: Descriptor): Promise<void>;
-  /** Manifests whose `subject` is `subject`, filtered by artifactType when given. */
-  referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]>;
+  /**
+   * Manifests whose `subject` is `subject`, filtered by artifactType when given. Referrers that may be
+   * of that type but cannot be read or are not manifests are added to `broken` (when given).
+   */
+  referrers(subject: Descriptor, artifactType?: string, broken?: BrokenReferrer[]): Promise<Descriptor[]>;
+}
+
+/** A listed referrer that could not be used: its digest and why. */
+export interface BrokenReferrer {
+  digest: string;
+  problem: string;
 }

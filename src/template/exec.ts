@@ -27,6 +27,7 @@ import { quote } from '../go/strconv.ts';
 import { utf8Length } from '../go/utf8.ts';
 import { TemplateError } from './errors.ts';
 import { FuncError, type FuncMap, type GoFunc, type ParamType } from './funcs.ts';
+import { MAX_ALLOCATED, MAX_LIST, MAX_OUTPUT, MAX_STEPS, MAX_STRING, MAX_VALUE_DEPTH } from './limits.ts';
 import {
   type BranchNode,
   type ChainNode,
@@ -49,8 +50,18 @@ type Final = GoValue | typeof MISSING;
 const BREAK = { walk: 'break' };
 const CONTINUE = { walk: 'continue' };
 
-/** Go's maxExecDepth is 100000; JS stacks are smaller, so a recursion error is mapped to this too. */
-const MAX_EXEC_DEPTH = 10000;
+/**
+ * Go's maxExecDepth (text/template/exec.go) bounds nested {{template}} calls at 100000 on a growable
+ * goroutine stack. The executor here recurses on the JavaScript stack, so its depth counts every
+ * nested list and control structure as 1, every nested pipeline as 5 and every template call as 10
+ * (measured: a pipeline that calls a function takes about five times the stack of a list, a template
+ * call about ten). The limit leaves room for the
+ * deepest tree the parser accepts (parser.ts MAX_NESTING_DEPTH and MAX_EXPRESSION_DEPTH) and keeps the
+ * stack used well under Node's default.
+ */
+export const MAX_EXEC_DEPTH = 3000;
+const PIPELINE_WEIGHT = 5;
+const TEMPLATE_WEIGHT = 10;
 
 interface Variable {
   name: string;
@@ -68,6 +79,9 @@ export class ExecState {
   private dotBoxed = false;
   private node: Node | null = null;
   private depth = 0;
+  /** The execution budget (limits.ts). */
+  private steps = 0;
+  private allocated = 0;
   private tmplName = '';
   private out = '';
   private readonly text: string;
@@ -88,9 +102,10 @@ export class ExecState {
     try {
       this.walk(dot, root);
     } catch (e) {
+      // A safety net only: the depth limit above is meant to stop execution well before this.
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         this.node = null;
-        this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+        this.errorf('exceeded maximum template depth (JavaScript stack exhausted)');
       }
       throw e;
     }
@@ -114,14 +129,80 @@ export class ExecState {
     );
   }
 
+  private enter(weight = 1): void {
+    if (this.depth + weight > MAX_EXEC_DEPTH)
+      this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    this.depth += weight;
+  }
+
+  private step(): void {
+    if (++this.steps > MAX_STEPS)
+      this.errorf(`template execution budget exceeded: more than ${MAX_STEPS} steps`);
+  }
+
+  private write(s: string): void {
+    if (this.out.length + s.length > MAX_OUTPUT) {
+      this.errorf(`template output over the limit of ${MAX_OUTPUT} characters`);
+    }
+    this.out += s;
+  }
+
+  /** Charges a function's result to the budget: its own size and the run's total. */
+  private charge(name: string, v: GoValue): void {
+    let n = 0;
+    let max = MAX_STRING;
+    if (typeof v === 'string') n = v.length;
+    else if (v instanceof GoSlice) {
+      n = v.a?.length ?? 0;
+      max = MAX_LIST;
+    } else if (v instanceof GoMap) {
+      n = v.m?.size ?? 0;
+      max = MAX_LIST;
+    }
+    // Lists that hold lists (`$a = list $a $a`) grow exponentially in what printing them writes:
+    // their total size counts against the run's total.
+    if (v instanceof GoSlice || v instanceof GoMap) {
+      // A map may have been changed in place (`set`, `unset`): measure it again.
+      if (v instanceof GoMap) {
+        deepSizes.delete(v);
+        deepDepths.delete(v);
+      }
+      this.allocated += deepSize(v) - n;
+      // Printing, comparing and encoding values recurse on the JavaScript stack.
+      const depth = deepDepth(v);
+      if (depth > MAX_VALUE_DEPTH) {
+        this.errorf(
+          `error calling ${name}: lists and maps nested over the template limit of ${MAX_VALUE_DEPTH}`,
+        );
+      }
+    }
+    if (n > max) this.errorf(`error calling ${name}: the result (${n}) is over the template limit of ${max}`);
+    this.allocated += n;
+    if (this.allocated > MAX_ALLOCATED) {
+      this.errorf(
+        `template execution budget exceeded: functions returned more than ${MAX_ALLOCATED} characters and elements`,
+      );
+    }
+  }
+
   private walk(dot: GoValue, node: Node): void {
+    this.step();
+    this.enter();
+    try {
+      this.walkNode(dot, node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private walkNode(dot: GoValue, node: Node): void {
     this.node = node;
     switch (node.type) {
       case 'action': {
         const val = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) {
           this.node = node;
-          this.out += val === undefined ? '<no value>' : formatV(val);
+          this.write(val === undefined ? '<no value>' : formatV(val));
         }
         return;
       }
@@ -145,7 +226,7 @@ export class ExecState {
         this.walkTemplate(dot, node);
         return;
       case 'text':
-        this.out += node.text;
+        this.write(node.text);
         return;
     }
     this.errorf(`unknown node: ${nodeString(node)}`);
@@ -264,16 +345,15 @@ export class ExecState {
     this.node = t;
     const root = this.trees.get(t.name);
     if (root === undefined) this.errorf(`template ${quote(t.name)} not defined`);
-    if (this.depth >= MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
     const newDot = this.evalPipeline(dot, t.pipe);
     const saved = { vars: this.vars, name: this.tmplName };
-    this.depth++;
+    this.enter(TEMPLATE_WEIGHT);
     this.tmplName = t.name;
     this.vars = [{ name: '$', value: newDot }];
     try {
       this.walkWithDot(newDot, false, root as ListNode);
     } finally {
-      this.depth--;
+      this.depth -= TEMPLATE_WEIGHT;
       this.vars = saved.vars;
       this.tmplName = saved.name;
     }
@@ -282,6 +362,15 @@ export class ExecState {
   private evalPipeline(dot: GoValue, pipe: PipeNode | null): GoValue {
     if (pipe === null) return undefined;
     this.node = pipe;
+    this.enter(PIPELINE_WEIGHT);
+    try {
+      return this.evalPipelineBody(dot, pipe);
+    } finally {
+      this.depth -= PIPELINE_WEIGHT;
+    }
+  }
+
+  private evalPipelineBody(dot: GoValue, pipe: PipeNode): GoValue {
     let value: Final = MISSING;
     for (const cmd of pipe.cmds) {
       value = this.evalCommand(dot, cmd, value);
@@ -492,8 +581,10 @@ export class ExecState {
       else t = fun.params[fun.params.length - 1] as ParamType;
       argv.push(this.validateType(final, t));
     }
+    this.step();
+    let result: GoValue;
     try {
-      return fun.fn(...argv);
+      result = fun.fn(...argv);
     } catch (e) {
       if (e instanceof TemplateError) throw e;
       this.node = node;
@@ -501,6 +592,13 @@ export class ExecState {
       if (e instanceof RangeError && /call stack/i.test(msg)) throw e;
       this.errorf(`error calling ${name}: ${msg}`);
     }
+    // Go's error position after a call stays where argument evaluation left it; only a budget error
+    // points at the call.
+    const at = this.node;
+    this.node = node;
+    this.charge(name, result);
+    this.node = at;
+    return result;
   }
 
   private evalArg(dot: GoValue, typ: ParamType | null, n: Node): GoValue {
@@ -590,4 +688,42 @@ export { FuncError };
 
 function elemIsSet(v: GoSlice | GoMap): boolean {
   return v instanceof GoSlice ? v.a !== null : v.m !== null;
+}
+
+/**
+ * Elements and string characters reachable from a list or map, each container counted once (a
+ * container that holds itself, which `set` can build, counts as infinite).
+ */
+const deepSizes = new WeakMap<object, number>();
+function deepSize(v: GoSlice | GoMap): number {
+  const cached = deepSizes.get(v);
+  if (cached !== undefined) return cached;
+  deepSizes.set(v, Number.POSITIVE_INFINITY);
+  let n = 0;
+  const add = (e: GoValue): void => {
+    n += 1;
+    if (typeof e === 'string') n += e.length;
+    else if (e instanceof GoSlice || e instanceof GoMap) n += deepSize(e);
+  };
+  if (v instanceof GoSlice) for (const e of v.a ?? []) add(e);
+  else
+    for (const [k, e] of v.m ?? []) {
+      n += k.length;
+      add(e);
+    }
+  deepSizes.set(v, n);
+  return n;
+}
+
+/** How deeply lists and maps nest inside `v` (1 for a flat list); cached like deepSize. */
+const deepDepths = new WeakMap<object, number>();
+function deepDepth(v: GoSlice | GoMap): number {
+  const cached = deepDepths.get(v);
+  if (cached !== undefined) return cached;
+  deepDepths.set(v, Number.POSITIVE_INFINITY);
+  let d = 0;
+  const elems = v instanceof GoSlice ? (v.a ?? []) : (v.m?.values() ?? []);
+  for (const e of elems) if (e instanceof GoSlice || e instanceof GoMap) d = Math.max(d, deepDepth(e));
+  deepDepths.set(v, d + 1);
+  return d + 1;
 }

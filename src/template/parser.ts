@@ -162,6 +162,18 @@ export interface FunctionCheck {
 /** The set of named trees a parse produces ("" is the main one). */
 export type TreeSet = Map<string, ListNode>;
 
+/**
+ * Go's text/template/parse `maxStackDepth` (10000 there, 1000 on WebAssembly) bounds nested
+ * parenthesized pipelines with "max expression depth exceeded". Our parser and executor recurse on the
+ * JavaScript stack, which is far smaller than a goroutine's, so the limit is lower here, and it also
+ * bounds nested control structures (`{{if}}`, `{{range}}`, `{{with}}`, `{{else if}}` chains,
+ * `{{define}}`, `{{block}}`), which Go leaves to its growable stack. Both limits are checked while
+ * parsing, so depth never reaches the JavaScript stack's own limit (README "Limits").
+ */
+export const MAX_EXPRESSION_DEPTH = 300;
+/** Nesting of control structures; see MAX_EXPRESSION_DEPTH. */
+export const MAX_NESTING_DEPTH = 300;
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -309,6 +321,10 @@ class Parser {
   private i = 0;
   private vars: string[] = ['$'];
   private rangeDepth = 0;
+  /** Go's Tree.stackDepth: nested parenthesized pipelines. */
+  private stackDepth = 0;
+  /** Nested control structures and definitions. */
+  private nestDepth = 0;
   private actionLine = 0;
   private readonly text: string;
   private readonly items: Item[];
@@ -431,6 +447,7 @@ class Parser {
     const context = 'define clause';
     const saveVars = this.vars;
     this.vars = ['$'];
+    this.enterNesting();
     const nameTok = this.nextNonSpace();
     if (nameTok.t !== 'string' && nameTok.t !== 'rawString') this.unexpected(nameTok, context);
     const name = this.unquote(nameTok.val);
@@ -439,6 +456,7 @@ class Parser {
     if (end.type !== 'end') this.errorf(`unexpected ${nodeString(end)} in ${context}`);
     this.addTree(name, list);
     this.vars = saveVars;
+    this.nestDepth--;
   }
 
   private unquote(q: string): string {
@@ -583,8 +601,14 @@ class Parser {
     });
   }
 
+  private enterNesting(): void {
+    if (this.nestDepth >= MAX_NESTING_DEPTH) this.errorf(`max nesting depth exceeded (${MAX_NESTING_DEPTH})`);
+    this.nestDepth++;
+  }
+
   private branch(context: 'if' | 'range' | 'with'): BranchNode {
     const mark = this.vars.length;
+    this.enterNesting();
     try {
       const pipe = this.pipeline(context, 'rightDelim');
       if (context === 'range') this.rangeDepth++;
@@ -608,6 +632,7 @@ class Parser {
       return { type: context, pos: pipe.pos, line: pipe.line, pipe, list, elseList };
     } finally {
       this.vars.length = mark;
+      this.nestDepth--;
     }
   }
 
@@ -632,11 +657,13 @@ class Parser {
     const saveDepth = this.rangeDepth;
     this.vars = ['$'];
     this.rangeDepth = 0;
+    this.enterNesting();
     const [list, end] = this.itemList();
     if (end.type !== 'end') this.errorf(`unexpected ${nodeString(end)} in ${context}`);
     this.addTree(name, list);
     this.vars = saveVars;
     this.rangeDepth = saveDepth;
+    this.nestDepth--;
     return { type: 'template', pos: tok.pos, line: tok.line, name, pipe };
   }
 
@@ -717,7 +744,13 @@ class Parser {
       case 'number':
         return this.newNumber(it);
       case 'leftParen':
-        return this.pipeline('parenthesized pipeline', 'rightParen');
+        if (this.stackDepth >= MAX_EXPRESSION_DEPTH) this.errorf('max expression depth exceeded');
+        this.stackDepth++;
+        try {
+          return this.pipeline('parenthesized pipeline', 'rightParen');
+        } finally {
+          this.stackDepth--;
+        }
       case 'string':
       case 'rawString':
         return { type: 'string', pos: it.pos, quoted: it.val, text: this.unquote(it.val) };

@@ -51,6 +51,7 @@ import {
   replaceAll,
   T_STRING_SLICE,
 } from './go-regexp.ts';
+import { checkList, checkString } from './limits.ts';
 import { semverCompare } from './semver-constraint.ts';
 
 const S = T_STRING;
@@ -462,8 +463,7 @@ export function sprigFuncs(): FuncMap {
   def('repeat', [I, S], (c, s) => {
     const n = Number((c as GoInt).v);
     if (n < 0) throw new FuncError('strings: negative Repeat count');
-    if (n * (s as string).length > 64 * 1024 * 1024)
-      throw new FuncError('strings: Repeat output length overflow');
+    checkString(n * (s as string).length);
     return (s as string).repeat(n);
   });
   for (const name of ['trimall', 'trimAll'])
@@ -523,13 +523,22 @@ export function sprigFuncs(): FuncMap {
     A,
   );
   const indent = (n: GoValue, s: GoValue): string => {
-    const pad = ' '.repeat(Math.max(0, Number((n as GoInt).v)));
-    if (Number((n as GoInt).v) < 0) throw new FuncError('strings: negative Repeat count');
-    return pad + (s as string).replaceAll('\n', `\n${pad}`);
+    const width = Number((n as GoInt).v);
+    if (width < 0) throw new FuncError('strings: negative Repeat count');
+    const str = s as string;
+    checkString(str.length + width * (countOf(str, '\n') + 1));
+    const pad = ' '.repeat(width);
+    return pad + str.replaceAll('\n', `\n${pad}`);
   };
   def('indent', [I, S], indent);
   def('nindent', [I, S], (n, s) => `\n${indent(n, s)}`);
-  def('replace', [S, S, S], (o, n, s) => (s as string).replaceAll(o as string, n as string));
+  def('replace', [S, S, S], (o, n, s) => {
+    const [old, next, str] = [o as string, n as string, s as string];
+    // strings.Replace with an empty old inserts at every rune boundary: at most length + 1 places.
+    const count = old === '' ? str.length + 1 : countOf(str, old);
+    checkString(str.length + count * (next.length - old.length));
+    return str.replaceAll(old, next);
+  });
   def('plural', [S, S, I], (one, many, c) => ((c as GoInt).v === 1n ? one : many));
   def('toString', [A], (v) => strval(v));
   def('atoi', [S], (s) => {
@@ -551,7 +560,13 @@ export function sprigFuncs(): FuncMap {
     return new GoMap(T_MAP_STRING_STRING, new Map(parts.map((p, i) => [`_${i}`, p])));
   });
   def('toStrings', [A], (v) => stringSlice(strslice(v)));
-  def('join', [S, A], (sep, v) => strslice(v).join(sep as string));
+  def('join', [S, A], (sep, v) => {
+    const parts = strslice(v);
+    let n = (sep as string).length * Math.max(0, parts.length - 1);
+    for (const p of parts) n += p.length;
+    checkString(n);
+    return parts.join(sep as string);
+  });
   def('sortAlpha', [A], (v) => {
     if (v instanceof GoSlice) return stringSlice(strslice(v).sort(compareBytes));
     return stringSlice([strval(v)]);
@@ -741,7 +756,12 @@ export function sprigFuncs(): FuncMap {
     [],
     (...lists) => {
       const res: GoValue[] = [];
-      for (const l of lists) res.push(...listOf(l, 'Cannot concat type', ' as list'));
+      for (const l of lists) {
+        const items = listOf(l, 'Cannot concat type', ' as list');
+        checkList(res.length + items.length);
+        // One push per element: spreading a long list as arguments overflows the stack.
+        for (const item of items) res.push(item);
+      }
       return lists.length === 0 || res.length === 0
         ? new GoSlice({ k: 'slice', elem: T_IFACE }, null)
         : ifaceSlice(res);
@@ -884,18 +904,21 @@ function untilStep(start: number, stop: number, step: number): GoValue {
   if (step === 0) return new GoSlice(T_SLICE_INT, out);
   if (stop < start) {
     if (step >= 0) return new GoSlice(T_SLICE_INT, out);
-    for (let i = start; i > stop; i += step) {
-      out.push(int(i));
-      if (out.length > 1_000_000) throw new FuncError('untilStep: too many elements');
-    }
+    checkList(Math.ceil((start - stop) / -step));
+    for (let i = start; i > stop; i += step) out.push(int(i));
     return new GoSlice(T_SLICE_INT, out);
   }
   if (step <= 0) return new GoSlice(T_SLICE_INT, out);
-  for (let i = start; i < stop; i += step) {
-    out.push(int(i));
-    if (out.length > 1_000_000) throw new FuncError('untilStep: too many elements');
-  }
+  checkList(Math.ceil((stop - start) / step));
+  for (let i = start; i < stop; i += step) out.push(int(i));
   return new GoSlice(T_SLICE_INT, out);
+}
+
+/** Non-overlapping occurrences of `sub` (not empty) in `s`, as strings.Count. */
+function countOf(s: string, sub: string): number {
+  let n = 0;
+  for (let i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + sub.length)) n++;
+  return n;
 }
 
 /** Go's path.Clean. */

@@ -149,6 +149,24 @@ for (const kind of ['docker-registry', 'ggcr'] as const) {
       assertCleanFailure(await cli(s.via, ['attach', s.viaRef, spec]), 4, 'attach to an HTML server');
     });
 
+    test('a referrer that is not a manifest is reported naming its digest, not "no artifact"', async () => {
+      const s = setups[kind]!;
+      s.proxy.inject({
+        method: 'GET',
+        pathClass: 'manifest',
+        pathIncludes: s.artifact,
+        fault: {
+          kind: 'replace',
+          contentType: 'application/vnd.oci.image.manifest.v1+json',
+          body: 'not a manifest',
+        },
+      });
+      const r = await cli(s.via, ['get', s.viaRef]);
+      // Where the registry lists the artifactType the manifest is read for the spec (its digest then
+      // fails); where it does not (go-containerregistry) it is read to learn the type: either way exit 4.
+      assertCleanFailure(r, 4, 'referrer that is not a manifest', literal(s.artifact));
+    });
+
     test('an artifact manifest whose bytes do not match its digest: exit 4', async () => {
       const s = setups[kind]!;
       s.proxy.inject({

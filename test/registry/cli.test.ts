@@ -1,9 +1,10 @@
 /** The registry commands through the CLI, in-process: on an OCI layout, and credential hygiene. */
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { memoryIo } from '../../src/cli/io.ts';
 import { run } from '../../src/cli/main.ts';
 import { json, startServer } from './helpers/http-server.ts';
@@ -148,4 +149,76 @@ test('login stores credentials after the registry accepted them; logout removes 
   assert.equal(bad.code, 4);
   const after = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
   assert.equal(after.auths[srv.host], undefined, 'rejected credentials are not stored');
+});
+
+test('a layout whose index.json has a null or malformed entry: exit 3 naming index.json and the entry', async () => {
+  for (const [entry, want] of [
+    [null, /index\.json: not an image index: manifests\[1\]: expected a descriptor object, found null/],
+    [
+      { mediaType: 'x', digest: 'sha256:00', size: '12' },
+      /manifests\[1\]\.size: expected a non-negative integer/,
+    ],
+    [{ mediaType: 'x', digest: 'sha256:00', size: 1, platform: 'linux' }, /manifests\[1\]\.platform/],
+  ] as const) {
+    const f = await makeLayout();
+    const indexFile = join(f.dir, 'index.json');
+    const index = JSON.parse(await readFile(indexFile, 'utf8')) as { manifests: unknown[] };
+    index.manifests.splice(1, 0, entry);
+    await writeFile(indexFile, JSON.stringify(index));
+    const ref = `oci:${f.dir}:single`;
+    for (const argv of [
+      ['get', ref],
+      ['discover', ref],
+      ['remove', ref, '--all'],
+      [
+        'validate-node',
+        '--image',
+        ref,
+        '--features',
+        fileURLToPath(new URL('../../../examples/features.json', import.meta.url)),
+      ],
+    ]) {
+      const r = await cli(argv);
+      assert.equal(r.code, 3, `${argv.join(' ')}: ${r.err}`);
+      assert.match(r.err, want, argv.join(' '));
+      assert.doesNotMatch(r.err, /\n\s+at |internal error/);
+    }
+  }
+});
+
+test('a layout artifact that is broken is reported naming its digest (exit 3), or skipped with a warning when another is valid', async () => {
+  for (const breakIt of ['corrupt', 'not-json', 'oversized'] as const) {
+    const f = await makeLayout();
+    await writeFile(join(f.dir, 'spec.yaml'), SPEC_YAML);
+    const ref = `oci:${f.dir}:single`;
+    const attached = await cli(['attach', ref, 'spec.yaml'], { cwd: f.dir });
+    assert.equal(attached.code, 0, attached.err);
+    const digest = /Digest: (sha256:[a-f0-9]{64})/.exec(attached.out)![1]!;
+    const blob = join(f.dir, 'blobs', 'sha256', digest.slice(7));
+    const indexFile = join(f.dir, 'index.json');
+    if (breakIt === 'corrupt') await writeFile(blob, `${await readFile(blob, 'utf8')} `);
+    if (breakIt === 'not-json') await writeFile(blob, 'not json');
+    if (breakIt === 'oversized') {
+      const index = JSON.parse(await readFile(indexFile, 'utf8')) as {
+        manifests: { digest: string; size: number }[];
+      };
+      index.manifests.find((m) => m.digest === digest)!.size = 5 * 1024 * 1024;
+      await writeFile(indexFile, JSON.stringify(index));
+    }
+    for (const argv of [
+      ['get', ref],
+      ['discover', ref],
+    ]) {
+      const r = await cli(argv);
+      assert.equal(r.code, 3, `${breakIt} ${argv[0]}: ${r.err}`);
+      assert.match(r.err, new RegExp(`no usable compatibility artifact .*referrer ${digest}: `), breakIt);
+    }
+    // A valid artifact besides the broken one: used, and the broken one is named in a warning.
+    await writeFile(join(f.dir, 'spec2.yaml'), `${SPEC_YAML}# v2\n`);
+    assert.equal((await cli(['attach', ref, 'spec2.yaml'], { cwd: f.dir })).code, 0);
+    const g = await cli(['get', ref]);
+    assert.equal(g.code, 0, g.err);
+    assert.equal(g.out, `${SPEC_YAML}# v2\n`);
+    assert.match(g.err, new RegExp(`warning: referrer ${digest}: .*\\(skipped\\)`));
+  }
 });

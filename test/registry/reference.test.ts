@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiHost, formatReference, parseReference } from '../../src/registry/reference.ts';
+import { apiHost, formatReference, isRegistryHost, parseReference } from '../../src/registry/reference.ts';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -84,4 +84,26 @@ test('docker.io is served from registry-1.docker.io; references format back', ()
   assert.equal(apiHost('127.0.0.1:5000'), '127.0.0.1:5000');
   assert.equal(formatReference(parseReference('ubuntu')), 'docker.io/library/ubuntu:latest');
   assert.equal(formatReference(parseReference(`r.io/a@${D}`)), `r.io/a@${D}`);
+});
+
+test('a port outside 1-65535 is a usage error naming the port, not a URL failure', () => {
+  for (const ref of [
+    'localhost:65536/app:v1',
+    '127.0.0.1:99999999999/app',
+    '[::1]:0/app@sha256:' + 'a'.repeat(64),
+  ]) {
+    assert.throws(
+      () => parseReference(ref),
+      (e: Error & { code?: string; kind?: string }) => {
+        assert.equal(e.kind, 'usage');
+        assert.equal(e.code, 'E_REFERENCE_INVALID');
+        assert.match(e.message, /bad port \d+: ports are 1 to 65535/);
+        return true;
+      },
+      ref,
+    );
+  }
+  assert.equal((parseReference('localhost:65535/app') as { registry: string }).registry, 'localhost:65535');
+  assert.equal(isRegistryHost('localhost:65536'), false);
+  assert.equal(isRegistryHost('localhost:6000'), true);
 });

@@ -1,4 +1,6 @@
 /** `imgcompat discover IMAGE [--output table|json|tree]`: compatibility artifacts, newest first. */
+
+import { escapeControlChars } from '../../errors.ts';
 import {
   createdOf,
   type Descriptor,
@@ -34,6 +36,7 @@ function created(d: Descriptor): string {
 export async function run(opts: DiscoverFlags, ctx: CommandContext): Promise<number> {
   const reference = parseReference(opts.image);
   const d = await discoverArtifacts(reference, await registryOptions(opts, ctx));
+  for (const w of d.warnings) ctx.io.stderr.write(`imgcompat: warning: ${escapeControlChars(w)}\n`);
   const root = `${d.repository.name}@${d.subject.digest}`;
   const out = ctx.io.stdout;
   switch (opts.output ?? 'table') {

@@ -7,7 +7,7 @@
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
-import { formatDiagnostic } from '../../errors.ts';
+import { formatDiagnostics } from '../../errors.ts';
 import type { CommandContext } from '../program.ts';
 import { printReport } from '../report-output.ts';
 import { readFlagFile } from './input-files.ts';
@@ -28,12 +28,12 @@ export async function run(opts: EvalOptions, ctx: CommandContext): Promise<numbe
   const { spec, warnings: specWarnings } = loadSpec(specText, { file: opts.spec });
   const featuresText = await readFlagFile(io.cwd, opts.features, '--features', io.readStdin);
   const loaded = loadFeatures(featuresText, { file: opts.features });
-  for (const w of [...specWarnings, ...loaded.warnings])
-    io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
+  for (const line of formatDiagnostics([...specWarnings, ...loaded.warnings]))
+    io.stderr.write(`imgcompat: ${line}\n`);
   // A NodeFeatureList is accepted when it holds exactly one node.
   const features = singleFeatures(loaded, opts.features);
 
-  const report = validateNode(spec, features, { tags: opts.tags });
+  const report = validateNode(spec, features, { tags: opts.tags, source: opts.spec });
   return printReport(report, spec, io, {
     output: opts.output,
     summary: opts.summary === true,

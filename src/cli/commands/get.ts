@@ -1,6 +1,6 @@
 /** `imgcompat get IMAGE [--digest D]`: prints the spec bytes exactly as stored. */
 
-import { ArtifactNotFoundError, ImgcompatError, UsageError } from '../../errors.ts';
+import { ArtifactNotFoundError, escapeControlChars, ImgcompatError, UsageError } from '../../errors.ts';
 import { isDigest } from '../../registry/descriptor.ts';
 import { fetchNewestSpec, fetchSpecByDigest, parseReference } from '../../registry/index.ts';
 import type { CommandContext } from '../program.ts';
@@ -34,6 +34,7 @@ export async function run(opts: GetFlags, ctx: CommandContext): Promise<number> 
         throw err;
       })
     : await fetchNewestSpec(reference, reg);
+  for (const w of spec.warnings ?? []) ctx.io.stderr.write(`imgcompat: warning: ${escapeControlChars(w)}\n`);
   // An artifact whose layer is not a valid spec is reported with line:column, naming the artifact.
   await checkSpec(spec.bytes, `${spec.repository}@${spec.descriptor.digest}`);
   ctx.io.stdout.write(spec.bytes);

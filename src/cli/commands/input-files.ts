@@ -3,12 +3,19 @@
  * before anything is read, and a file that cannot be read becomes a diagnostic naming the path
  * (exit 3), not an exception, so the other files are still checked.
  */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { readGoYamlText } from '../../core/load/go-reader.ts';
 import { MAX_INPUT_BYTES } from '../../core/load/go-yaml.ts';
 import { type Diagnostic, InvalidInputError } from '../../errors.ts';
 
-/** `bytes`: the file exactly as stored (`text` drops a BOM and replaces invalid UTF-8). */
+/** How long a pipe or terminal may stay silent before reading it fails. */
+const PIPE_IDLE_MS = 10_000;
+/** How long a named pipe may have no writer before reading it fails. */
+const FIFO_WRITER_MS = 1_000;
+
+/** `bytes`: the file exactly as stored (`text` is it decoded as NFD's YAML reader decodes it). */
 export type ReadResult = { text: string; bytes: Uint8Array } | { problem: Diagnostic };
 
 function reason(err: unknown): string {
@@ -41,24 +48,57 @@ export async function readInputFile(
   }
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    fh = await open(resolve(cwd, file), 'r');
+    // O_NONBLOCK: opening a FIFO nobody writes to would otherwise wait forever (no effect on files).
+    fh = await open(resolve(cwd, file), constants.O_RDONLY | constants.O_NONBLOCK);
     const st = await fh.stat();
     if (st.isDirectory()) return problem('cannot read file: is a directory');
+    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) {
+      return problem('cannot read file: not a regular file, pipe or character device');
+    }
     if (st.size > MAX_INPUT_BYTES) {
       return problem(`file is ${st.size} bytes, larger than the ${MAX_INPUT_BYTES}-byte (4 MiB) limit`);
     }
     // Read at most one byte past the limit: the size may change under us (a pipe, a growing file).
     const buf = Buffer.alloc(MAX_INPUT_BYTES + 1);
     let n = 0;
+    let idleSince = Date.now();
+    let sawData = false;
     for (;;) {
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
-      if (bytesRead === 0) break;
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, n, buf.length - n, null));
+      } catch (e) {
+        // A pipe (`<(command)`) or terminal with nothing to read yet: wait, for a bounded time.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        if (Date.now() - idleSince > PIPE_IDLE_MS) {
+          return problem(`cannot read file: no data for ${PIPE_IDLE_MS / 1000} s`);
+        }
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      if (bytesRead === 0) {
+        // A FIFO reads as end-of-file while no process has it open for writing: give a writer that is
+        // starting up a moment, then say so rather than wait forever.
+        if (n === 0 && st.isFIFO() && !sawData) {
+          if (Date.now() - idleSince > FIFO_WRITER_MS)
+            return problem('cannot read file: a named pipe (FIFO) that no process writes to');
+          await new Promise((r) => setTimeout(r, 10));
+          continue;
+        }
+        break;
+      }
+      sawData = true;
+      idleSince = Date.now();
       n += bytesRead;
       if (n > MAX_INPUT_BYTES)
         return problem(`file is larger than the ${MAX_INPUT_BYTES}-byte (4 MiB) limit`);
     }
     const bytes = new Uint8Array(buf.subarray(0, n));
-    return { text: new TextDecoder('utf-8').decode(bytes), bytes };
+    // Decoded as NFD's YAML reader decodes (goyaml.v2): a BOM may select UTF-16; invalid UTF-8 and
+    // control characters are errors.
+    const read = readGoYamlText(bytes);
+    if ('problem' in read) return problem(`yaml: ${read.problem} (at byte ${read.offset})`);
+    return { text: read.text, bytes };
   } catch (err) {
     return problem(`cannot read file: ${reason(err)}`);
   } finally {

@@ -8,7 +8,7 @@
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadRules } from '../../core/load/load-rule.ts';
 import { type DryRun, dryRun, nodeOutputs } from '../../core/report/dryrun.ts';
-import { formatDiagnostic } from '../../errors.ts';
+import { formatDiagnostics } from '../../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
 import { readFlagFile } from './input-files.ts';
@@ -91,7 +91,8 @@ export async function run(opts: NfrDryRunOptions, ctx: CommandContext): Promise<
   const loaded = loadFeatures(await readFlagFile(io.cwd, opts.features, '--features', io.readStdin), {
     file: opts.features,
   });
-  for (const w of [...warnings, ...loaded.warnings]) io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
+  for (const line of formatDiagnostics([...warnings, ...loaded.warnings]))
+    io.stderr.write(`imgcompat: ${line}\n`);
   const features = singleFeatures(loaded, opts.features);
   const results = dryRun(
     documents.map((d) => d.object),

@@ -12,7 +12,7 @@ import { loadSpec } from '../../core/load/load-spec.ts';
 import type { Features } from '../../core/model/features.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
-import { formatDiagnostic, UsageError } from '../../errors.ts';
+import { type Diagnostic, escapeControlChars, formatDiagnostics, UsageError } from '../../errors.ts';
 import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
 import { withDeadline } from '../deadline.ts';
 import type { Io } from '../io.ts';
@@ -41,8 +41,8 @@ export interface ValidateNodeOptions extends RegistryFlags {
 /** NFD runs the whole command under a one-minute context (validate-node.go); so do we by default. */
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-function warn(io: Io, diagnostics: readonly Parameters<typeof formatDiagnostic>[0][]): void {
-  for (const d of diagnostics) io.stderr.write(`imgcompat: ${formatDiagnostic(d)}\n`);
+function warn(io: Io, diagnostics: readonly Diagnostic[]): void {
+  for (const line of formatDiagnostics(diagnostics)) io.stderr.write(`imgcompat: ${line}\n`);
 }
 
 export interface LoadedSpec {
@@ -67,6 +67,8 @@ export async function specFromRegistry(
       fetchNewestSpec(reference, { ...ropts, signal }),
     ),
   );
+  for (const w of fetched.warnings ?? [])
+    ctx.io.stderr.write(`imgcompat: warning: ${escapeControlChars(w)}\n`);
   const source = `${fetched.repository}@${fetched.descriptor.digest}`;
   if (opts.verbose) ctx.io.stderr.write(`imgcompat: using compatibility artifact ${source}\n`);
   const { spec, warnings } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
@@ -125,7 +127,10 @@ export async function run(opts: ValidateNodeOptions, ctx: CommandContext): Promi
       ? await specFromRegistry(opts, ctx, opts.image)
       : await specFromFile(ctx.io, opts.spec!);
   const features = await hostFeatures(opts, ctx);
-  const report = validateNode(loaded.spec, features, { tags: opts.tags });
+  const report = validateNode(loaded.spec, features, {
+    tags: opts.tags,
+    source: opts.image ?? opts.spec,
+  });
   return printReport(report, loaded.spec, ctx.io, {
     output: opts.output,
     summary: opts.summary === true,

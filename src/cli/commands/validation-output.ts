@@ -4,7 +4,7 @@
  * JSON document on stdout with `--output json`.
  */
 import { countSummary, hasErrors } from '../../core/load/diagnostics.ts';
-import { type Diagnostic, formatDiagnostic } from '../../errors.ts';
+import { type Diagnostic, formatDiagnostics } from '../../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
 
@@ -45,7 +45,7 @@ export function report(results: FileResult[], format: OutputFormat, ctx: Command
     return allValid ? EXIT.ok : EXIT.invalidInput;
   }
   for (const r of results) {
-    for (const d of r.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const line of formatDiagnostics(r.diagnostics)) io.stderr.write(`${line}\n`);
     const valid = !hasErrors(r.diagnostics);
     const warnings = r.diagnostics.length > 0 ? ` (${countSummary(r.diagnostics)})` : '';
     if (valid) io.stdout.write(`${r.file}: valid${r.detail ? `, ${r.detail}` : ''}${warnings}\n`);

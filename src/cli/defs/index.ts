@@ -5,9 +5,11 @@ import { registerCompletion } from './completion.ts';
 import { registerEval } from './eval.ts';
 import { registerExport } from './export.ts';
 import { registerJob } from './job.ts';
+import { registerLint } from './lint.ts';
 import { registerNfg } from './nfg.ts';
 import { registerNfr } from './nfr.ts';
 import { registerRegistry } from './registry.ts';
+import { registerSchema } from './schema.ts';
 import { registerSelect } from './select.ts';
 import { registerValidateNode } from './validate-node.ts';
 import { registerValidateSpec } from './validate-spec.ts';
@@ -18,6 +20,8 @@ export const registrations: Register[] = [
   registerSelect,
   registerEval,
   registerValidateSpec,
+  registerLint,
+  registerSchema,
   registerNfr,
   registerNfg,
   registerCluster,

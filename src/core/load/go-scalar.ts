@@ -76,6 +76,26 @@ function parseIntBase0(s: string): bigint | undefined {
 }
 
 /** Go `strconv.ParseUint(s, 0, 64)` as a bigint, or undefined. */
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** strconv.ParseInt(s, 2, 64) (`signed`) or strconv.ParseUint(s, 2, 64): digits 0/1, ParseInt alone
+ * takes one leading sign; undefined on a syntax or range error. */
+function parseBinary(s: string, signed: boolean): bigint | undefined {
+  let digits = s;
+  let negative = false;
+  if (signed && (s[0] === '+' || s[0] === '-')) {
+    negative = s[0] === '-';
+    digits = s.slice(1);
+  }
+  if (!/^[01]+$/.test(digits)) return undefined;
+  const v = BigInt(`0b${digits}`);
+  if (signed) {
+    if (negative ? v > INT64_MAX + 1n : v > INT64_MAX) return undefined;
+    return negative ? -v : v;
+  }
+  return v < 1n << 64n ? v : undefined;
+}
+
 function parseUintBase0(s: string): bigint | undefined {
   try {
     return parseUint64(s, 0);
@@ -190,7 +210,15 @@ function resolveUntyped(tag: string, text: string): { value: GoScalar; timestamp
       const f = parseFloat64(plain);
       if (f !== undefined) return { value: { t: 'float', v: f } };
     }
-    // goyaml.v2's own `0b`/`-0b` branches are covered by ParseInt base 0 above.
+    // goyaml.v2's own `0b`/`-0b` branches (resolve.go): strconv.ParseInt(rest, 2, 64), which takes a
+    // sign of its own, so `0b+1` and `0b-1` are ints too; `0b1` was already read by ParseInt base 0.
+    if (plain.startsWith('0b')) {
+      const v = parseBinary(plain.slice(2), true) ?? parseBinary(plain.slice(2), false);
+      if (v !== undefined) return { value: v < 0n || v <= INT64_MAX ? intScalar(v) : { t: 'uint', v } };
+    } else if (plain.startsWith('-0b')) {
+      const v = parseBinary(`-${plain.slice(3)}`, true);
+      if (v !== undefined) return { value: intScalar(v) };
+    }
   }
   return { value: { t: 'str', v: text } };
 }

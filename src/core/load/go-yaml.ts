@@ -14,13 +14,14 @@
  */
 import {
   Composer,
-  type CST,
+  CST,
   type Document,
   isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   Parser,
   Scalar,
@@ -52,6 +53,31 @@ export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
  * 10000; no sensible document comes near either limit.)
  */
 export const MAX_DEPTH = 200;
+
+/**
+ * Most YAML documents in one input (`---` separated). NFD reads one spec; rule files hold a few. Each
+ * document costs memory even when empty: a million of them took 1.4 GB.
+ */
+export const MAX_DOCUMENTS = 10_000;
+
+/**
+ * Most nodes (scalars, aliases, collections, sequence entries) in one input. The `yaml` package keeps
+ * about 1 KB per node while composing; the 4 MiB cap alone would allow two million.
+ */
+export const MAX_NODES = 1_000_000;
+
+/** Lexeme types (yaml's `CST.tokenType`) that each start one node. */
+const NODE_LEXEMES = new Set([
+  'scalar',
+  'single-quoted-scalar',
+  'double-quoted-scalar',
+  'block-scalar-header',
+  'alias',
+  'flow-map-start',
+  'flow-seq-start',
+  'seq-item-ind',
+  'explicit-key-ind',
+]);
 
 /** The Go type a YAML value is decoded into. */
 export type TypeDesc =
@@ -133,6 +159,48 @@ function cstTooDeep(tokens: CST.Token[], limit: number): number | undefined {
 }
 
 /**
+ * Lexes and parses `text` in one streaming pass (yaml's Lexer feeding `Parser.next`), stopping at the
+ * first lexeme that goes past a limit: flow nesting deeper than `MAX_DEPTH` (4 MB of `[` made the
+ * parser's stack grow for 30 s and 3.5 GB before the depth check on the finished tree), more than
+ * `MAX_DOCUMENTS` documents or `MAX_NODES` nodes. Memory stays proportional to what was accepted.
+ */
+function scanTokens(
+  text: string,
+  lineCounter: LineCounter,
+): { tokens: CST.Token[] } | { problem: string; offset: number } {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0); // what Parser.parse does first
+  const tokens: CST.Token[] = [];
+  let offset = 0;
+  let flowDepth = 0;
+  let documents = 0;
+  let nodes = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    const type = CST.tokenType(lexeme);
+    if (type === 'flow-map-start' || type === 'flow-seq-start') {
+      if (++flowDepth > MAX_DEPTH)
+        return { problem: `nesting is deeper than the limit of ${MAX_DEPTH} levels`, offset };
+    } else if (type === 'flow-map-end' || type === 'flow-seq-end') {
+      flowDepth = Math.max(0, flowDepth - 1);
+    } else if (type === 'doc-mode' || type === 'doc-start') {
+      flowDepth = 0;
+    }
+    if (type !== null && NODE_LEXEMES.has(type) && ++nodes > MAX_NODES)
+      return { problem: `more than ${MAX_NODES} YAML nodes (the limit)`, offset };
+    // The parser hands over each document as soon as it is complete.
+    for (const t of parser.next(lexeme)) {
+      if (t.type === 'document' && ++documents > MAX_DOCUMENTS)
+        return { problem: `more than ${MAX_DOCUMENTS} YAML documents (the limit)`, offset: t.offset };
+      tokens.push(t);
+    }
+    // Control lexemes (doc-mode, scalar markers) have no source length.
+    if (type !== 'doc-mode' && type !== 'scalar' && type !== 'flow-error-end') offset += lexeme.length;
+  }
+  for (const t of parser.end()) tokens.push(t);
+  return { tokens };
+}
+
+/**
  * Parse `text` into YAML documents with the failsafe schema. Refuses input over `MAX_INPUT_BYTES` and
  * nesting deeper than `MAX_DEPTH` before composing. Never throws on bad input.
  */
@@ -149,7 +217,18 @@ export function parseYaml(text: string, file?: string): ParsedYaml {
     });
     return { documents: [], lineCounter, diagnostics };
   }
-  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  // goyaml.v2 reads a lone CR as a line break (YAML 1.1); the yaml package does not. Same length, so
+  // offsets and columns are unchanged.
+  const scanned = scanTokens(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text, lineCounter);
+  if ('problem' in scanned) {
+    diagnostics.push({
+      severity: 'error',
+      message: scanned.problem,
+      position: pos(lineCounter, scanned.offset, file),
+    });
+    return { documents: [], lineCounter, diagnostics };
+  }
+  const { tokens } = scanned;
   const deep = cstTooDeep(tokens, MAX_DEPTH);
   if (deep !== undefined) {
     diagnostics.push({

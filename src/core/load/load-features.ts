@@ -100,7 +100,7 @@ export function loadFeatures(text: string, opts: { file?: string } = {}): Loaded
   }
   const type = format === 'Features' ? FEATURES : format === 'NodeFeature' ? NODE_FEATURE : NODE_FEATURE_LIST;
   const decoded = decodeDocument(doc!, type, parsed.lineCounter, file);
-  diagnostics.push(...decoded.diagnostics);
+  for (const item of decoded.diagnostics) diagnostics.push(item); // a loop, not push(...): spreading 120,000+ items overflows the stack
   if (hasErrors(diagnostics) || decoded.value === undefined) {
     fail(`invalid ${format} document (${countSummary(diagnostics)})`);
   }

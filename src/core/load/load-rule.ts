@@ -73,7 +73,7 @@ export function checkRules(text: string, opts: LoadRuleOptions = {}): RulesCheck
       return;
     }
     const decoded = decodeDocument(doc, type, parsed.lineCounter, file);
-    diagnostics.push(...decoded.diagnostics);
+    for (const item of decoded.diagnostics) diagnostics.push(item); // a loop, not push(...): spreading 120,000+ items overflows the stack
     if (!decoded.value) return;
     const object = decoded.value as NodeFeatureRule | NodeFeatureGroup;
     if (object.apiVersion !== NFD_API_VERSION) {
@@ -87,7 +87,7 @@ export function checkRules(text: string, opts: LoadRuleOptions = {}): RulesCheck
       object.kind === 'NodeFeatureRule'
         ? validateNodeFeatureRule(object as NodeFeatureRule)
         : validateNodeFeatureGroup(object as NodeFeatureGroup);
-    diagnostics.push(...issuesToDiagnostics(issues, decoded.positions));
+    for (const item of issuesToDiagnostics(issues, decoded.positions)) diagnostics.push(item); // a loop, not push(...): spreading 120,000+ items overflows the stack
     documents.push({ index, object, positions: decoded.positions });
   });
   if (documents.length === 0 && !hasErrors(diagnostics)) {

@@ -67,12 +67,12 @@ export function checkSpec(text: string, opts: LoadSpecOptions = {}): SpecCheck {
     return { spec: undefined, diagnostics, positions: empty };
   }
   const decoded = decodeDocument(doc, SPEC, parsed.lineCounter, file);
-  diagnostics.push(...decoded.diagnostics);
+  for (const item of decoded.diagnostics) diagnostics.push(item); // a loop, not push(...): spreading 120,000+ items overflows the stack
   const spec = decoded.value as Spec | undefined;
   // Validate even after decode errors: the decoder leaves a well-typed value (bad parts dropped), and
   // listing every problem at once saves round trips.
   if (spec) {
-    diagnostics.push(...issuesToDiagnostics(validateSpec(spec), decoded.positions));
+    for (const item of issuesToDiagnostics(validateSpec(spec), decoded.positions)) diagnostics.push(item); // a loop, not push(...): spreading 120,000+ items overflows the stack
   }
   return { spec, diagnostics: sortDiagnostics(diagnostics), positions: decoded.positions };
 }

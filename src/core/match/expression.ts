@@ -104,6 +104,28 @@ function compileAll(e: MatchExpression, values: readonly string[]): CompiledRege
   return compiled;
 }
 
+/**
+ * Regexp results by value, per compiled regexp (compiled regexps are shared by pattern): thousands of
+ * rules repeating a pattern over the same feature values run each match once. Bounded per regexp.
+ */
+const regexpResults = new WeakMap<CompiledRegexp, Map<string, boolean>>();
+const RESULTS_PER_REGEXP = 65536;
+
+function testMemo(re: CompiledRegexp, value: string): boolean {
+  let memo = regexpResults.get(re);
+  if (memo === undefined) {
+    memo = new Map();
+    regexpResults.set(re, memo);
+  }
+  let r = memo.get(value);
+  if (r === undefined) {
+    r = re.test(value);
+    if (memo.size >= RESULTS_PER_REGEXP) memo.clear();
+    memo.set(value, r);
+  }
+  return r;
+}
+
 /** `type` of an ordering op: `false` for integers, `true` for versions; anything else is an error. */
 function isVersionType(e: MatchExpression): boolean {
   const t = e.type ?? '';
@@ -222,7 +244,7 @@ export function evaluateMatchExpression(
     case 'InRegexp': {
       mustBeNonEmpty(e, values);
       const res = compileAll(e, values);
-      for (const re of res) if (re.test(value)) return true;
+      for (const re of res) if (testMemo(re, value)) return true;
       return false;
     }
     case 'IsTrue':
@@ -371,6 +393,134 @@ export function matchGetInstances(
   return getInstances(set, sortedKeys(set), instances, failFast);
 }
 
+/**
+ * One attribute of every instance, interned: `ids[i]` is 0 when instance i lacks the attribute, else
+ * the index + 1 of its value in `values`. Built once per instance list and attribute name, so an
+ * expression is evaluated once per distinct value instead of once per instance (a host has tens of
+ * thousands of PCI/USB/network instances with few distinct values, and a spec thousands of rules).
+ */
+interface Column {
+  ids: Int32Array;
+  values: string[];
+}
+
+const columns = new WeakMap<readonly InstanceFeature[], Map<string, Column>>();
+/** Columns kept per instance list (the attribute names of one spec; bounded against hostile specs). */
+const COLUMNS_PER_LIST = 256;
+
+function column(instances: readonly InstanceFeature[], name: string): Column {
+  let byName = columns.get(instances);
+  if (byName === undefined) {
+    byName = new Map();
+    columns.set(instances, byName);
+  }
+  const hit = byName.get(name);
+  if (hit !== undefined) return hit;
+  const ids = new Int32Array(instances.length);
+  const values: string[] = [];
+  const index = new Map<string, number>();
+  for (let i = 0; i < instances.length; i++) {
+    const attrs = instances[i]!.attributes;
+    const v = attrs == null ? undefined : attrs[name];
+    if (typeof v !== 'string') continue;
+    let id = index.get(v);
+    if (id === undefined) {
+      values.push(v);
+      id = values.length;
+      index.set(v, id);
+    }
+    ids[i] = id;
+  }
+  const col = { ids, values };
+  if (byName.size >= COLUMNS_PER_LIST) byName.delete(byName.keys().next().value!);
+  byName.set(name, col);
+  return col;
+}
+
+/**
+ * The instances grouped by their values of some attributes (those of `names` that any instance has):
+ * instances of one group are indistinguishable to an expression set on those names. Groups are
+ * numbered in order of their first instance; `members` lists each group's instances in order (CSR:
+ * group g is members[start[g]] .. members[start[g + 1] - 1]).
+ */
+interface Groups {
+  cols: Column[];
+  /** The attributes that split groups (those some instance has), in the order of `names`. */
+  present: string[];
+  /** Per group, the value ids of the `present` attributes (group g at g * present.length). */
+  tuples: Int32Array;
+  /** The first instance of each group. */
+  first: Int32Array;
+  start: Int32Array;
+  members: Int32Array;
+}
+
+const groupings = new WeakMap<readonly InstanceFeature[], Map<string, Groups>>();
+
+function groups(instances: readonly InstanceFeature[], names: readonly string[]): Groups {
+  const cols = names.map((n) => column(instances, n));
+  // Names no instance has do not split groups: key the cache by the others.
+  const present = names.filter((_, j) => cols[j]!.values.length > 0);
+  const presentCols = cols.filter((c) => c.values.length > 0);
+  const key = present.join('\u0000');
+  let byKey = groupings.get(instances);
+  if (byKey === undefined) {
+    byKey = new Map();
+    groupings.set(instances, byKey);
+  }
+  const hit = byKey.get(key);
+  if (hit !== undefined) return { ...hit, cols };
+  const n = instances.length;
+  const groupOf = new Int32Array(n);
+  const firsts: number[] = [];
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    let k = '';
+    for (const c of presentCols) k += `${c.ids[i]},`;
+    let g = index.get(k);
+    if (g === undefined) {
+      g = firsts.length;
+      firsts.push(i);
+      index.set(k, g);
+    }
+    groupOf[i] = g;
+  }
+  const start = new Int32Array(firsts.length + 1);
+  for (let i = 0; i < n; i++) start[groupOf[i]! + 1]!++;
+  for (let g = 0; g < firsts.length; g++) start[g + 1]! += start[g]!;
+  const fill = start.slice(0, firsts.length);
+  const members = new Int32Array(n);
+  for (let i = 0; i < n; i++) members[fill[groupOf[i]!]!++] = i;
+  const p = presentCols.length;
+  const tuples = new Int32Array(firsts.length * p);
+  for (let g = 0; g < firsts.length; g++) {
+    for (let j = 0; j < p; j++) tuples[g * p + j] = presentCols[j]!.ids[firsts[g]!]!;
+  }
+  const result: Groups = { cols, present, tuples, first: Int32Array.from(firsts), start, members };
+  if (byKey.size >= COLUMNS_PER_LIST) byKey.delete(byKey.keys().next().value!);
+  byKey.set(key, result);
+  return result;
+}
+
+const sharedResults = new WeakMap<Column, Map<string, Uint8Array>>();
+const RESULTS_PER_COLUMN = 4096;
+
+function resultsFor(col: Column, name: string, e: MatchExpression): Uint8Array {
+  let byExpr = sharedResults.get(col);
+  if (byExpr === undefined) {
+    byExpr = new Map();
+    sharedResults.set(col, byExpr);
+  }
+  const key = JSON.stringify([name, e.op ?? '', e.type ?? '', e.value ?? EMPTY]);
+  let r = byExpr.get(key);
+  if (r === undefined) {
+    r = new Uint8Array(col.values.length + 1);
+    if (byExpr.size >= RESULTS_PER_COLUMN) byExpr.clear();
+    byExpr.set(key, r);
+  }
+  return r;
+}
+
 function getInstances(
   set: MatchExpressionSet,
   names: readonly string[],
@@ -378,29 +528,73 @@ function getInstances(
   failFast: boolean,
 ): MatchResult {
   // Same outcome as running getValues on every instance and merging, without building the
-  // per-instance element lists (instances are the largest sets: PCI, USB, network devices).
+  // per-instance element lists. Instances with the same values of `names` give the same results, so
+  // the set is evaluated once per group, groups in the order of their first instance: the first
+  // error raised is the one the instance-by-instance evaluation would raise.
   const matched: MatchedElement[] = [];
   const subset: MatchExpressionSet = {};
   const count = names.length;
   if (instances != null && instances.length > 0) {
     const exprs = names.map((n) => set[n]!);
+    const { cols, present, tuples, first, start, members } = groups(instances, names);
+    const p = present.length;
+    // Where name j's value id sits in a group's tuple; -1: no instance has it (id 0, missing).
+    const pos = names.map((n) => present.indexOf(n));
+    // results[j][id]: 0 unknown, 1 held, 2 did not hold (per distinct value of name j), shared by
+    // every rule with the same expression on the same name.
+    const results = cols.map((c, j) => resultsFor(c, names[j]!, exprs[j]!));
     const held = new Uint8Array(count);
-    const heldHere = new Uint8Array(count);
-    for (const inst of instances) {
-      const attrs = inst.attributes;
+    const hits: number[] = [];
+    let matchedCount = 0;
+    const ids = new Int32Array(count);
+    let heldCount = 0;
+    for (let g = 0; g < first.length; g++) {
       let all = true;
-      heldHere.fill(0);
-      for (let i = 0; i < count; i++) {
-        if (evaluateMatchExpressionValues(exprs[i]!, names[i]!, attrs)) {
-          heldHere[i] = 1;
-        } else {
+      const base = g * p;
+      for (let j = 0; j < count; j++) {
+        const at = pos[j]!;
+        const id = at < 0 ? 0 : tuples[base + at]!;
+        ids[j] = id;
+        const col = cols[j]!;
+        const res = results[j]!;
+        let r = res[id]!;
+        if (r === 0) {
+          const ok =
+            id === 0
+              ? evaluateMatchExpression(exprs[j]!, false, null)
+              : evaluateMatchExpression(exprs[j]!, true, col.values[id - 1]);
+          r = ok ? 1 : 2;
+          res[id] = r;
+        }
+        if (r === 2) {
           all = false;
           // Under fail-fast Go's MatchValues returns a nil subset for this instance.
           if (failFast) break;
         }
       }
-      if (all) matched.push(attrs ?? {});
-      if (all || !failFast) for (let i = 0; i < count; i++) if (heldHere[i] === 1) held[i] = 1;
+      if (all) {
+        hits.push(g);
+        matchedCount += start[g + 1]! - start[g]!;
+      }
+      if ((all || !failFast) && heldCount < count) {
+        for (let j = 0; j < count; j++) {
+          if (held[j] === 0 && results[j]![ids[j]!] === 1) {
+            held[j] = 1;
+            heldCount++;
+          }
+        }
+      }
+    }
+    if (hits.length === 1) {
+      const g = hits[0]!;
+      for (let m = start[g]!; m < start[g + 1]!; m++) matched.push(instances[members[m]!]!.attributes ?? {});
+    } else if (hits.length > 1) {
+      // Back to instance order.
+      const order = new Int32Array(matchedCount);
+      let o = 0;
+      for (const g of hits) for (let m = start[g]!; m < start[g + 1]!; m++) order[o++] = members[m]!;
+      order.sort();
+      for (const i of order) matched.push(instances[i]!.attributes ?? {});
     }
     for (let i = 0; i < count; i++) if (held[i] === 1) setOwn(subset, names[i]!, set[names[i]!]!);
   }

@@ -12,6 +12,8 @@
  *   persists across compatibility sets.
  */
 
+import { RuleEvaluationError } from '../../errors.ts';
+import { quote } from '../../go/strconv.ts';
 import { compareBytes } from '../../go/utf8.ts';
 import { insertAttributeFeatures } from '../match/insert-attribute-features.ts';
 import { executeGroupRule } from '../match/rule.ts';
@@ -34,6 +36,8 @@ const BACKREF_FEATURE = 'matched';
 export interface ValidateNodeOptions {
   /** `--tags`: keep only sets whose `tag` is exactly one of these; empty or absent keeps all. */
   tags?: readonly string[];
+  /** Where the spec came from (its file or image reference), named in evaluation errors. */
+  source?: string;
 }
 
 /**
@@ -52,7 +56,7 @@ export function validateNode(
   const tags = opts.tags ?? [];
   const work = copyForBackrefs(features);
   const out: CompatibilityStatus[] = [];
-  for (const c of spec.compatibilities ?? []) {
+  for (const [setIndex, c] of (spec.compatibilities ?? []).entries()) {
     if (tags.length > 0 && !tags.includes(c.tag ?? '')) continue;
     // NFD's newCompatibilityStatus; `rules` stays nil (JSON null) for a set with no rules.
     const status: CompatibilityStatus = { rules: null };
@@ -60,7 +64,7 @@ export function validateNode(
     if (c.weight) status.weight = c.weight;
     if (c.tag) status.tag = c.tag;
     for (const rule of c.rules ?? []) {
-      const { matchStatus, vars } = executeGroupRule(rule, work, false);
+      const { matchStatus, vars } = executeNamed(rule, work, opts.source, setIndex, c.tag);
       status.rules ??= [];
       status.rules.push(ruleStatus(rule, matchStatus));
       // Back-reference for later rules; happens for every rule, even a failed one (NFD v0.19.0 pkg/nfd-master/nfd-master.go `processNodeFeatureRule`).
@@ -69,6 +73,31 @@ export function validateNode(
     out.push(status);
   }
   return out;
+}
+
+/**
+ * executeGroupRule, with the spec, the compatibility set and the rule named in its error: NFD's error
+ * (`failed to expand template: ...`) alone does not say which of many rules failed.
+ */
+function executeNamed(
+  rule: GroupRule,
+  features: Features,
+  source: string | undefined,
+  setIndex: number,
+  tag: string | undefined,
+): ReturnType<typeof executeGroupRule> {
+  try {
+    return executeGroupRule(rule, features, false);
+  } catch (e) {
+    if (!(e instanceof RuleEvaluationError)) throw e;
+    const where = [
+      source === undefined ? '' : `${source}: `,
+      `compatibility set ${setIndex + 1}`,
+      tag ? ` (tag ${quote(tag)})` : '',
+      `, rule ${quote(rule.name ?? '')}`,
+    ].join('');
+    throw new RuleEvaluationError(`${where}: ${e.message}`, e.code, { cause: e });
+  }
 }
 
 /** A set passed when every one of its rules matched (a set with no rules passes vacuously). */

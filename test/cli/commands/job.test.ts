@@ -31,3 +31,26 @@ test('imgcompat job rejects a bad --deadline naming the flag', async () => {
   assert.equal(await run(['job', '--image', 'r.example/a:1', '--deadline', 'soon'], io), 2);
   assert.match(io.err(), /--deadline/);
 });
+
+test('imgcompat job refuses an invalid image, node name, namespace or Job name: exit 2 naming the flag', async () => {
+  for (const [args, flag] of [
+    [['--image', 'Not A Ref'], '--image'],
+    [['--image', 'reg.example/app:1', '--job-image', 'reg.example/UPPER:1'], '--job-image'],
+    [['--image', 'reg.example/app:1', '--node', 'Bad_Node!'], '--node'],
+    [['--image', 'reg.example/app:1', '--node', `n${'x'.repeat(253)}`], '--node'],
+    [['--image', 'reg.example/app:1', '--namespace', 'a.b'], '--namespace'],
+    [['--image', 'reg.example/app:1', '--namespace', 'NS'], '--namespace'],
+    [['--image', 'reg.example/app:1', '--name', 'x'.repeat(64)], '--name'],
+  ] as const) {
+    const io = memoryIo();
+    assert.equal(await run(['job', ...args], io), 2, `${args.join(' ')}: ${io.err()}`);
+    assert.match(io.err(), new RegExp(`${flag}\\b`));
+    assert.equal(io.out(), '');
+  }
+  const io = memoryIo();
+  assert.equal(
+    await run(['job', '--image', 'reg.example/app:1', '--node', 'ip-10-0-0-1.ec2.internal'], io),
+    0,
+    io.err(),
+  );
+});

@@ -393,3 +393,33 @@ describe('--help', () => {
     assert.match(r.out, /Examples:\n {2}imgcompat validate-node --image /);
   });
 });
+
+describe('control characters from a spec', () => {
+  test('are escaped in the table (names, descriptions, tags, values) and in error messages', async () => {
+    const file = join(scratch, 'ansi.yaml');
+    writeFileSync(
+      file,
+      'version: v1alpha1\ncompatibilities:\n- description: "d\\e[2J"\n  tag: "t\\e]0;x\\a"\n  rules:\n' +
+        '  - name: "r\\e[2J\\r"\n    matchFeatures:\n    - feature: cpu.cpuid\n      matchExpressions:\n' +
+        '        "AV\\e[31mX": {op: In, value: ["x\\e[1m"]}\n',
+    );
+    const r = await vn('--spec', file, '--features', 'examples/features.json');
+    assert.equal(r.code, 1, r.err);
+    assert.doesNotMatch(r.out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    assert.match(r.out, /Tag: t\\u001b\]0;x\\u0007/);
+    assert.match(r.out, /Description: d\\u001b\[2J/);
+    assert.match(r.out, /RULE: R\\U001B\[2J\\U000D/i);
+    assert.match(r.out, /cpu\.cpuid\.AV\\u001b\[31mX/);
+
+    const bad = join(scratch, 'ansi-regexp.yaml');
+    writeFileSync(
+      bad,
+      'version: v1alpha1\ncompatibilities:\n- rules:\n  - name: r\n    matchFeatures:\n    - feature: cpu.cpuid\n' +
+        '      matchExpressions:\n        AVX: {op: InRegexp, value: ["(\\e"]}\n',
+    );
+    const e = await vn('--spec', bad, '--features', 'examples/features.json');
+    assert.equal(e.code, 3, e.err);
+    assert.doesNotMatch(e.err, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    assert.match(e.err, /missing closing \): `\(\\u001b`/);
+  });
+});

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -201,4 +202,62 @@ test('--output json: one document with every diagnostic', async () => {
 test('no file argument is a usage error', async () => {
   const r = await cli([]);
   assert.equal(r.code, 2);
+});
+
+test('bad input: a named pipe nobody writes to is refused in bounded time, one with a writer is read', {
+  timeout: 20_000,
+}, async () => {
+  const fifo = join(dir, 'no-writer.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const r = await cli(['no-writer.fifo']);
+  assert.equal(r.code, 3);
+  assert.match(r.err, /no-writer\.fifo: cannot read file: a named pipe \(FIFO\) that no process writes to/);
+  noStackTrace(r.err);
+
+  const fed = join(dir, 'fed.fifo');
+  execFileSync('mkfifo', [fed]);
+  const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', join(repo, 'examples', 'spec.yaml'), fed]);
+  const exited = new Promise((r) => writer.once('exit', r));
+  const ok = await cli(['fed.fifo']);
+  assert.equal(ok.code, 0, ok.err);
+  await exited;
+});
+
+test('130,000 warnings: no crash, the first 100 printed, the rest counted', async () => {
+  // Each "01" is an octal-looking value YAML 1.1 reads differently: one warning per element.
+  const values = Array.from({ length: 130_000 }, () => '01').join(',');
+  write('many-warnings.yaml', spec(`AVX: {op: In, value: [${values}]}`));
+  const r = await cli(['many-warnings.yaml']);
+  noStackTrace(r.err + r.out);
+  assert.equal(r.code, 0, r.err.slice(0, 2000));
+  const lines = r.err.trimEnd().split('\n');
+  assert.equal(lines.length, 101, r.err.slice(0, 2000));
+  assert.match(lines[0]!, /^many-warnings\.yaml:\d+:\d+: warning: /);
+  assert.equal(lines[100], '... and 129,900 more warnings (not shown)');
+  assert.ok(r.err.length < 50_000, `${r.err.length} bytes on stderr`);
+  assert.match(r.out, /many-warnings\.yaml: valid.*130000 warnings/);
+});
+
+test("Go's YAML reader: UTF-16 with a BOM and CR-only line ends are read; invalid UTF-8 and control characters are errors", async () => {
+  const text = readFileSync(join(repo, 'examples', 'spec.yaml'), 'utf8');
+  writeFileSync(
+    join(dir, 'utf16.yaml'),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+  );
+  const u = await cli(['utf16.yaml']);
+  assert.equal(u.code, 0, u.err);
+  assert.match(u.out, /utf16\.yaml: valid, 1 compatibility set/);
+  const cr = await cli([write('cr.yaml', text.replaceAll('\n', '\r'))]);
+  assert.equal(cr.code, 0, cr.err);
+  assert.match(cr.out, /cr\.yaml: valid, 1 compatibility set/);
+  writeFileSync(
+    join(dir, 'latin1.yaml'),
+    Buffer.concat([Buffer.from(text), Buffer.from([0x23, 0x20, 0xe9, 0x0a, 0x23, 0x0a])]),
+  );
+  const bad = await cli(['latin1.yaml']);
+  assert.equal(bad.code, 3);
+  assert.match(bad.err, /latin1\.yaml: yaml: invalid trailing UTF-8 octet \(at byte \d+\)/);
+  const ctl = await cli([write('ctl.yaml', `${text}# \u0007\n`)]);
+  assert.equal(ctl.code, 3);
+  assert.match(ctl.err, /ctl\.yaml: yaml: control characters are not allowed/);
 });

@@ -118,3 +118,14 @@ test('map keys: floats use YAML spellings for infinities, null is unsupported', 
   // sigs.k8s.io/yaml has no case for uint64 keys.
   assert.equal(key({ t: 'uint', v: 18446744073709551615n }), null);
 });
+
+test('goyaml.v2 0b branch: strconv.ParseInt(rest, 2, 64) takes its own sign', () => {
+  // resolve.go: `0b` + ParseInt(plain[2:], 2, 64), then ParseUint; `-0b` + ParseInt("-"+plain[3:], 2, 64).
+  assert.deepEqual(resolveGoScalar('', '0b+0'), { t: 'int', v: 0n });
+  assert.deepEqual(resolveGoScalar('', '0b-101'), { t: 'int', v: -5n });
+  assert.deepEqual(resolveGoScalar('', '0b+1_1'), { t: 'int', v: 3n });
+  assert.deepEqual(resolveGoScalar('', `0b${'1'.repeat(64)}`), { t: 'uint', v: (1n << 64n) - 1n });
+  for (const text of ['0b+', '0b-', '-0b-1', '-0b+1', '0b+-1', '0b2', `0b+${'1'.repeat(64)}`]) {
+    assert.deepEqual(resolveGoScalar('', text), { t: 'str', v: text }, text);
+  }
+});

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import {
   decodeDocument,
   INT,
   MAX_DEPTH,
+  MAX_DOCUMENTS,
   MAX_INPUT_BYTES,
+  MAX_NODES,
   mapOf,
   parseYaml,
   STRING,
@@ -227,4 +230,41 @@ test('__proto__ as a map key is an ordinary key', () => {
   assert.equal(Object.getPrototypeOf(v), Object.prototype);
   assert.deepEqual(Object.keys(v), ['__proto__', 'b']);
   assert.equal(Object.getOwnPropertyDescriptor(v, '__proto__')?.value, 'x');
+});
+
+/** Runs parseYaml on generated text in a child Node with a 160 MB heap: an input that needs more dies. */
+function parseInSmallHeap(makeText: string): { status: number | null; out: string; err: string } {
+  const goYaml = new URL('../../../src/core/load/go-yaml.js', import.meta.url).href;
+  const script = `import(${JSON.stringify(goYaml)}).then(({ parseYaml }) => {
+    const p = parseYaml(${makeText}, 'hostile.yaml');
+    console.log(JSON.stringify({ documents: p.documents.length, diagnostics: p.diagnostics.slice(0, 3) }));
+  });`;
+  const r = spawnSync(process.execPath, ['--max-old-space-size=160', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: r.status, out: r.stdout, err: r.stderr.slice(0, 2000) };
+}
+
+test('hostile YAML fails at the first violation in bounded memory: 4 MB of "[", a million documents', () => {
+  for (const [text, want] of [
+    ["'['.repeat(4 * 1024 * 1024 - 1)", /nesting is deeper than the limit of 200 levels/],
+    ["'---\\n'.repeat(1_000_000)", /more than 10000 YAML documents \(the limit\)/],
+    ["'a\\n...\\n'.repeat(MAX)".replace('MAX', String(MAX_DOCUMENTS + 1)), /more than 10000 YAML documents/],
+  ] as const) {
+    const r = parseInSmallHeap(text);
+    assert.equal(r.status, 0, `${text}: ${r.err}`);
+    const got = JSON.parse(r.out) as {
+      documents: number;
+      diagnostics: { message: string; position: unknown }[];
+    };
+    assert.equal(got.documents, 0);
+    assert.match(got.diagnostics[0]!.message, want);
+  }
+  // The first violation is where it is reported: column 201 of line 1 for the 201st "[".
+  const p = parseYaml('['.repeat(100_000), 'deep.yaml');
+  assert.deepEqual(p.diagnostics[0]!.position, { file: 'deep.yaml', line: 1, column: 201 });
+  // At the document limit exactly, all documents are read.
+  assert.equal(parseYaml('a\n---\n'.repeat(MAX_DOCUMENTS - 1) + 'a\n').documents.length, MAX_DOCUMENTS);
+  assert.equal(MAX_NODES, 1_000_000);
 });

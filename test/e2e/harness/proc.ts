@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,8 +127,14 @@ export async function waitFor(
 }
 
 /** True once `url` answers anything at all over HTTP (any status). */
-export async function answersHttp(url: string, init: RequestInit = {}): Promise<boolean> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(2000) });
-  await res.arrayBuffer();
-  return res.status > 0;
+export async function answersHttp(url: string): Promise<boolean> {
+  // node:http, not fetch: fetch refuses the ports of its "bad port" list, where a test registry may listen.
+  return new Promise((resolvePromise, reject) => {
+    const req = httpGet(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolvePromise((res.statusCode ?? 0) > 0));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+  });
 }

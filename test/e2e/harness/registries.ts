@@ -66,6 +66,8 @@ export interface DockerRegistryOptions {
   tls?: boolean;
   /** Extra users (besides the default pusher) for auth variants. */
   users?: Record<string, string>;
+  /** Ports to try in order instead of ephemeral ones (the first that binds is used). */
+  ports?: number[];
 }
 
 const DEFAULT_USER: Credentials = { username: 'alice', password: 'alice-secret-pw' };
@@ -120,8 +122,9 @@ export async function startDockerRegistry(opts: DockerRegistryOptions = {}): Pro
   const tls = opts.tls ? await makeTlsMaterial(dir) : undefined;
 
   let lastService: Service | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+  const attempts = opts.ports?.length ?? 5;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const port = opts.ports ? opts.ports[attempt]! : await freePort();
     const host = `127.0.0.1:${port}`;
     const config = join(dir, 'config.yml');
     writeFileSync(

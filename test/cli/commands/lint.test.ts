@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { memoryIo } from '../../../src/cli/io.ts';
+import { run } from '../../../src/cli/main.ts';
+
+const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'imgcompat-lint-'));
+
+function write(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return name;
+}
+
+async function cli(args: string[], cwd = dir) {
+  const io = memoryIo({ cwd });
+  const code = await run(['lint', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+const spec = (exprs: string) => `version: v1alpha1
+compatibilities:
+- rules:
+  - name: r
+    matchFeatures:
+    - feature: kernel.loadedmodule
+      matchExpressions:
+        ${exprs}
+`;
+
+const clean = write('clean.yaml', spec('vfio_pci: {op: Exists}'));
+const dash = write('dash.yaml', spec('vfio-pci: {op: Exists}'));
+const info = write('info.yaml', spec('nouveau: {op: DoesNotExist}'));
+
+test('a clean file: exit 0 and a summary', async () => {
+  const r = await cli([clean]);
+  assert.equal(r.code, 0);
+  assert.equal(r.out, '1 file: no findings\n');
+  assert.equal(r.err, '');
+});
+
+test('an error finding: exit 1, file:line:col, id, why and fix', async () => {
+  const r = await cli([clean, dash]);
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.out,
+    'dash.yaml:8:9: error IC1003: kernel.loadedmodule lists module names as the kernel does, with "_": "vfio-pci" never matches\n' +
+      '  fix: did you mean "vfio_pci"?\n' +
+      '2 files: 1 error, 0 warnings, 0 info\n',
+  );
+});
+
+test('--fail-on decides which severities fail', async () => {
+  assert.equal((await cli([info])).code, 0);
+  assert.equal((await cli(['--fail-on', 'warning', info])).code, 0);
+  assert.equal((await cli(['--fail-on', 'info', info])).code, 1);
+  const bad = await cli(['--fail-on', 'fatal', info]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--fail-on/);
+});
+
+test('-o json: one document with every finding', async () => {
+  const r = await cli(['-o', 'json', dash, info]);
+  assert.equal(r.code, 1);
+  const doc = JSON.parse(r.out);
+  assert.deepEqual(doc.summary, { error: 1, warning: 0, info: 1 });
+  assert.equal(doc.files[0].kind, 'spec');
+  assert.deepEqual(doc.files[0].findings[0], {
+    id: 'IC1003',
+    severity: 'error',
+    message: 'kernel.loadedmodule lists module names as the kernel does, with "_": "vfio-pci" never matches',
+    fix: 'did you mean "vfio_pci"?',
+    file: 'dash.yaml',
+    line: 8,
+    column: 9,
+    path: 'compatibilities[0].rules[0].matchFeatures[0].matchExpressions.vfio-pci',
+  });
+  assert.equal(doc.files[1].findings[0].id, 'IC1009');
+});
+
+test('-o sarif: a SARIF 2.1.0 log with rules and located results', async () => {
+  const r = await cli(['-o', 'sarif', dash]);
+  assert.equal(r.code, 1);
+  const log = JSON.parse(r.out);
+  assert.equal(log.version, '2.1.0');
+  const run0 = log.runs[0];
+  assert.equal(run0.tool.driver.name, 'imgcompat');
+  const ids = run0.tool.driver.rules.map((x: { id: string }) => x.id);
+  assert.equal(ids[0], 'IC1000');
+  assert.ok(ids.includes('IC1015'));
+  assert.equal(run0.results.length, 1);
+  const res = run0.results[0];
+  assert.equal(res.ruleId, 'IC1003');
+  assert.equal(ids[res.ruleIndex], 'IC1003');
+  assert.equal(res.level, 'error');
+  assert.deepEqual(res.locations[0].physicalLocation, {
+    artifactLocation: { uri: 'dash.yaml' },
+    region: { startLine: 8, startColumn: 9 },
+  });
+});
+
+test('a file that is not a spec or rule file: exit 3 with a clear error, the others still linted', async () => {
+  const r = await cli([dash, join(repo, 'examples/features.json')], dir);
+  assert.equal(r.code, 3);
+  assert.match(
+    r.err,
+    /features\.json:1:1: error: not an image compatibility spec .* nor a NodeFeatureRule\/NodeFeatureGroup/,
+  );
+  assert.match(r.out, /IC1003/);
+  const missing = await cli(['nope.yaml']);
+  assert.equal(missing.code, 3);
+  assert.match(missing.err, /nope\.yaml: cannot read file: no such file/);
+});
+
+test('the shipped examples: the seed example is flagged for vfio-pci', async () => {
+  const r = await cli(['examples/spec.yaml'], repo);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^examples\/spec\.yaml:10:9: error IC1003: /m);
+});
