@@ -9,6 +9,11 @@ export interface Io {
   readStdin(): Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * Asks a yes/no question on the terminal; absent when standard input or standard error is not a
+   * terminal (then commands do not ask).
+   */
+  confirm?(question: string): Promise<boolean>;
 }
 
 export function processIo(): Io {
@@ -22,11 +27,32 @@ export function processIo(): Io {
     },
     env: process.env,
     cwd: process.cwd(),
+    ...(process.stdin.isTTY && process.stderr.isTTY
+      ? {
+          confirm: async (question: string) => {
+            const { createInterface } = await import('node:readline/promises');
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            try {
+              return /^y(es)?$/i.test((await rl.question(question)).trim());
+            } finally {
+              rl.close();
+            }
+          },
+        }
+      : {}),
   };
 }
 
 /** An in-memory Io for tests. */
-export function memoryIo(opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Io & {
+export function memoryIo(
+  opts: {
+    stdin?: string;
+    env?: Record<string, string>;
+    cwd?: string;
+    /** Answers to questions, as a terminal user would give them; no terminal when absent. */
+    answers?: boolean[];
+  } = {},
+): Io & {
   out(): string;
   err(): string;
 } {
@@ -39,6 +65,14 @@ export function memoryIo(opts: { stdin?: string; env?: Record<string, string>; c
     readStdin: async () => opts.stdin ?? '',
     env: opts.env ?? {},
     cwd: opts.cwd ?? '/',
+    ...(opts.answers
+      ? {
+          confirm: async (question: string) => {
+            err += question;
+            return opts.answers?.shift() ?? false;
+          },
+        }
+      : {}),
     out: () => out,
     err: () => err,
   };

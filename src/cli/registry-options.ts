@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
+import { parseGoDuration } from '../go/time.ts';
 import type { RegistryOptions } from '../registry/index.ts';
 import type { CommandContext } from './program.ts';
 
@@ -34,7 +35,10 @@ export function addRegistryOptions(
       .option('--registry-password-stdin', 'read the registry password from standard input')
       .option('--registry-token-stdin', 'read a registry bearer token from standard input');
   }
-  cmd.option('--timeout <duration>', 'timeout of each registry request, e.g. 30s, 2m, 500ms (default 30s)');
+  cmd.option(
+    '--timeout <duration>',
+    'timeout of each registry request, a Go duration: 30s, 1m30s, 500ms (default 30s)',
+  );
   if (opts.platform) {
     cmd.option(
       '--platform <os[/arch[/variant]][:os_version]>',
@@ -49,15 +53,22 @@ export function addRegistryOptions(
 export const MAX_DURATION_MS = 2 ** 31 - 1;
 const MAX_DURATION_TEXT = '596h (2147483647ms)';
 
-/** `30s`, `2m`, `500ms`, `1h` or a bare number of seconds → milliseconds. */
-
+/**
+ * Every duration flag (`--timeout`, the webhook's cache TTLs) → milliseconds: a Go duration as
+ * `time.ParseDuration` reads it (`30s`, `1m30s`, `500ms`, `1.5h`), or a bare number of seconds (kept
+ * from earlier releases). Zero and negative durations are refused.
+ */
 export function parseDuration(flag: string, value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new UsageError(`${flag} "${value}": expected a duration such as 30s, 2m or 500ms`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  const ms = n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
-  if (ms <= 0) throw new UsageError(`${flag} "${value}": must be more than zero`);
+  const text = value.trim();
+  const nanos = /^\d+(?:\.\d+)?$/.test(text) ? BigInt(Math.round(Number(text) * 1e9)) : parseGoDuration(text);
+  if (nanos === undefined) {
+    // Well-formed but beyond Go's int64 nanoseconds: too long, as for any duration over the timer limit.
+    if (/^\+?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/.test(text))
+      throw new UsageError(`${flag} "${value}": must be at most ${MAX_DURATION_TEXT}`);
+    throw new UsageError(`${flag} "${value}": expected a duration such as 30s, 1m30s or 500ms`);
+  }
+  if (nanos <= 0n) throw new UsageError(`${flag} "${value}": must be more than zero`);
+  const ms = Number(nanos) / 1e6;
   // Node's timers hold 2^31-1 ms (about 24.8 days); a longer delay fires at once with a warning, so an
   // over-long timeout would become an immediate one.
   if (ms > MAX_DURATION_MS) throw new UsageError(`${flag} "${value}": must be at most ${MAX_DURATION_TEXT}`);

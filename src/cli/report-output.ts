@@ -8,7 +8,7 @@ import type { Spec } from '../core/model/spec.ts';
 import { marshalReport } from '../core/report/go-json.ts';
 import { compatibleSets, isSetCompatible } from '../core/report/node-validator.ts';
 import { cliColorEnabled, renderReport } from '../core/report/table.ts';
-import { escapeControlChars } from '../errors.ts';
+import { escapeControlChars, UsageError } from '../errors.ts';
 import { toKubeYaml } from '../k8s/kube-yaml.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
@@ -17,7 +17,7 @@ export type ReportFormat = 'table' | 'json' | 'yaml';
 
 export interface ReportOutputOptions {
   output: ReportFormat;
-  /** Print a verdict summary object (JSON) instead of NFD's array. */
+  /** Print a verdict summary (in `output`'s format) instead of NFD's report. */
   summary?: boolean;
   tags: readonly string[];
   /** Where the spec came from (file or `registry/repo@digest`), for messages and the summary. */
@@ -81,6 +81,30 @@ export function summarize(
   };
 }
 
+/** `--summary` in the table format: the verdict, then one line per set with its first failure. */
+function summaryText(s: ReturnType<typeof summarize>, source: string): string {
+  const sets = s.sets as {
+    index: number;
+    tag?: string;
+    description?: string;
+    compatible: boolean;
+    rules: { firstFailure?: string; isMatch: boolean; name: string }[];
+  }[];
+  const lines = [`${source}: ${s.compatible ? 'compatible' : 'incompatible'}`];
+  for (const [key, value] of Object.entries(s)) {
+    if (key !== 'compatible' && key !== 'sets') lines.push(`  ${key}: ${String(value)}`);
+  }
+  for (const set of sets) {
+    const label = set.tag ? ` (tag ${set.tag})` : set.description ? ` (${set.description})` : '';
+    const failed = set.rules.find((r) => !r.isMatch);
+    const why = failed
+      ? ` - rule ${failed.name}${failed.firstFailure ? `: ${failed.firstFailure}` : ''}`
+      : '';
+    lines.push(`  set #${set.index}${label}: ${set.compatible ? 'compatible' : 'incompatible'}${why}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /**
  * A copy of a JSON-like value whose strings have their control characters escaped: names, descriptions
  * and values of a spec fetched from a registry reach the terminal in the table, where an ESC would start
@@ -97,7 +121,7 @@ function escapeStrings<T>(value: T): T {
 
 /**
  * Prints the report in the chosen form and returns the exit status: 0 when at least one set passed,
- * 1 when none did (including when `--tags` left no set to evaluate, which is said on stderr).
+ * 1 when none did. A `--tags` that names no set of the spec is a usage error (thrown).
  */
 export function printReport(
   report: CompatibilityStatus[],
@@ -107,16 +131,24 @@ export function printReport(
 ): number {
   if (opts.tags.length > 0 && report.length === 0) {
     const known = [...new Set(spec.compatibilities.map((c) => c.tag ?? '').filter((t) => t !== ''))];
-    io.stderr.write(
-      `imgcompat: no compatibility set has tag ${opts.tags.map((t) => JSON.stringify(t)).join(' or ')}` +
-        ` (tags in ${opts.specSource}: ${known.length > 0 ? known.join(', ') : 'none'}); nothing was evaluated\n`,
-    );
-    // Machine-readable forms still get their (empty) document; the table has nothing to show.
+    const message =
+      `no compatibility set has tag ${opts.tags.map((t) => JSON.stringify(t)).join(' or ')}` +
+      ` (tags in ${opts.specSource}: ${known.length > 0 ? known.join(', ') : 'none'}); nothing was evaluated`;
+    // A --tags value that names no set is a usage error (exit 2); the `nfd` drop-in keeps NFD's
+    // behaviour (an empty report).
+    if (!opts.nfdExact) throw new UsageError(`--tags: ${message}`);
+    io.stderr.write(`imgcompat: ${message}\n`);
     if (opts.output === 'table' && !opts.summary) return EXIT.incompatible;
   }
   if (opts.summary) {
     const s = summarize(report, opts.context);
-    io.stdout.write(opts.output === 'yaml' ? toKubeYaml(s) : `${JSON.stringify(s, null, 2)}\n`);
+    io.stdout.write(
+      opts.output === 'yaml'
+        ? toKubeYaml(s)
+        : opts.output === 'json'
+          ? `${JSON.stringify(s, null, 2)}\n`
+          : summaryText(s, opts.specSource),
+    );
   } else if (opts.output === 'json') {
     // NFD's exact bytes: json.Marshal output with no trailing newline.
     io.stdout.write(marshalReport(report));

@@ -49,3 +49,69 @@ export function parseRfc3339(s: string): bigint | undefined {
 export function formatRfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** Nanoseconds per unit, as Go's `time.unitMap`. */
+const DURATION_UNITS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  µs: 1_000n, // U+00B5 micro sign
+  μs: 1_000n, // U+03BC Greek small letter mu
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+
+const LIMIT = 1n << 63n;
+
+/**
+ * Go's `time.ParseDuration` (Go 1.22+ `time/format.go`): a signed sequence of decimal numbers, each with an
+ * optional fraction and a unit (`ns`, `us`/`µs`/`μs`, `ms`, `s`, `m`, `h`), e.g. `1m30s`, `-1.5h`,
+ * `300ms`; `0` alone needs no unit. Returns nanoseconds, or undefined where Go returns an error (missing
+ * or unknown unit, int64 overflow). The fraction is added as Go adds it, through float64
+ * (`float64(f) * (float64(unit) / scale)`, truncated), with digits beyond int64 precision ignored.
+ */
+export function parseGoDuration(s: string): bigint | undefined {
+  let rest = s;
+  let negative = false;
+  if (rest.startsWith('-') || rest.startsWith('+')) {
+    negative = rest[0] === '-';
+    rest = rest.slice(1);
+  }
+  if (rest === '0') return 0n;
+  if (rest === '') return undefined;
+  let total = 0n;
+  while (rest !== '') {
+    const m = /^(\d*)(?:\.(\d*))?([^\d.]*)/.exec(rest);
+    if (!m) return undefined;
+    const intDigits = m[1] ?? '';
+    const fracDigits = m[2];
+    if (intDigits === '' && (fracDigits === undefined || fracDigits === '')) return undefined;
+    const unit = DURATION_UNITS[m[3] ?? ''];
+    if (unit === undefined) return undefined;
+    let v = BigInt(intDigits || '0');
+    if (v > LIMIT / unit) return undefined;
+    v *= unit;
+    if (fracDigits) {
+      // Go's leadingFraction: digits are taken while they fit in an int64; scale grows with them.
+      let f = 0n;
+      let scale = 1;
+      for (const c of fracDigits) {
+        if (f > (LIMIT - 1n) / 10n) break;
+        const y = f * 10n + BigInt(c);
+        if (y > LIMIT) break;
+        f = y;
+        scale *= 10;
+      }
+      if (f > 0n) {
+        v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
+        if (v > LIMIT) return undefined;
+      }
+    }
+    total += v;
+    if (total > LIMIT) return undefined;
+    rest = rest.slice(m[0].length);
+  }
+  if (negative) return -total;
+  return total > LIMIT - 1n ? undefined : total;
+}

@@ -514,6 +514,8 @@ export async function attachSpec(
 export interface RemoveOptions extends RegistryOptions {
   digest?: string;
   all?: boolean;
+  /** Called with the chosen artifacts before anything is deleted; `false` deletes nothing (dry run, declined). */
+  beforeDelete?: (targets: readonly Descriptor[]) => Promise<boolean>;
 }
 
 export interface RemoveResult {
@@ -551,6 +553,8 @@ export async function removeArtifacts(
     );
   }
   if (targets.length === 0) throw noArtifactError(d.reference, d.subject);
+  if (opts.beforeDelete && !(await opts.beforeDelete(targets)))
+    return { repository: d.repository.name, subject: d.subject, removed: [] };
   for (const t of targets) await d.repository.deleteManifest(t, d.subject);
   return { repository: d.repository.name, subject: d.subject, removed: targets };
 }

@@ -272,7 +272,15 @@ describe('container image (buildah)', { skip }, () => {
     assert.equal(saved.out, expected.out, saved.err);
     assert.equal(saved.code, expected.code);
     // From outside, discovering this host: the spec was written for it.
-    const here = await imgcompat(['validate-node', '--image', ref, '--plain-http', '--summary']);
+    const here = await imgcompat([
+      'validate-node',
+      '--image',
+      ref,
+      '--plain-http',
+      '--summary',
+      '-o',
+      'json',
+    ]);
     assertExit(here, 0, 'validate-node of this host against the pushed image');
     const summary = JSON.parse(here.out) as { subject: string; artifact: string };
     assert.equal(summary.subject, pushed, 'the artifact is attached to the manifest buildah pushed');

@@ -132,7 +132,16 @@ for (const kind of ['ggcr', 'docker-registry'] as const) {
       assert.equal(nfdFlag.out, expected.out);
 
       // The summary names the artifact that was attached and the subject it was attached to.
-      const s = await cli(reg(), ['validate-node', '--image', img.ref, '--features', FEATURES, '--summary']);
+      const s = await cli(reg(), [
+        'validate-node',
+        '--image',
+        img.ref,
+        '--features',
+        FEATURES,
+        '--summary',
+        '-o',
+        'json',
+      ]);
       const summary = JSON.parse(s.out) as { image: string; subject: string; artifact: string };
       assert.equal(summary.image, img.ref);
       assert.equal(summary.subject, img.descriptor.digest);
@@ -157,7 +166,7 @@ for (const kind of ['ggcr', 'docker-registry'] as const) {
       assert.ok(table.out.startsWith('COMPATIBILITY SET #1 Weight: 90; Tag: telecom\n'), table.out);
       const verdict = table.out.slice(table.out.lastIndexOf('\nVerdict: ') + 1);
       assert.match(verdict, table.code === 0 ? /^Verdict: compatible - / : /^Verdict: incompatible - /);
-      const s = await cli(reg(), ['validate-node', '--image', img.ref, '--summary']);
+      const s = await cli(reg(), ['validate-node', '--image', img.ref, '--summary', '-o', 'json']);
       assert.equal((JSON.parse(s.out) as { compatible: boolean }).compatible, s.code === 0);
     });
 
@@ -190,7 +199,7 @@ for (const kind of ['ggcr', 'docker-registry'] as const) {
       ]);
       assertCleanFailure(
         gpu,
-        1,
+        2,
         'unknown tag',
         /no compatibility set has tag "gpu"/,
         /telecom, generic/,

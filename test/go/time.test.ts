@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatRfc3339, parseRfc3339 } from '../../src/go/time.ts';
+import { formatRfc3339, parseGoDuration, parseRfc3339 } from '../../src/go/time.ts';
 
 test('RFC 3339 parsing as Go: offsets, fractions to the nanosecond, invalid dates', () => {
   assert.equal(parseRfc3339('1970-01-01T00:00:01Z'), 1_000_000_000n);
@@ -29,4 +29,71 @@ test('RFC 3339 parsing as Go: offsets, fractions to the nanosecond, invalid date
 
 test('formatRfc3339 writes UTC to the second', () => {
   assert.equal(formatRfc3339(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678))), '2026-01-02T03:04:05Z');
+});
+
+const S = 1_000_000_000n;
+const MS = 1_000_000n;
+const MIN = 60n * S;
+const H = 60n * MIN;
+
+test("parseGoDuration: the cases of Go's time.ParseDuration (time/time_test.go parseDurationTests)", () => {
+  const cases: [string, bigint][] = [
+    ['0', 0n],
+    ['-0', 0n],
+    ['+0', 0n],
+    ['5s', 5n * S],
+    ['-5s', -5n * S],
+    ['+5s', 5n * S],
+    ['5.6s', 5n * S + 600n * MS],
+    ['5.s', 5n * S],
+    ['.5s', 500n * MS],
+    ['1.004s', S + 4n * MS],
+    ['100.00100s', 100n * S + MS],
+    ['10ns', 10n],
+    ['11us', 11_000n],
+    ['12\u00b5s', 12_000n],
+    ['12\u03bcs', 12_000n],
+    ['13ms', 13n * MS],
+    ['15m', 15n * MIN],
+    ['16h', 16n * H],
+    ['3h30m', 3n * H + 30n * MIN],
+    ['1m30s', 90n * S],
+    ['10.5s4m', 4n * MIN + 10n * S + 500n * MS],
+    ['-2m3.4s', -(2n * MIN + 3n * S + 400n * MS)],
+    ['1h2m3s4ms5us6ns', H + 2n * MIN + 3n * S + 4n * MS + 5_000n + 6n],
+    ['39h9m14.425s', 39n * H + 9n * MIN + 14n * S + 425n * MS],
+    ['52763797000ns', 52_763_797_000n],
+    ['0.3333333333333333333h', 20n * MIN],
+    ['9007199254740993ns', (1n << 53n) + 1n],
+    ['9223372036854775807ns', (1n << 63n) - 1n],
+    ['9223372036854775.807us', (1n << 63n) - 1n],
+    ['9223372036854.775807ms', (1n << 63n) - 1n],
+    ['-9223372036854775808ns', -(1n << 63n)],
+    ['-9223372036854775.808us', -(1n << 63n)],
+    ['0.100000000000000000000h', 6n * MIN],
+    // The fraction goes through float64 in Go: 49m48.372539827s, not ...539828.
+    ['0.830103483285477580700h', 49n * MIN + 48n * S + 372_539_827n],
+  ];
+  for (const [text, nanos] of cases) assert.equal(parseGoDuration(text), nanos, text);
+  for (const bad of [
+    '',
+    '3',
+    '-',
+    's',
+    '.',
+    '-.',
+    '.s',
+    '+.s',
+    '1d',
+    '1.5',
+    '1m30',
+    'x1s',
+    '9223372036854775808ns',
+    '9223372036854775.808us',
+    '9223372036854.775808ms',
+    '-9223372036854775809ns',
+    '1 s',
+  ]) {
+    assert.equal(parseGoDuration(bad), undefined, JSON.stringify(bad));
+  }
 });

@@ -1,5 +1,5 @@
 /**
- * `imgcompat eval --spec FILE --features FILE [--tags t1,t2] [--output table|json]`: evaluate an image
+ * `imgcompat eval --spec FILE --features FILE [--tags t1,t2] [-o table|json|yaml] [--summary]`: evaluate an image
  * compatibility spec against a saved features file and print the report `nfd compat validate-node`
  * prints (NFD v0.19.0 pkg/client-nfd/compat/node-validator/node-validator.go `Execute`), byte for byte. Unlike NFD, the exit status tells the verdict
  * (0: at least one set passed, 1: none), and the table ends with a one-line verdict.
@@ -17,14 +17,16 @@ export interface EvalOptions {
   features: string;
   /** `--tags`, already split (cobra StringSlice semantics). Empty keeps every set. */
   tags: string[];
-  output: 'table' | 'json';
+  output: 'table' | 'json' | 'yaml';
+  /** `--summary`: the verdict summary instead of NFD's report, in the chosen format. */
+  summary?: boolean;
 }
 
 export async function run(opts: EvalOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const specText = await readFlagFile(io.cwd, opts.spec, '--spec');
+  const specText = await readFlagFile(io.cwd, opts.spec, '--spec', io.readStdin);
   const { spec, warnings: specWarnings } = loadSpec(specText, { file: opts.spec });
-  const featuresText = await readFlagFile(io.cwd, opts.features, '--features');
+  const featuresText = await readFlagFile(io.cwd, opts.features, '--features', io.readStdin);
   const loaded = loadFeatures(featuresText, { file: opts.features });
   for (const line of formatDiagnostics([...specWarnings, ...loaded.warnings]))
     io.stderr.write(`imgcompat: ${line}\n`);
@@ -32,5 +34,10 @@ export async function run(opts: EvalOptions, ctx: CommandContext): Promise<numbe
   const features = singleFeatures(loaded, opts.features);
 
   const report = validateNode(spec, features, { tags: opts.tags, source: opts.spec });
-  return printReport(report, spec, io, { output: opts.output, tags: opts.tags, specSource: opts.spec });
+  return printReport(report, spec, io, {
+    output: opts.output,
+    summary: opts.summary === true,
+    tags: opts.tags,
+    specSource: opts.spec,
+  });
 }

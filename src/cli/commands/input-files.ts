@@ -26,12 +26,26 @@ function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Read `file` (relative to `cwd`) as UTF-8, refusing files over the input size limit. */
-export async function readInputFile(cwd: string, file: string): Promise<ReadResult> {
+/**
+ * Read `file` (relative to `cwd`) as UTF-8, refusing files over the input size limit. `-` is standard
+ * input when `stdin` is given (as kubectl's `-f -`).
+ */
+export async function readInputFile(
+  cwd: string,
+  file: string,
+  stdin?: () => Promise<string>,
+): Promise<ReadResult> {
   // About the file as a whole: no line:column, the path leads the message.
   const problem = (message: string): ReadResult => ({
     problem: { severity: 'error', message: `${file}: ${message}` },
   });
+  if (file === '-' && stdin) {
+    const text = await stdin();
+    const bytes = new TextEncoder().encode(text);
+    if (bytes.byteLength > MAX_INPUT_BYTES)
+      return problem(`standard input is larger than the ${MAX_INPUT_BYTES}-byte (4 MiB) limit`);
+    return { text: text.replace(/^\uFEFF/, ''), bytes };
+  }
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     // O_NONBLOCK: opening a FIFO nobody writes to would otherwise wait forever (no effect on files).
@@ -96,8 +110,13 @@ export async function readInputFile(cwd: string, file: string): Promise<ReadResu
  * Read the file a flag names (`--spec`, `--features`, ...), for commands that need it to go on: a file
  * that cannot be read or is over the limit is invalid input (exit 3), named by its flag and path.
  */
-export async function readFlagFile(cwd: string, file: string, flag: string): Promise<string> {
-  return (await readFlagFileContent(cwd, file, flag)).text;
+export async function readFlagFile(
+  cwd: string,
+  file: string,
+  flag: string,
+  stdin?: () => Promise<string>,
+): Promise<string> {
+  return (await readFlagFileContent(cwd, file, flag, stdin)).text;
 }
 
 /** readFlagFile, with the file's bytes as stored as well. */
@@ -105,8 +124,9 @@ export async function readFlagFileContent(
   cwd: string,
   file: string,
   flag: string,
+  stdin?: () => Promise<string>,
 ): Promise<{ text: string; bytes: Uint8Array }> {
-  const r = await readInputFile(cwd, file);
+  const r = await readInputFile(cwd, file, stdin);
   if ('problem' in r)
     throw new InvalidInputError(`cannot use ${flag}: ${r.problem.message}`, [], 'E_INPUT_UNREADABLE');
   return r;

@@ -85,10 +85,10 @@ function formatText(results: readonly DryRun[]): string {
 
 export async function run(opts: NfrDryRunOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const { documents, warnings } = loadRules(await readFlagFile(io.cwd, opts.rule, '--rule'), {
+  const { documents, warnings } = loadRules(await readFlagFile(io.cwd, opts.rule, '--rule', io.readStdin), {
     file: opts.rule,
   });
-  const loaded = loadFeatures(await readFlagFile(io.cwd, opts.features, '--features'), {
+  const loaded = loadFeatures(await readFlagFile(io.cwd, opts.features, '--features', io.readStdin), {
     file: opts.features,
   });
   for (const line of formatDiagnostics([...warnings, ...loaded.warnings]))

@@ -81,7 +81,7 @@ export async function specFromRegistry(
 }
 
 export async function specFromFile(io: Io, file: string): Promise<LoadedSpec> {
-  const { spec, warnings } = loadSpec(await readFlagFile(io.cwd, file, '--spec'), { file });
+  const { spec, warnings } = loadSpec(await readFlagFile(io.cwd, file, '--spec', io.readStdin), { file });
   warn(io, warnings);
   return { spec, source: file, context: { spec: file } };
 }
@@ -91,9 +91,12 @@ export async function hostFeatures(
   ctx: CommandContext,
 ): Promise<Features> {
   if (opts.features !== undefined) {
-    const loaded = loadFeatures(await readFlagFile(ctx.io.cwd, opts.features, '--features'), {
-      file: opts.features,
-    });
+    const loaded = loadFeatures(
+      await readFlagFile(ctx.io.cwd, opts.features, '--features', ctx.io.readStdin),
+      {
+        file: opts.features,
+      },
+    );
     warn(ctx.io, loaded.warnings);
     return singleFeatures(loaded, opts.features);
   }

@@ -17,7 +17,7 @@ export interface ValidateSpecOptions {
 export async function run(opts: ValidateSpecOptions, ctx: CommandContext): Promise<number> {
   const results: FileResult[] = [];
   for (const file of opts.files) {
-    const read = await readInputFile(ctx.io.cwd, file);
+    const read = await readInputFile(ctx.io.cwd, file, ctx.io.readStdin);
     if ('problem' in read) {
       results.push({ file, diagnostics: [read.problem] });
       continue;

@@ -28,7 +28,7 @@ export function addKubeOptions(cmd: Command, opts: { nodes?: boolean } = {}): Co
   if (opts.nodes) {
     cmd
       .option(
-        '--node-selector <selector>',
+        '-l, --node-selector <selector>',
         'only nodes whose Node labels match this label selector (as `kubectl get nodes -l`); needs list on nodes',
       )
       .option(

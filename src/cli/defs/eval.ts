@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.ts';
 import type { Register } from '../program.ts';
 
@@ -48,8 +48,30 @@ export function parseStringSlice(value: string, previous: string[] = []): string
   return [...previous, ...fields];
 }
 
+/**
+ * The report flags `eval` and `validate-node` share: `-o table|json|yaml`, NFD's `--output-json`, and
+ * `--summary` (rendered in the chosen format). `reportFormat` turns the parsed flags into the format.
+ */
+export function addReportOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('--output-json', 'print the JSON report (NFD flag; same as --output json)')
+    .addOption(
+      new Option('-o, --output <format>', 'report format: NFD table, NFD JSON, or YAML')
+        .choices(['table', 'json', 'yaml'])
+        .default('table'),
+    )
+    .option(
+      '--summary',
+      'print a verdict summary (per set: compatible, first failing expression) in the chosen format instead',
+    );
+}
+
+export function reportFormat(opts: { output?: string; outputJson?: boolean }): 'table' | 'json' | 'yaml' {
+  return opts.outputJson ? 'json' : ((opts.output ?? 'table') as 'table' | 'json' | 'yaml');
+}
+
 export const registerEval: Register = (program, ctx) => {
-  program
+  const cmd = program
     .command('eval')
     .description('evaluate a compatibility spec against a saved features file and print the report')
     .requiredOption('--spec <file>', 'image compatibility spec (YAML or JSON, v1alpha1)')
@@ -61,12 +83,8 @@ export const registerEval: Register = (program, ctx) => {
       '--tags <tags>',
       'only evaluate sets with one of these tags (comma-separated, repeatable)',
       parseStringSlice,
-    )
-    .addOption(
-      new Option('-o, --output <format>', 'report format: NFD table or NFD JSON')
-        .choices(['table', 'json'])
-        .default('table'),
-    )
+    );
+  addReportOutputOptions(cmd)
     .addHelpText(
       'after',
       `
@@ -84,7 +102,8 @@ Example:
           spec: opts.spec,
           features: opts.features,
           tags: opts.tags ?? [],
-          output: opts.output as 'table' | 'json',
+          output: reportFormat(opts),
+          summary: opts.summary === true,
         },
         ctx,
       );

@@ -22,7 +22,7 @@ export const registerJob: Register = (program, ctx) => {
     .description('print a Kubernetes Job manifest that runs validate-node on a node')
     .requiredOption('--image <ref>', 'image whose compatibility artifact is checked')
     .option('--node <name>', 'node to validate (pins the pod with nodeName)')
-    .option('--namespace <ns>', 'namespace of the Job', 'default')
+    .option('-n, --namespace <ns>', 'namespace of the Job', 'default')
     .option('--name <name>', 'Job name (default: imgcompat-validate-<node>)')
     .option(
       '--job-image <ref>',

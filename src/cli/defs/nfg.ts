@@ -17,7 +17,7 @@ export const registerNfg: Register = (program, ctx) => {
     .description("one NodeFeatureGroup per compatibility set of an image's artifact");
   addSpecSourceOptions(generate)
     .option(
-      '--namespace <ns>',
+      '-n, --namespace <ns>',
       'namespace of the groups (nfd-master only updates groups in its own)',
       'node-feature-discovery',
     )

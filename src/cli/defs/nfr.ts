@@ -56,7 +56,7 @@ Example:
       'show what NodeFeatureRule / NodeFeatureGroup objects would do to a node (`kubectl nfd dryrun`)',
     )
     .requiredOption(
-      '--rule <file>',
+      '-f, --rule <file>',
       'NodeFeatureRule / NodeFeatureGroup file (YAML or JSON, several objects allowed)',
     )
     .requiredOption('--features <file>', 'the node: NFD Features JSON or a NodeFeature object')

@@ -17,7 +17,9 @@ export const registerRegistry: Register = (program, ctx) => {
       .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
       .argument('<spec>', 'the image-compatibility spec (YAML)')
       .option('--annotation <key=value>', 'add a manifest annotation (repeatable)', collectAnnotation)
-      .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text')),
+      .addOption(
+        new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+      ),
     { platform: true },
   )
     .addHelpText(
@@ -39,7 +41,9 @@ Examples:
       .description("list an image's compatibility artifacts, newest first")
       .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
       .addOption(
-        new Option('--output <format>', 'output format').choices(['table', 'json', 'tree']).default('table'),
+        new Option('-o, --output <format>', 'output format')
+          .choices(['table', 'json', 'tree'])
+          .default('table'),
       ),
     { platform: true },
   )
@@ -82,7 +86,9 @@ Examples:
       .description("delete an image's compatibility artifact(s)")
       .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
       .option('--digest <digest>', 'the artifact manifest digest to delete')
-      .option('--all', 'delete every compatibility artifact of the image'),
+      .option('--all', 'delete every compatibility artifact of the image')
+      .option('--dry-run', 'only print what would be deleted')
+      .option('-f, --force', 'do not ask before deleting (on a terminal remove asks)'),
     { platform: true },
   )
     .addHelpText(
@@ -91,7 +97,8 @@ Examples:
 Examples:
   imgcompat remove registry.example.com/app:1.0                  # the only artifact
   imgcompat remove registry.example.com/app:1.0 --digest sha256:<digest>
-  imgcompat remove registry.example.com/app:1.0 --all`,
+  imgcompat remove registry.example.com/app:1.0 --all --dry-run
+  imgcompat remove registry.example.com/app:1.0 --all --force         # no question on a terminal`,
     )
     .action(async (image: string, opts) => {
       const { run } = await import('../commands/remove.ts');

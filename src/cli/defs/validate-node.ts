@@ -1,7 +1,6 @@
-import { Option } from 'commander';
 import type { Register } from '../program.ts';
 import { addRegistryOptions } from '../registry-options.ts';
-import { parseStringSlice } from './eval.ts';
+import { addReportOutputOptions, parseStringSlice, reportFormat } from './eval.ts';
 
 export const registerValidateNode: Register = (program, ctx) => {
   const cmd = program
@@ -22,14 +21,8 @@ export const registerValidateNode: Register = (program, ctx) => {
       '--tags <tags>',
       'only evaluate sets with one of these tags (comma-separated, repeatable)',
       parseStringSlice,
-    )
-    .option('--output-json', 'print the JSON report (NFD flag; same as --output json)')
-    .addOption(
-      new Option('-o, --output <format>', 'report format')
-        .choices(['table', 'json', 'yaml'])
-        .default('table'),
-    )
-    .option('--summary', 'print a verdict summary (per set: compatible, first failing expression) instead')
+    );
+  addReportOutputOptions(cmd)
     .option('--host-root <dir>', "read the host's files under this directory (env IMGCOMPAT_HOST_ROOT)")
     .option('--host-prefix <prefix>', "NFD's host path prefix: / (default) or /host- (container layout)")
     .option(
@@ -64,7 +57,7 @@ Examples:
         {
           ...opts,
           tags: opts.tags ?? [],
-          output: opts.outputJson ? 'json' : (opts.output as 'table' | 'json' | 'yaml'),
+          output: reportFormat(opts),
         },
         ctx,
       );

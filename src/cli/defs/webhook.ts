@@ -100,7 +100,7 @@ Example:
       'print the complete install: Namespace, RBAC, Deployment, PodDisruptionBudget, Service, certificate and MutatingWebhookConfiguration',
     )
     .option('--image <ref>', 'image that runs imgcompat, pullable by the nodes (required unless --url)')
-    .option('--namespace <ns>', 'namespace of the webhook', 'imgcompat-system')
+    .option('-n, --namespace <ns>', 'namespace of the webhook', 'imgcompat-system')
     .option('--name <name>', 'name of the Deployment, Service and configuration', 'imgcompat-webhook')
     .option('--replicas <n>', 'webhook replicas', intIn('--replicas', 1, 100), 2)
     .option(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { memoryIo } from '../../../src/cli/io.ts';
 import { run } from '../../../src/cli/main.ts';
 
@@ -86,14 +87,13 @@ test('--tags keeps only sets with those tags (comma-separated and repeatable)', 
   );
 });
 
-test('an unknown tag leaves no set: message on stderr, exit 1', async () => {
-  const r = await evalCli([...base, '--tags', 'gpu']);
-  assert.equal(r.code, 1);
-  assert.equal(r.out, '');
-  assert.match(r.err, /no compatibility set has tag "gpu" \(tags in spec\.yaml: fast, slow\)/);
-  const json = await evalCli([...base, '--tags', 'gpu', '--output', 'json']);
-  assert.equal(json.code, 1);
-  assert.equal(json.out, '[]');
+test('an unknown tag is a usage error naming --tags and the known tags: exit 2, nothing on stdout', async () => {
+  for (const output of ['table', 'json', 'yaml']) {
+    const r = await evalCli([...base, '--tags', 'gpu', '-o', output]);
+    assert.equal(r.code, 2, output);
+    assert.equal(r.out, '');
+    assert.match(r.err, /--tags: no compatibility set has tag "gpu" \(tags in spec\.yaml: fast, slow\)/);
+  }
 });
 
 test('exit 1 and an incompatible verdict when no set passes', async () => {
@@ -154,4 +154,31 @@ test('the bundled example: the seed spec against examples/features.json', async 
   assert.match(out, /│ \d │ pci\.device\.vendor +│ \{op: "In", value: \["0eee"\]\} │ matchExpression │ FAIL/);
   assert.equal(code, 1);
   assert.ok(out.endsWith('Verdict: incompatible - no compatibility set passed (1 evaluated)\n'));
+});
+
+test('eval takes the output flags validate-node takes: -o yaml, --output-json, --summary in each format', async () => {
+  const json = await evalCli([...base, '-o', 'json']);
+  assert.equal((await evalCli([...base, '--output-json'])).out, json.out);
+  const yaml = await evalCli([...base, '-o', 'yaml']);
+  assert.equal(yaml.code, json.code);
+  assert.deepEqual(parseYaml(yaml.out), JSON.parse(json.out));
+  const summary = await evalCli([...base, '--summary', '-o', 'json']);
+  assert.ok(summary.out.endsWith('}\n'));
+  const s = JSON.parse(summary.out) as { compatible: boolean; sets: { tag: string; compatible: boolean }[] };
+  assert.deepEqual(
+    s.sets.map((x) => [x.tag, x.compatible]),
+    [
+      ['fast', false],
+      ['slow', true],
+    ],
+  );
+  assert.deepEqual(parseYaml((await evalCli([...base, '--summary', '-o', 'yaml'])).out), s);
+  const text = await evalCli([...base, '--summary']);
+  assert.equal(text.code, 0);
+  assert.equal(
+    text.out,
+    'spec.yaml: compatible\n' +
+      '  set #1 (tag fast): incompatible - rule avx512: cpu.cpuid.AVX512F Exists\n' +
+      '  set #2 (tag slow): compatible\n',
+  );
 });
