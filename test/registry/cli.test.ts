@@ -222,3 +222,23 @@ test('a layout artifact that is broken is reported naming its digest (exit 3), o
     assert.match(g.err, new RegExp(`warning: referrer ${digest}: .*\\(skipped\\)`));
   }
 });
+
+test('a layout directory that does not exist (or has no oci-layout file) is a bad input: exit 3 naming it', async () => {
+  const missing = join(await mkdtemp(join(tmpdir(), 'imgcompat-nolayout-')), 'absent');
+  for (const argv of [
+    ['get', `oci:${missing}:app`],
+    ['discover', `oci:${missing}:app`],
+    [
+      'validate-node',
+      '--image',
+      `oci:${missing}:app`,
+      '--features',
+      fileURLToPath(new URL('../../../examples/features.json', import.meta.url)),
+    ],
+  ]) {
+    const r = await cli(argv);
+    assert.equal(r.code, 3, `${argv.join(' ')}: ${r.err}`);
+    assert.match(r.err, /absent is not an OCI image layout \(no oci-layout file\)/);
+    assert.doesNotMatch(r.err, /\n\s+at /);
+  }
+});
