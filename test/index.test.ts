@@ -212,7 +212,7 @@ describe('misuse from JavaScript gets the CLI error classes', () => {
     await assert.rejects(api.fetchCompatibilitySpec('UPPER/Case:tag'), api.ImgcompatError.is);
     await assert.rejects(
       api.fetchCompatibilitySpec(`oci:${path.join(tmpdir(), 'no-such-layout-here')}:app`),
-      (e) => e instanceof api.RegistryError,
+      (e) => e instanceof api.InvalidInputError,
     );
   });
 
