@@ -1,7 +1,7 @@
 /**
  * Derived conformance vectors (test/conformance/derived-vectors.json): edge cases reasoned out from
- * the specification (shared/reference/NFD v0.19.0 pkg/apis/nfd/nodefeaturerule, each vector's `note` cites the section), in the
- * shared vector format, run through the same runner as the shared vectors.
+ * NFD v0.19.0's rule engine (pkg/apis/nfd/nodefeaturerule; each vector's `note` names the rule it
+ * exercises), in NFD's conformance vector format, run through the same runner as the shared vectors.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
