@@ -109,7 +109,10 @@ test('layout: unknown tag and digest are registry errors naming the reference', 
     return true;
   });
   // A missing layout is a bad input the user named (exit 3), not a registry error.
-  await assert.rejects(discoverArtifacts(`oci:${f.dir}/nowhere:x`), { code: 'E_LAYOUT_MISSING', kind: 'invalid-input' });
+  await assert.rejects(discoverArtifacts(`oci:${f.dir}/nowhere:x`), {
+    code: 'E_LAYOUT_MISSING',
+    kind: 'invalid-input',
+  });
 });
 
 test('layout: a corrupted blob is a digest mismatch, not silently used', async () => {
