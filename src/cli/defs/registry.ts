@@ -111,6 +111,10 @@ Examples:
       .description("check credentials against a registry and store them in docker's config.json")
       .argument('<registry>', 'registry host[:port]')
       .option('-u, --username <name>', 'user name')
+      .option(
+        '-p, --password <password>',
+        'password (visible to other users of this machine, prefer --password-stdin)',
+      )
       .option('--password-stdin', 'read the password from standard input'),
     { credentials: false },
   )
@@ -129,14 +133,18 @@ Examples:
     .command('logout')
     .description("remove a registry's credentials from docker's config.json")
     .argument('<registry>', 'registry host[:port]')
+    .option(
+      '--registry-config <file>',
+      "auth config file (docker config.json format) used instead of DOCKER_CONFIG's config.json",
+    )
     .addHelpText(
       'after',
       `
 Examples:
   imgcompat logout registry.example.com`,
     )
-    .action(async (registry: string) => {
+    .action(async (registry: string, opts: { registryConfig?: string }) => {
       const { run } = await import('../commands/logout.ts');
-      ctx.exitCode = await run({ registry }, ctx);
+      ctx.exitCode = await run({ ...opts, registry }, ctx);
     });
 };
