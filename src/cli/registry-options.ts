@@ -28,7 +28,7 @@ export interface RegistryFlags {
 
 export function addRegistryOptions(
   cmd: Command,
-  opts: { platform?: boolean; credentials?: boolean } = {},
+  opts: { platform?: boolean; credentials?: boolean; ociLayout?: boolean } = {},
 ): Command {
   cmd
     .option('--plain-http', 'talk to the registry over plain HTTP')
@@ -60,7 +60,29 @@ export function addRegistryOptions(
     );
   }
   cmd.option('--verbose', 'trace every registry request (method, URL, status) on standard error');
+  if (opts.ociLayout) {
+    cmd.option(
+      '--oci-layout',
+      'the image is an OCI image layout DIR[:tag|@digest] (as oras; same as oci:DIR)',
+    );
+    cmd.hook('preAction', (_parent, action) => {
+      if (action !== cmd || !cmd.opts().ociLayout) return;
+      // The image is this command's <image> argument or its --image option (one value or a list).
+      if (cmd.registeredArguments[0]?.name() === 'image') {
+        cmd.processedArgs[0] = layoutReference(cmd.processedArgs[0] as string);
+      } else {
+        const image = cmd.opts().image as string | string[] | undefined;
+        if (typeof image === 'string') cmd.setOptionValue('image', layoutReference(image));
+        else if (Array.isArray(image)) cmd.setOptionValue('image', image.map(layoutReference));
+      }
+    });
+  }
   return cmd;
+}
+
+/** oras' `--oci-layout DIR[:tag|@digest]` as our `oci:DIR[:tag|@digest]` (already prefixed: unchanged). */
+export function layoutReference(ref: string): string {
+  return ref.startsWith('oci:') ? ref : `oci:${ref}`;
 }
 
 /** The longest delay a Node timer accepts (setTimeout: "delay ... larger than 2147483647"). */

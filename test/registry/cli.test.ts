@@ -320,3 +320,42 @@ test('--registry-config: login writes, get reads and logout edits that file, not
   const after = JSON.parse(await readFile(join(cwd, 'auth.json'), 'utf8'));
   assert.equal(after.auths[srv.host], undefined);
 });
+
+test('--oci-layout DIR[:tag] (oras spelling) is the same image as oci:DIR[:tag] on every command that takes one', async () => {
+  const f = await makeLayout();
+  await writeFile(join(f.dir, 'spec.yaml'), SPEC_YAML);
+  // A relative DIR is resolved from the working directory, as oci:DIR: no layout there, exit 3.
+  const a = await cli(['attach', '--oci-layout', 'missing:1', 'spec.yaml'], { cwd: f.dir });
+  assert.equal(a.code, 3, a.err);
+  assert.match(a.err, /missing/);
+  const attached = await cli(['attach', '--oci-layout', `${f.dir}:single`, 'spec.yaml'], { cwd: f.dir });
+  assert.equal(attached.code, 0, attached.err);
+  const digest = /Digest: (sha256:[a-f0-9]{64})/.exec(attached.out)![1]!;
+  const viaFlag = await cli(['discover', `${f.dir}:single`, '--oci-layout', '-o', 'json']);
+  const viaPrefix = await cli(['discover', `oci:${f.dir}:single`, '-o', 'json']);
+  assert.equal(viaFlag.code, 0, viaFlag.err);
+  assert.equal(viaFlag.out, viaPrefix.out);
+  assert.equal(JSON.parse(viaFlag.out).referrers[0].digest, digest);
+  const g = await cli(['get', '--oci-layout', `${f.dir}:single`]);
+  assert.equal(g.out, SPEC_YAML);
+  // validate-node's --image (offline features, so only the spec comes from the layout).
+  const features = fileURLToPath(new URL('../../../examples/features.json', import.meta.url));
+  const v = await cli([
+    'validate-node',
+    '--oci-layout',
+    '--image',
+    `${f.dir}:single`,
+    '--features',
+    features,
+  ]);
+  const vPrefix = await cli(['validate-node', '--image', `oci:${f.dir}:single`, '--features', features]);
+  assert.ok(v.code === 0 || v.code === 1, v.err);
+  assert.equal(v.code, vPrefix.code);
+  assert.equal(v.out, vPrefix.out);
+  const r = await cli(['remove', '--oci-layout', `${f.dir}:single`, '--force']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`Removed .*${digest}`));
+  // Without the flag the same text is a registry reference: a usage error, not a layout.
+  const plain = await cli(['get', `${f.dir}:single`]);
+  assert.equal(plain.code, 2, plain.err);
+});

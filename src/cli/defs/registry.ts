@@ -20,7 +20,7 @@ export const registerRegistry: Register = (program, ctx) => {
       .addOption(
         new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
       ),
-    { platform: true },
+    { platform: true, ociLayout: true },
   )
     .addHelpText(
       'after',
@@ -45,7 +45,7 @@ Examples:
           .choices(['table', 'json', 'tree'])
           .default('table'),
       ),
-    { platform: true },
+    { platform: true, ociLayout: true },
   )
     .addHelpText(
       'after',
@@ -66,7 +66,7 @@ Examples:
       .description("print an image's compatibility spec (the newest, or the one with --digest)")
       .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
       .option('--digest <digest>', 'the artifact manifest digest to read (see discover)'),
-    { platform: true },
+    { platform: true, ociLayout: true },
   )
     .addHelpText(
       'after',
@@ -89,7 +89,7 @@ Examples:
       .option('--all', 'delete every compatibility artifact of the image')
       .option('--dry-run', 'only print what would be deleted')
       .option('-f, --force', 'do not ask before deleting (on a terminal remove asks)'),
-    { platform: true },
+    { platform: true, ociLayout: true },
   )
     .addHelpText(
       'after',
