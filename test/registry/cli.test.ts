@@ -359,3 +359,27 @@ test('--oci-layout DIR[:tag] (oras spelling) is the same image as oci:DIR[:tag] 
   const plain = await cli(['get', `${f.dir}:single`]);
   assert.equal(plain.code, 2, plain.err);
 });
+
+test('login asks for the password on a terminal when neither -p nor --password-stdin is given', async (t) => {
+  const SECRET = 'CANARY-typed-pw-77';
+  const good = `Basic ${Buffer.from(`alice:${SECRET}`).toString('base64')}`;
+  const srv = await startServer((r, res) => {
+    if (r.headers.authorization === good) return json(res, 200, {});
+    json(res, 401, {}, { 'www-authenticate': 'Basic realm="r"' });
+  });
+  t.after(() => srv.close());
+  const dir = await mkdtemp(join(tmpdir(), 'imgcompat-docker-'));
+  const io = memoryIo({ env: { DOCKER_CONFIG: dir }, secrets: [SECRET] });
+  const code = await run(['login', srv.host, '-u', 'alice', '--plain-http'], io);
+  assert.equal(code, 0, io.err());
+  assert.match(io.err(), /^Password: /);
+  assert.ok(!io.out().includes(SECRET) && !io.err().includes(SECRET));
+  const cfg = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+  assert.equal(cfg.auths[srv.host].auth, Buffer.from(`alice:${SECRET}`).toString('base64'));
+  // Not a terminal: nobody to ask, a usage error naming the flags.
+  const piped = await cli(['login', srv.host, '-u', 'alice', '--plain-http'], {
+    env: { DOCKER_CONFIG: dir },
+  });
+  assert.equal(piped.code, 2);
+  assert.match(piped.err, /--password-stdin/);
+});

@@ -1,4 +1,7 @@
-/** `imgcompat login REGISTRY [-u USER] [-p PASSWORD | --password-stdin]`: verify, then store as docker does. */
+/**
+ * `imgcompat login REGISTRY -u USER [-p PASSWORD | --password-stdin]`: verify, then store as docker does.
+ * With neither, a terminal is asked for the password.
+ */
 import { UsageError } from '../../errors.ts';
 import { normaliseRegistryArgument, saveLogin } from '../../registry/auth/login.ts';
 import { createClient } from '../../registry/index.ts';
@@ -20,10 +23,16 @@ export async function run(opts: LoginFlags, ctx: CommandContext): Promise<number
   if (opts.password !== undefined && opts.passwordStdin) {
     throw new UsageError('login: -p/--password and --password-stdin cannot be combined');
   }
-  if (opts.password === undefined && !opts.passwordStdin) {
-    throw new UsageError('login: give the password on standard input with --password-stdin, or with -p');
+  let password: string;
+  if (opts.password !== undefined) password = opts.password;
+  else if (opts.passwordStdin) password = trimStdinSecret(await ctx.io.readStdin());
+  // On a terminal, ask as docker and oras do (no echo); elsewhere there is no one to ask.
+  else if (ctx.io.promptSecret) password = await ctx.io.promptSecret('Password: ');
+  else {
+    throw new UsageError(
+      'login: give the password on standard input with --password-stdin, or with -p (not a terminal, so login cannot ask)',
+    );
   }
-  const password = opts.password ?? trimStdinSecret(await ctx.io.readStdin());
   if (password === '') throw new UsageError('login: the password is empty');
   const reg = await registryOptions(
     { ...opts, password: undefined, registryPasswordStdin: false, registryTokenStdin: false },

@@ -122,7 +122,8 @@ Examples:
       'after',
       `
 Examples:
-  echo "$PASSWORD" | imgcompat login registry.example.com -u robot --password-stdin`,
+  echo "$PASSWORD" | imgcompat login registry.example.com -u robot --password-stdin
+  imgcompat login registry.example.com -u robot        # asks for the password on a terminal`,
     )
     .action(async (registry: string, opts) => {
       const { run } = await import('../commands/login.ts');
