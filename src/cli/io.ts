@@ -14,6 +14,11 @@ export interface Io {
    * terminal (then commands do not ask).
    */
   confirm?(question: string): Promise<boolean>;
+  /**
+   * Asks for a secret (login's password) on the terminal without echoing what is typed; absent, like
+   * `confirm`, when standard input or standard error is not a terminal.
+   */
+  promptSecret?(question: string): Promise<string>;
 }
 
 export function processIo(): Io {
@@ -38,6 +43,28 @@ export function processIo(): Io {
               rl.close();
             }
           },
+          promptSecret: async (question: string) => {
+            const { createInterface } = await import('node:readline/promises');
+            const { Writable } = await import('node:stream');
+            // readline echoes every key through its output; once the question is shown, the output
+            // swallows the echo, so the password never reaches the screen.
+            let muted = false;
+            const output = new Writable({
+              write(chunk, _encoding, done) {
+                if (!muted) process.stderr.write(chunk);
+                done();
+              },
+            });
+            const rl = createInterface({ input: process.stdin, output, terminal: true });
+            try {
+              const answer = rl.question(question);
+              muted = true;
+              return await answer;
+            } finally {
+              rl.close();
+              process.stderr.write('\n');
+            }
+          },
         }
       : {}),
   };
@@ -51,6 +78,8 @@ export function memoryIo(
     cwd?: string;
     /** Answers to questions, as a terminal user would give them; no terminal when absent. */
     answers?: boolean[];
+    /** Secrets typed at a terminal prompt (promptSecret); no terminal when absent. */
+    secrets?: string[];
   } = {},
 ): Io & {
   out(): string;
@@ -70,6 +99,14 @@ export function memoryIo(
           confirm: async (question: string) => {
             err += question;
             return opts.answers?.shift() ?? false;
+          },
+        }
+      : {}),
+    ...(opts.secrets
+      ? {
+          promptSecret: async (question: string) => {
+            err += `${question}\n`;
+            return opts.secrets?.shift() ?? '';
           },
         }
       : {}),

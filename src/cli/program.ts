@@ -34,7 +34,9 @@ export function configure(cmd: Command, ctx: CommandContext): Command {
   cmd.exitOverride();
   cmd.configureOutput({
     writeOut: (s) => ctx.io.stdout.write(s),
-    writeErr: (s) => ctx.io.stderr.write(s),
+    // commander quotes an unknown `--flag=value` whole; the value may be a password (`--password=...`
+    // on a command without -p), and credentials are never printed.
+    writeErr: (s) => ctx.io.stderr.write(s.replace(/(unknown option '[^'=]*)=[^']*'/g, "$1=...'")),
   });
   return cmd;
 }

@@ -16,6 +16,11 @@ export interface RegistryFlags {
   registryUsername?: string;
   registryPasswordStdin?: boolean;
   registryTokenStdin?: boolean;
+  /** oras' `-u/--username`, an alias of `--registry-username`. */
+  username?: string;
+  /** oras' `-p/--password`: never printed (not in errors, not in the --verbose trace). */
+  password?: string;
+  registryConfig?: string;
   timeout?: string;
   platform?: string;
   verbose?: boolean;
@@ -23,7 +28,7 @@ export interface RegistryFlags {
 
 export function addRegistryOptions(
   cmd: Command,
-  opts: { platform?: boolean; credentials?: boolean } = {},
+  opts: { platform?: boolean; credentials?: boolean; ociLayout?: boolean } = {},
 ): Command {
   cmd
     .option('--plain-http', 'talk to the registry over plain HTTP')
@@ -33,8 +38,17 @@ export function addRegistryOptions(
     cmd
       .option('--registry-username <name>', 'user name for the registry (with --registry-password-stdin)')
       .option('--registry-password-stdin', 'read the registry password from standard input')
-      .option('--registry-token-stdin', 'read a registry bearer token from standard input');
+      .option('--registry-token-stdin', 'read a registry bearer token from standard input')
+      .option('-u, --username <name>', 'user name for the registry (oras spelling of --registry-username)')
+      .option(
+        '-p, --password <password>',
+        'registry password (as oras; visible to other users of this machine, prefer --registry-password-stdin)',
+      );
   }
+  cmd.option(
+    '--registry-config <file>',
+    "auth config file (docker config.json format) read instead of DOCKER_CONFIG's config.json",
+  );
   cmd.option(
     '--timeout <duration>',
     'timeout of each registry request, a Go duration: 30s, 1m30s, 500ms (default 30s)',
@@ -46,7 +60,29 @@ export function addRegistryOptions(
     );
   }
   cmd.option('--verbose', 'trace every registry request (method, URL, status) on standard error');
+  if (opts.ociLayout) {
+    cmd.option(
+      '--oci-layout',
+      'the image is an OCI image layout DIR[:tag|@digest] (as oras; same as oci:DIR)',
+    );
+    cmd.hook('preAction', (_parent, action) => {
+      if (action !== cmd || !cmd.opts().ociLayout) return;
+      // The image is this command's <image> argument or its --image option (one value or a list).
+      if (cmd.registeredArguments[0]?.name() === 'image') {
+        cmd.processedArgs[0] = layoutReference(cmd.processedArgs[0] as string);
+      } else {
+        const image = cmd.opts().image as string | string[] | undefined;
+        if (typeof image === 'string') cmd.setOptionValue('image', layoutReference(image));
+        else if (Array.isArray(image)) cmd.setOptionValue('image', image.map(layoutReference));
+      }
+    });
+  }
   return cmd;
+}
+
+/** oras' `--oci-layout DIR[:tag|@digest]` as our `oci:DIR[:tag|@digest]` (already prefixed: unchanged). */
+export function layoutReference(ref: string): string {
+  return ref.startsWith('oci:') ? ref : `oci:${ref}`;
 }
 
 /** The longest delay a Node timer accepts (setTimeout: "delay ... larger than 2147483647"). */
@@ -92,12 +128,29 @@ export async function registryOptions(flags: RegistryFlags, ctx: CommandContext)
       '--insecure and --plain-http cannot be combined: --insecure is HTTPS without verification',
     );
   }
+  if (
+    flags.username !== undefined &&
+    flags.registryUsername !== undefined &&
+    flags.username !== flags.registryUsername
+  ) {
+    throw new UsageError('-u/--username and --registry-username name different users; give one');
+  }
+  const username = flags.registryUsername ?? flags.username;
   const credentials: RegistryOptions['credentials'] = {};
-  if (flags.registryPasswordStdin) {
+  if (flags.password !== undefined) {
+    if (flags.registryPasswordStdin || flags.registryTokenStdin) {
+      throw new UsageError(
+        '-p/--password cannot be combined with --registry-password-stdin or --registry-token-stdin',
+      );
+    }
+    if (username === undefined) throw new UsageError('-p/--password needs -u/--username');
+    credentials.username = username;
+    credentials.password = flags.password;
+  } else if (flags.registryPasswordStdin) {
     const password = trimStdinSecret(await ctx.io.readStdin());
     // NFD uses the username only together with a password.
-    if (flags.registryUsername !== undefined) {
-      credentials.username = flags.registryUsername;
+    if (username !== undefined) {
+      credentials.username = username;
       credentials.password = password;
     }
   } else if (flags.registryTokenStdin) {
@@ -112,8 +165,14 @@ export async function registryOptions(flags: RegistryFlags, ctx: CommandContext)
   };
   if (flags.caFile)
     opts.caFile = flags.caFile.startsWith('/') ? flags.caFile : `${ctx.io.cwd}/${flags.caFile}`;
+  if (flags.registryConfig !== undefined) opts.registryConfig = absolutePath(flags.registryConfig, ctx);
   if (flags.timeout !== undefined) opts.timeoutMs = parseDuration('--timeout', flags.timeout);
   if (flags.platform !== undefined) opts.platform = flags.platform;
   if (flags.verbose) opts.trace = (line) => ctx.io.stderr.write(`imgcompat: ${line}\n`);
   return opts;
+}
+
+/** A path flag relative to the command's working directory. */
+export function absolutePath(path: string, ctx: CommandContext): string {
+  return path.startsWith('/') ? path : `${ctx.io.cwd}/${path}`;
 }

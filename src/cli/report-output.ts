@@ -29,6 +29,11 @@ export interface ReportOutputOptions {
    * too, off only by NO_COLOR/TERM=dumb).
    */
   nfdExact?: boolean;
+  /**
+   * NFD's `--output-json` bytes: json.Marshal with no trailing newline (kept for scripts that compare
+   * with NFD). `-o json` ends with a newline, as every other JSON we print.
+   */
+  nfdJson?: boolean;
 }
 
 function describeSet(set: CompatibilityStatus, index: number): string {
@@ -150,8 +155,8 @@ export function printReport(
           : summaryText(s, opts.specSource),
     );
   } else if (opts.output === 'json') {
-    // NFD's exact bytes: json.Marshal output with no trailing newline.
-    io.stdout.write(marshalReport(report));
+    // NFD's exact bytes (json.Marshal, no trailing newline) for NFD's flag; a newline after `-o json`.
+    io.stdout.write(marshalReport(report) + (opts.nfdJson || opts.nfdExact ? '' : '\n'));
   } else if (opts.output === 'yaml') {
     io.stdout.write(toKubeYaml(JSON.parse(marshalReport(report))));
   } else {

@@ -62,6 +62,8 @@ export interface RegistryOptions extends Omit<RemoteOptions, 'credentials'> {
   credentials?: FlagCredentials;
   /** Environment for credential files and helpers (DOCKER_CONFIG, REGISTRY_AUTH_FILE, HOME, PATH, ...). */
   env?: Record<string, string | undefined>;
+  /** An auth file (docker config.json format) read instead of the default credential files. */
+  registryConfig?: string;
   /** Base for relative `oci:DIR` paths. */
   cwd?: string;
   /** `os[/arch[/variant]][:os_version]` (NFD syntax) or a parsed platform. */
@@ -102,8 +104,11 @@ export async function openReference(
 }
 
 export function createClient(opts: RegistryOptions = {}): RegistryClient {
-  const { credentials, env, ...rest } = opts;
-  return new RegistryClient({ ...rest, credentials: credentialLookup(env ?? {}, credentials ?? {}) });
+  const { credentials, env, registryConfig, ...rest } = opts;
+  return new RegistryClient({
+    ...rest,
+    credentials: credentialLookup(env ?? {}, credentials ?? {}, registryConfig),
+  });
 }
 
 function wantedPlatform(opts: RegistryOptions): Platform | undefined {

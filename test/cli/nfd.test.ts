@@ -28,11 +28,11 @@ test("nfd compat validate-node exits 0 on an incompatible host and prints NFD's 
   assert.equal(await run(['validate-node', '--image', IMAGE, '--tags', 'telecom'], ours), 1);
 });
 
-test('nfd --output-json prints the same bytes as imgcompat, without a trailing newline', async () => {
+test('nfd --output-json prints the same bytes as imgcompat --output-json, without a trailing newline', async () => {
   const io = memoryIo({ env, cwd: ROOT });
   assert.equal(await runNfd(['compat', 'validate-node', '--image', IMAGE, '--output-json'], io), 0);
   const ours = memoryIo({ env, cwd: ROOT });
-  await run(['validate-node', '--image', IMAGE, '--output', 'json'], ours);
+  await run(['validate-node', '--image', IMAGE, '--output-json'], ours);
   assert.equal(io.out(), ours.out());
   assert.ok(!io.out().endsWith('\n'));
   assert.equal(JSON.parse(io.out()).length, 2);

@@ -169,8 +169,11 @@ describe('NFD parity: nfd compat validate-node on docker-registry 2.8', { skip }
         const aliasJson = await nfdAlias(['compat', 'validate-node', ...flags, '--output-json'], e);
         assertSameBytes(aliasJson.stdout, theirsJson.stdout, 'JSON, our nfd');
         assert.equal(aliasJson.code, 0);
-        const oursJson = await imgcompat(['validate-node', ...flags, '--output', 'json'], { env: e });
+        const oursJson = await imgcompat(['validate-node', ...flags, '--output-json'], { env: e });
         assertSameBytes(oursJson.out, theirsJson.stdout, 'JSON, imgcompat validate-node');
+        // `-o json` is the same document ending with a newline.
+        const oursJsonNl = await imgcompat(['validate-node', ...flags, '--output', 'json'], { env: e });
+        assertSameBytes(oursJsonNl.out, `${theirsJson.stdout}\n`, 'JSON, imgcompat validate-node -o json');
         // Our exit code is the verdict: 0 when some set passed.
         const anyPassed = sets.some((s) => s.rules.every((r) => r.isMatch));
         assert.equal(oursJson.code, anyPassed ? 0 : 1, oursJson.err);
@@ -233,7 +236,7 @@ describe('ahead of NFD: the referrers API of go-containerregistry', { skip }, ()
       assert.equal(theirs.stdout, `${msg}\n`);
 
       // Ours reads it, and reports what NFD reports for the same spec on docker-registry.
-      const ours = await imgcompat(['validate-node', '--image', ref, '--plain-http', '--output', 'json']);
+      const ours = await imgcompat(['validate-node', '--image', ref, '--plain-http', '--output-json']);
       assert.ok(ours.code === 0 || ours.code === 1, ours.err);
       const dist = registries['docker-registry']!;
       const there = await imageWith(dist, `ahead/reference-${by}`, EXAMPLE_SPEC, by);

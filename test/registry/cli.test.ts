@@ -105,6 +105,23 @@ test('a password given on stdin never appears in output, errors or the --verbose
       stdin: CANARY,
       env,
     }),
+    // oras' -u/-p: the password on the command line is sent but never printed either.
+    await cli(['get', `${srv.host}/app:1`, '--plain-http', '--verbose', '-u', 'u', '-p', CANARY], { env }),
+    await cli(
+      [
+        'discover',
+        `${srv.host}/app:1`,
+        '--plain-http',
+        '--verbose',
+        '--username',
+        'u',
+        `--password=${CANARY}`,
+      ],
+      {
+        env,
+      },
+    ),
+    await cli(['login', srv.host, '-u', 'u', '-p', CANARY, '--plain-http', '--verbose'], { env }),
   ];
   const b64 = Buffer.from(`u:${CANARY}`).toString('base64');
   for (const r of runs) {
@@ -117,7 +134,7 @@ test('a password given on stdin never appears in output, errors or the --verbose
     }
   }
   // The credentials were really sent (and refused), with NFD's stdin trimming.
-  assert.ok(srv.requests.some((r) => r.headers.authorization === `Basic ${b64}`));
+  assert.equal(srv.requests.filter((r) => r.headers.authorization === `Basic ${b64}`).length >= 4, true);
   assert.ok(srv.requests.some((r) => r.headers.authorization === `Bearer ${CANARY}`));
 });
 
@@ -241,4 +258,128 @@ test('a layout directory that does not exist (or has no oci-layout file) is a ba
     assert.match(r.err, /absent is not an OCI image layout \(no oci-layout file\)/);
     assert.doesNotMatch(r.err, /\n\s+at /);
   }
+});
+
+test('-p/--password usage errors never echo the password', async () => {
+  const SECRET = 'CANARY-cli-pw-5d1a';
+  const runs = [
+    await cli(['get', 'r.example/app', '-p', SECRET]),
+    await cli(['get', 'r.example/app', '-u', 'u', '-p', SECRET, '--registry-password-stdin'], { stdin: 'x' }),
+    await cli(['get', 'r.example/app', '-u', 'a', '--registry-username', 'b', '-p', SECRET]),
+    await cli(['login', 'r.example', '-u', 'u', '-p', SECRET, '--password-stdin'], { stdin: 'x' }),
+    // logout takes no password: commander's "unknown option" must not quote the value.
+    await cli(['logout', 'r.example', `--password=${SECRET}`]),
+  ];
+  for (const r of runs) {
+    assert.equal(r.code, 2, r.err);
+    assert.ok(!r.out.includes(SECRET) && !r.err.includes(SECRET), `secret leaked:\n${r.err}`);
+  }
+  assert.match(runs[0]!.err, /-p\/--password needs -u\/--username/);
+  assert.match(runs[1]!.err, /-p\/--password cannot be combined/);
+  assert.match(runs[2]!.err, /name different users/);
+  assert.match(runs[3]!.err, /cannot be combined/);
+  assert.match(runs[4]!.err, /unknown option '--password=\.\.\.'/);
+});
+
+test('--registry-config: login writes, get reads and logout edits that file, not DOCKER_CONFIG', async (t) => {
+  const good = `Basic ${Buffer.from('alice:pw').toString('base64')}`;
+  const srv = await startServer((r, res) => {
+    if (r.headers.authorization !== good)
+      return json(res, 401, {}, { 'www-authenticate': 'Basic realm="r"' });
+    if (r.url === '/v2/') return json(res, 200, {});
+    json(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'no' }] });
+  });
+  t.after(() => srv.close());
+  const dockerDir = await mkdtemp(join(tmpdir(), 'imgcompat-docker-'));
+  const cwd = await mkdtemp(join(tmpdir(), 'imgcompat-authfile-'));
+  const env = { DOCKER_CONFIG: dockerDir };
+  const ok = await cli(
+    ['login', srv.host, '-u', 'alice', '-p', 'pw', '--plain-http', '--registry-config', 'auth.json'],
+    { env, cwd },
+  );
+  assert.equal(ok.code, 0, ok.err);
+  const cfg = JSON.parse(await readFile(join(cwd, 'auth.json'), 'utf8'));
+  assert.equal(cfg.auths[srv.host].auth, Buffer.from('alice:pw').toString('base64'));
+  await assert.rejects(readFile(join(dockerDir, 'config.json')), { code: 'ENOENT' });
+  // A command reads the credentials from that file (the registry answers 404 only once authenticated) ...
+  const before = srv.requests.length;
+  const got = await cli(
+    ['get', `${srv.host}/app:1`, '--plain-http', '--registry-config', join(cwd, 'auth.json')],
+    {
+      env,
+    },
+  );
+  assert.match(got.err, /manifest not found/);
+  assert.ok(srv.requests.slice(before).some((r) => r.headers.authorization === good));
+  // ... and without it the default location (empty here) is used: no credentials, refused.
+  const without = await cli(['get', `${srv.host}/app:1`, '--plain-http'], { env });
+  assert.equal(without.code, 4, without.err);
+  assert.doesNotMatch(without.err, /manifest not found/);
+  const out = await cli(['logout', srv.host, '--registry-config', 'auth.json'], { env, cwd });
+  assert.match(out.out, /Removing login credentials/);
+  const after = JSON.parse(await readFile(join(cwd, 'auth.json'), 'utf8'));
+  assert.equal(after.auths[srv.host], undefined);
+});
+
+test('--oci-layout DIR[:tag] (oras spelling) is the same image as oci:DIR[:tag] on every command that takes one', async () => {
+  const f = await makeLayout();
+  await writeFile(join(f.dir, 'spec.yaml'), SPEC_YAML);
+  // A relative DIR is resolved from the working directory, as oci:DIR: no layout there, exit 3.
+  const a = await cli(['attach', '--oci-layout', 'missing:1', 'spec.yaml'], { cwd: f.dir });
+  assert.equal(a.code, 3, a.err);
+  assert.match(a.err, /missing/);
+  const attached = await cli(['attach', '--oci-layout', `${f.dir}:single`, 'spec.yaml'], { cwd: f.dir });
+  assert.equal(attached.code, 0, attached.err);
+  const digest = /Digest: (sha256:[a-f0-9]{64})/.exec(attached.out)![1]!;
+  const viaFlag = await cli(['discover', `${f.dir}:single`, '--oci-layout', '-o', 'json']);
+  const viaPrefix = await cli(['discover', `oci:${f.dir}:single`, '-o', 'json']);
+  assert.equal(viaFlag.code, 0, viaFlag.err);
+  assert.equal(viaFlag.out, viaPrefix.out);
+  assert.equal(JSON.parse(viaFlag.out).referrers[0].digest, digest);
+  const g = await cli(['get', '--oci-layout', `${f.dir}:single`]);
+  assert.equal(g.out, SPEC_YAML);
+  // validate-node's --image (offline features, so only the spec comes from the layout).
+  const features = fileURLToPath(new URL('../../../examples/features.json', import.meta.url));
+  const v = await cli([
+    'validate-node',
+    '--oci-layout',
+    '--image',
+    `${f.dir}:single`,
+    '--features',
+    features,
+  ]);
+  const vPrefix = await cli(['validate-node', '--image', `oci:${f.dir}:single`, '--features', features]);
+  assert.ok(v.code === 0 || v.code === 1, v.err);
+  assert.equal(v.code, vPrefix.code);
+  assert.equal(v.out, vPrefix.out);
+  const r = await cli(['remove', '--oci-layout', `${f.dir}:single`, '--force']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`Removed .*${digest}`));
+  // Without the flag the same text is a registry reference: a usage error, not a layout.
+  const plain = await cli(['get', `${f.dir}:single`]);
+  assert.equal(plain.code, 2, plain.err);
+});
+
+test('login asks for the password on a terminal when neither -p nor --password-stdin is given', async (t) => {
+  const SECRET = 'CANARY-typed-pw-77';
+  const good = `Basic ${Buffer.from(`alice:${SECRET}`).toString('base64')}`;
+  const srv = await startServer((r, res) => {
+    if (r.headers.authorization === good) return json(res, 200, {});
+    json(res, 401, {}, { 'www-authenticate': 'Basic realm="r"' });
+  });
+  t.after(() => srv.close());
+  const dir = await mkdtemp(join(tmpdir(), 'imgcompat-docker-'));
+  const io = memoryIo({ env: { DOCKER_CONFIG: dir }, secrets: [SECRET] });
+  const code = await run(['login', srv.host, '-u', 'alice', '--plain-http'], io);
+  assert.equal(code, 0, io.err());
+  assert.match(io.err(), /^Password: /);
+  assert.ok(!io.out().includes(SECRET) && !io.err().includes(SECRET));
+  const cfg = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+  assert.equal(cfg.auths[srv.host].auth, Buffer.from(`alice:${SECRET}`).toString('base64'));
+  // Not a terminal: nobody to ask, a usage error naming the flags.
+  const piped = await cli(['login', srv.host, '-u', 'alice', '--plain-http'], {
+    env: { DOCKER_CONFIG: dir },
+  });
+  assert.equal(piped.code, 2);
+  assert.match(piped.err, /--password-stdin/);
 });

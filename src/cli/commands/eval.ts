@@ -20,6 +20,8 @@ export interface EvalOptions {
   output: 'table' | 'json' | 'yaml';
   /** `--summary`: the verdict summary instead of NFD's report, in the chosen format. */
   summary?: boolean;
+  /** NFD's `--output-json`: its exact bytes (no trailing newline). */
+  outputJson?: boolean;
 }
 
 export async function run(opts: EvalOptions, ctx: CommandContext): Promise<number> {
@@ -39,5 +41,6 @@ export async function run(opts: EvalOptions, ctx: CommandContext): Promise<numbe
     summary: opts.summary === true,
     tags: opts.tags,
     specSource: opts.spec,
+    nfdJson: opts.outputJson === true,
   });
 }

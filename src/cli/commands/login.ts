@@ -1,4 +1,7 @@
-/** `imgcompat login REGISTRY [-u USER] [--password-stdin]`: verify, then store as docker does. */
+/**
+ * `imgcompat login REGISTRY -u USER [-p PASSWORD | --password-stdin]`: verify, then store as docker does.
+ * With neither, a terminal is asked for the password.
+ */
 import { UsageError } from '../../errors.ts';
 import { normaliseRegistryArgument, saveLogin } from '../../registry/auth/login.ts';
 import { createClient } from '../../registry/index.ts';
@@ -9,6 +12,7 @@ import { type RegistryFlags, registryOptions, trimStdinSecret } from '../registr
 export interface LoginFlags extends RegistryFlags {
   registry: string;
   username?: string;
+  password?: string;
   passwordStdin?: boolean;
 }
 
@@ -16,15 +20,22 @@ export async function run(opts: LoginFlags, ctx: CommandContext): Promise<number
   const registry = normaliseRegistryArgument(opts.registry);
   if (!registry) throw new UsageError('login: the registry is empty');
   if (!opts.username) throw new UsageError('login: --username (-u) is required');
-  if (!opts.passwordStdin) {
+  if (opts.password !== undefined && opts.passwordStdin) {
+    throw new UsageError('login: -p/--password and --password-stdin cannot be combined');
+  }
+  let password: string;
+  if (opts.password !== undefined) password = opts.password;
+  else if (opts.passwordStdin) password = trimStdinSecret(await ctx.io.readStdin());
+  // On a terminal, ask as docker and oras do (no echo); elsewhere there is no one to ask.
+  else if (ctx.io.promptSecret) password = await ctx.io.promptSecret('Password: ');
+  else {
     throw new UsageError(
-      'login: pass the password on standard input with --password-stdin (it is never a flag)',
+      'login: give the password on standard input with --password-stdin, or with -p (not a terminal, so login cannot ask)',
     );
   }
-  const password = trimStdinSecret(await ctx.io.readStdin());
-  if (password === '') throw new UsageError('login: the password read from standard input is empty');
+  if (password === '') throw new UsageError('login: the password is empty');
   const reg = await registryOptions(
-    { ...opts, registryPasswordStdin: false, registryTokenStdin: false },
+    { ...opts, password: undefined, registryPasswordStdin: false, registryTokenStdin: false },
     ctx,
   );
   const client = createClient({ ...reg, credentials: { username: opts.username, password } });
@@ -36,7 +47,7 @@ export async function run(opts: LoginFlags, ctx: CommandContext): Promise<number
       status,
     });
   }
-  const saved = await saveLogin(registry, opts.username, password, ctx.io.env);
+  const saved = await saveLogin(registry, opts.username, password, ctx.io.env, reg.registryConfig);
   ctx.io.stdout.write(
     `Login Succeeded${saved.helper ? ` (stored by docker-credential-${saved.helper})` : ` (${saved.path})`}\n`,
   );

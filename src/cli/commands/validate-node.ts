@@ -36,6 +36,8 @@ export interface ValidateNodeOptions extends RegistryFlags {
   strict?: boolean;
   /** The `nfd` drop-in: NFD's exact table output (see ReportOutputOptions.nfdExact). */
   nfdExact?: boolean;
+  /** NFD's `--output-json`: its exact bytes (no trailing newline). */
+  outputJson?: boolean;
 }
 
 /** NFD runs the whole command under a one-minute context (validate-node.go); so do we by default. */
@@ -138,5 +140,6 @@ export async function run(opts: ValidateNodeOptions, ctx: CommandContext): Promi
     specSource: loaded.source,
     context: loaded.context,
     nfdExact: opts.nfdExact === true,
+    nfdJson: opts.outputJson === true,
   });
 }

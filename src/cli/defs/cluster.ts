@@ -76,7 +76,7 @@ Examples:
     new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'),
   );
   addKubeOptions(validate, { nodes: true });
-  addRegistryOptions(validate, { platform: true });
+  addRegistryOptions(validate, { platform: true, ociLayout: true });
   validate
     .addHelpText(
       'after',
@@ -119,7 +119,7 @@ Examples:
         .default('table'),
     );
   addKubeOptions(diff, { nodes: true });
-  addRegistryOptions(diff, { platform: true });
+  addRegistryOptions(diff, { platform: true, ociLayout: true });
   diff
     .addHelpText(
       'after',
@@ -151,7 +151,7 @@ Example:
   addSpecSourceOptions(affinity).addOption(
     new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
   );
-  addRegistryOptions(affinity, { platform: true });
+  addRegistryOptions(affinity, { platform: true, ociLayout: true });
   affinity
     .addHelpText(
       'after',
@@ -189,7 +189,7 @@ Example:
         .default('table'),
     );
   addKubeOptions(select, { nodes: true });
-  addRegistryOptions(select, { platform: true });
+  addRegistryOptions(select, { platform: true, ociLayout: true });
   select
     .addHelpText(
       'after',

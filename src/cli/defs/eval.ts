@@ -54,7 +54,10 @@ export function parseStringSlice(value: string, previous: string[] = []): string
  */
 export function addReportOutputOptions(cmd: Command): Command {
   return cmd
-    .option('--output-json', 'print the JSON report (NFD flag; same as --output json)')
+    .option(
+      '--output-json',
+      "print the JSON report (NFD flag: NFD's exact bytes, --output json without the final newline)",
+    )
     .addOption(
       new Option('-o, --output <format>', 'report format: NFD table, NFD JSON, or YAML')
         .choices(['table', 'json', 'yaml'])
@@ -104,6 +107,7 @@ Example:
           tags: opts.tags ?? [],
           output: reportFormat(opts),
           summary: opts.summary === true,
+          outputJson: opts.outputJson === true,
         },
         ctx,
       );

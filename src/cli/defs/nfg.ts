@@ -26,7 +26,7 @@ export const registerNfg: Register = (program, ctx) => {
       new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
     );
   addKubeOptions(generate);
-  addRegistryOptions(generate, { platform: true });
+  addRegistryOptions(generate, { platform: true, ociLayout: true });
   generate
     .addHelpText(
       'after',
@@ -62,7 +62,7 @@ export function addNfrGenerate(nfr: Command, ctx: CommandContext): void {
       new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'),
     );
   addKubeOptions(generate);
-  addRegistryOptions(generate, { platform: true });
+  addRegistryOptions(generate, { platform: true, ociLayout: true });
   generate
     .addHelpText(
       'after',

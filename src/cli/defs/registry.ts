@@ -20,7 +20,7 @@ export const registerRegistry: Register = (program, ctx) => {
       .addOption(
         new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
       ),
-    { platform: true },
+    { platform: true, ociLayout: true },
   )
     .addHelpText(
       'after',
@@ -45,7 +45,7 @@ Examples:
           .choices(['table', 'json', 'tree'])
           .default('table'),
       ),
-    { platform: true },
+    { platform: true, ociLayout: true },
   )
     .addHelpText(
       'after',
@@ -66,7 +66,7 @@ Examples:
       .description("print an image's compatibility spec (the newest, or the one with --digest)")
       .argument('<image>', 'image reference (registry/repository[:tag|@digest] or oci:DIR[:tag|@digest])')
       .option('--digest <digest>', 'the artifact manifest digest to read (see discover)'),
-    { platform: true },
+    { platform: true, ociLayout: true },
   )
     .addHelpText(
       'after',
@@ -89,7 +89,7 @@ Examples:
       .option('--all', 'delete every compatibility artifact of the image')
       .option('--dry-run', 'only print what would be deleted')
       .option('-f, --force', 'do not ask before deleting (on a terminal remove asks)'),
-    { platform: true },
+    { platform: true, ociLayout: true },
   )
     .addHelpText(
       'after',
@@ -111,6 +111,10 @@ Examples:
       .description("check credentials against a registry and store them in docker's config.json")
       .argument('<registry>', 'registry host[:port]')
       .option('-u, --username <name>', 'user name')
+      .option(
+        '-p, --password <password>',
+        'password (visible to other users of this machine, prefer --password-stdin)',
+      )
       .option('--password-stdin', 'read the password from standard input'),
     { credentials: false },
   )
@@ -118,7 +122,8 @@ Examples:
       'after',
       `
 Examples:
-  echo "$PASSWORD" | imgcompat login registry.example.com -u robot --password-stdin`,
+  echo "$PASSWORD" | imgcompat login registry.example.com -u robot --password-stdin
+  imgcompat login registry.example.com -u robot        # asks for the password on a terminal`,
     )
     .action(async (registry: string, opts) => {
       const { run } = await import('../commands/login.ts');
@@ -129,14 +134,18 @@ Examples:
     .command('logout')
     .description("remove a registry's credentials from docker's config.json")
     .argument('<registry>', 'registry host[:port]')
+    .option(
+      '--registry-config <file>',
+      "auth config file (docker config.json format) used instead of DOCKER_CONFIG's config.json",
+    )
     .addHelpText(
       'after',
       `
 Examples:
   imgcompat logout registry.example.com`,
     )
-    .action(async (registry: string) => {
+    .action(async (registry: string, opts: { registryConfig?: string }) => {
       const { run } = await import('../commands/logout.ts');
-      ctx.exitCode = await run({ registry }, ctx);
+      ctx.exitCode = await run({ ...opts, registry }, ctx);
     });
 };

@@ -36,7 +36,7 @@ export const registerSelect: Register = (program, ctx) => {
     .option('--host-prefix <prefix>', "NFD's host path prefix: / (default) or /host- (container layout)")
     .option('--sources <list>', "feature sources in NFD's syntax: all (default, includes local), all,-pci")
     .option('--strict', 'exit 3 when any feature source could not read what it needs');
-  addRegistryOptions(cmd, { platform: true });
+  addRegistryOptions(cmd, { platform: true, ociLayout: true });
   const timeout = cmd.options.find((o) => o.long === '--timeout');
   if (timeout) timeout.description = 'deadline for fetching each artifact, e.g. 30s, 2m (default 60s)';
   cmd

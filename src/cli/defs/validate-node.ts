@@ -30,7 +30,7 @@ export const registerValidateNode: Register = (program, ctx) => {
       "feature sources in NFD's syntax: all (default, includes local), all,-pci, cpu,kernel",
     )
     .option('--strict', 'exit 3 when any feature source could not read what it needs');
-  addRegistryOptions(cmd, { platform: true });
+  addRegistryOptions(cmd, { platform: true, ociLayout: true });
   // Here --timeout bounds the whole fetch (NFD runs validate-node under one one-minute context), not each
   // request as the shared registry flags describe it.
   const timeout = cmd.options.find((o) => o.long === '--timeout');

@@ -33,14 +33,19 @@ export interface FlagCredentials {
 type Env = Record<string, string | undefined>;
 
 /** Builds the lookup the registry client uses. */
-export function credentialLookup(env: Env, flags: FlagCredentials = {}): CredentialLookup {
+/** `configFile`: an explicit auth file (oras' --registry-config) read instead of the default ones. */
+export function credentialLookup(
+  env: Env,
+  flags: FlagCredentials = {},
+  configFile?: string,
+): CredentialLookup {
   return async (registry, repository, signal) => {
     // NFD: username is used only together with a password; the token only when they are not both set.
     if (flags.username !== undefined && flags.password !== undefined) {
       return { username: flags.username, password: flags.password, source: '--registry-username' };
     }
     if (flags.token !== undefined) return { registryToken: flags.token, source: '--registry-token-stdin' };
-    return fromFiles(registry, repository, env, signal);
+    return fromFiles(registry, repository, env, signal, configFile);
   };
 }
 
@@ -49,8 +54,9 @@ export async function fromFiles(
   repository: string,
   env: Env,
   signal?: AbortSignal,
+  configFile?: string,
 ): Promise<Credential | undefined> {
-  for (const loc of credentialFiles(env)) {
+  for (const loc of credentialFiles(env, configFile)) {
     const cfg = await readConfigFile(loc.path);
     if (!cfg) continue;
     const helperKey = findKey(cfg.credHelpers, registry, repository, loc.style);

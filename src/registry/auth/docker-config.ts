@@ -47,7 +47,9 @@ export function dockerConfigPath(env: Env): string {
  * Files searched for credentials, in order. An explicit `REGISTRY_AUTH_FILE` comes first (the user
  * named it); then docker's file (what oras and NFD users have); then the containers locations.
  */
-export function credentialFiles(env: Env): ConfigLocation[] {
+export function credentialFiles(env: Env, configFile?: string): ConfigLocation[] {
+  // An explicit auth file (oras' --registry-config) is the only one read, as oras does.
+  if (configFile !== undefined) return [{ path: configFile, style: 'docker' }];
   const out: ConfigLocation[] = [];
   if (env.REGISTRY_AUTH_FILE) out.push({ path: env.REGISTRY_AUTH_FILE, style: 'containers' });
   out.push({ path: dockerConfigPath(env), style: 'docker' });

@@ -1,7 +1,7 @@
 /**
  * `login`/`logout` storage, as docker does: with `credHelpers[host]` or `credsStore` the helper stores
  * the secret; otherwise `auths[<key>] = {"auth": base64(user:password)}` in `$DOCKER_CONFIG/config.json`
- * (else `~/.docker/config.json`), every other field of the file preserved, mode 0600.
+ * (else `~/.docker/config.json`; or the file given with --registry-config), every other field of the file preserved, mode 0600.
  */
 import { UsageError } from '../../errors.ts';
 import { isRegistryHost } from '../reference.ts';
@@ -38,8 +38,9 @@ export async function saveLogin(
   username: string,
   password: string,
   env: Env,
+  configFile?: string,
 ): Promise<{ path: string; helper?: string }> {
-  const path = dockerConfigPath(env);
+  const path = configFile ?? dockerConfigPath(env);
   const cfg = (await readConfigFile(path)) ?? {};
   const key = configKey(registry, 'docker');
   const helper = cfg.credHelpers?.[key] ?? cfg.credHelpers?.[registry] ?? cfg.credsStore;
@@ -59,8 +60,8 @@ export async function saveLogin(
 }
 
 /** Removes the registry's credentials; false when there were none. */
-export async function removeLogin(registry: string, env: Env): Promise<boolean> {
-  const path = dockerConfigPath(env);
+export async function removeLogin(registry: string, env: Env, configFile?: string): Promise<boolean> {
+  const path = configFile ?? dockerConfigPath(env);
   const cfg = await readConfigFile(path);
   if (!cfg) return false;
   const key = configKey(registry, 'docker');

@@ -42,7 +42,7 @@ async function evalCli(args: string[], env: Record<string, string> = {}) {
 
 const base = ['--spec', 'spec.yaml', '--features', 'features.json'];
 
-test('--output json prints NFD json.Marshal bytes, no trailing newline; exit 0 when a set passes', async () => {
+test('--output json prints NFD json.Marshal bytes and a newline; exit 0 when a set passes', async () => {
   const r = await evalCli([...base, '--output', 'json']);
   assert.equal(r.code, 0);
   assert.equal(
@@ -51,7 +51,7 @@ test('--output json prints NFD json.Marshal bytes, no trailing newline; exit 0 w
       '"expression":{"op":"Exists"},"matcherType":"matchExpression","isMatch":false}]}],' +
       '"description":"needs \\u003cAVX512\\u003e","weight":10,"tag":"fast"},' +
       '{"rules":[{"name":"sse","isMatch":true,"matchedExpressions":[{"feature":"cpu.cpuid","name":"SSE42",' +
-      '"expression":{"op":"Exists"},"matcherType":"matchExpression","isMatch":true}]}],"tag":"slow"}]',
+      '"expression":{"op":"Exists"},"matcherType":"matchExpression","isMatch":true}]}],"tag":"slow"}]\n',
   );
 });
 
@@ -158,7 +158,8 @@ test('the bundled example: the seed spec against examples/features.json', async 
 
 test('eval takes the output flags validate-node takes: -o yaml, --output-json, --summary in each format', async () => {
   const json = await evalCli([...base, '-o', 'json']);
-  assert.equal((await evalCli([...base, '--output-json'])).out, json.out);
+  // NFD's flag: NFD's exact bytes, without the newline `-o json` ends with.
+  assert.equal(`${(await evalCli([...base, '--output-json'])).out}\n`, json.out);
   const yaml = await evalCli([...base, '-o', 'yaml']);
   assert.equal(yaml.code, json.code);
   assert.deepEqual(parseYaml(yaml.out), JSON.parse(json.out));

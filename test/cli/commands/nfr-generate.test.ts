@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { memoryIo } from '../../../src/cli/io.ts';
 import { run } from '../../../src/cli/main.ts';
 
@@ -148,4 +149,15 @@ compatibilities:
   const code = await run(['nfr', 'generate', '--spec', spec], io);
   assert.equal(code, 0, io.err());
   assert.equal(io.err(), '');
+});
+
+test('nfr generate / nfg generate --oci-layout: the --image is an OCI layout DIR[:tag], as oci:DIR[:tag]', async () => {
+  const layout = fileURLToPath(new URL('../../../../examples/layout', import.meta.url));
+  for (const group of ['nfr', 'nfg']) {
+    const viaFlag = await cli([group, 'generate', '--oci-layout', '--image', `${layout}:app`]);
+    const viaPrefix = await cli([group, 'generate', '--image', `oci:${layout}:app`]);
+    assert.equal(viaFlag.code, 0, viaFlag.err);
+    assert.match(viaFlag.out, /^apiVersion: /m);
+    assert.equal(viaFlag.out, viaPrefix.out);
+  }
 });

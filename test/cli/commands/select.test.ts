@@ -74,3 +74,9 @@ test('select: usage errors exit 2 naming the flags', async () => {
   assert.equal(twice.code, 2);
   assert.match(twice.err, /amx\.yaml is given twice/);
 });
+
+test('select --oci-layout: every --image is an OCI layout DIR[:tag] (a missing one is exit 3 naming it)', async () => {
+  const r = await cli(['--oci-layout', '--image', 'no-such-layout:1', '--image', 'other:2']);
+  assert.equal(r.code, 3, r.err);
+  assert.match(r.err, /no-such-layout/);
+});

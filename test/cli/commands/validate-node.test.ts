@@ -71,17 +71,22 @@ describe('NFD JSON output', () => {
       assert.equal(evaluated.err, '');
       assert.equal(node.err, '');
       assert.ok(node.out.startsWith('[{"rules":['), node.out);
-      assert.ok(!node.out.endsWith('\n'), "NFD's json.Marshal output has no trailing newline");
+      assert.ok(node.out.endsWith(']\n'), 'JSON output ends with a newline');
       assert.equal(node.out, evaluated.out);
       assert.equal(node.code, evaluated.code);
     });
   }
 
-  test('--output-json (NFD flag) prints the same bytes as --output json', async () => {
+  test("--output-json (NFD flag) prints NFD's bytes (no final newline); --output json adds the newline", async () => {
     const a = await vn(...IMAGE_SPEC, '--output-json');
     const b = await vn(...IMAGE_SPEC, '--output', 'json');
-    assert.equal(a.out, b.out);
+    assert.ok(a.out.endsWith(']'), a.out.slice(-20));
+    assert.equal(b.out, `${a.out}\n`);
     assert.equal(a.code, b.code);
+    for (const args of [['--output-json'], ['-o', 'json']]) {
+      const e = await cli(['eval', ...IMAGE_SPEC, ...args]);
+      assert.equal(e.out, args[0] === '-o' ? b.out : a.out);
+    }
   });
 
   test('the bundled layout carries examples/image-spec.yaml: same report as --spec on that file', async () => {
