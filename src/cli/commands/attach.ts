@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { InvalidInputError, UsageError } from '../../errors.ts';
 import { attachSpec, formatReference, parseReference } from '../../registry/index.ts';
+import { type FormatFlags, formatOf, writeFormatted } from '../format-option.ts';
 import type { CommandContext } from '../program.ts';
 import { type RegistryFlags, registryOptions } from '../registry-options.ts';
 import { checkSpec } from './spec-check.ts';
 
-export interface AttachFlags extends RegistryFlags {
+export interface AttachFlags extends RegistryFlags, FormatFlags {
   image: string;
   spec: string;
   annotation?: string[];
@@ -16,6 +17,7 @@ export interface AttachFlags extends RegistryFlags {
 
 export async function run(opts: AttachFlags, ctx: CommandContext): Promise<number> {
   const reference = parseReference(opts.image);
+  const format = formatOf(opts) ?? (opts.output === 'json' ? 'json' : undefined);
   const annotations: Record<string, string> = {};
   for (const a of opts.annotation ?? []) {
     const eq = a.indexOf('=');
@@ -37,17 +39,15 @@ export async function run(opts: AttachFlags, ctx: CommandContext): Promise<numbe
   await checkSpec(bytes, opts.spec);
   const reg = await registryOptions(opts, ctx);
   const result = await attachSpec(reference, bytes, { ...reg, annotations, title: basename(opts.spec) });
-  if (opts.output === 'json') {
-    ctx.io.stdout.write(
-      `${JSON.stringify(
-        {
-          reference: `${result.repository}@${result.artifact.digest}`,
-          subject: `${result.repository}@${result.subject.digest}`,
-          ...result.artifact,
-        },
-        null,
-        2,
-      )}\n`,
+  if (format !== undefined) {
+    await writeFormatted(
+      ctx.io.stdout,
+      {
+        reference: `${result.repository}@${result.artifact.digest}`,
+        subject: `${result.repository}@${result.subject.digest}`,
+        ...result.artifact,
+      },
+      format,
     );
   } else {
     ctx.io.stdout.write(

@@ -14,10 +14,11 @@ import {
   COMPAT_ARTIFACT_TYPE,
 } from '../../registry/media-types.ts';
 import { safeRemoteText } from '../../registry/registry-errors.ts';
+import { type FormatFlags, formatOf, writeFormatted } from '../format-option.ts';
 import type { CommandContext } from '../program.ts';
 import { type RegistryFlags, registryOptions } from '../registry-options.ts';
 
-export interface DiscoverFlags extends RegistryFlags {
+export interface DiscoverFlags extends RegistryFlags, FormatFlags {
   image: string;
   output?: 'table' | 'json' | 'tree';
 }
@@ -35,11 +36,12 @@ function created(d: Descriptor): string {
 
 export async function run(opts: DiscoverFlags, ctx: CommandContext): Promise<number> {
   const reference = parseReference(opts.image);
+  const format = formatOf(opts);
   const d = await discoverArtifacts(reference, await registryOptions(opts, ctx));
   for (const w of d.warnings) ctx.io.stderr.write(`imgcompat: warning: ${escapeControlChars(w)}\n`);
   const root = `${d.repository.name}@${d.subject.digest}`;
   const out = ctx.io.stdout;
-  switch (opts.output ?? 'table') {
+  switch (format !== undefined ? 'json' : (opts.output ?? 'table')) {
     case 'json': {
       // The shape of `oras discover --format json`, one level deep.
       const node = {
@@ -56,7 +58,7 @@ export async function run(opts: DiscoverFlags, ctx: CommandContext): Promise<num
           artifactType: a.artifactType ?? COMPAT_ARTIFACT_TYPE,
         })),
       };
-      out.write(`${JSON.stringify(node, null, 2)}\n`);
+      await writeFormatted(out, node, format ?? 'json');
       break;
     }
     case 'tree': {

@@ -1,6 +1,7 @@
 /** The registry commands: attach, discover, get, remove, login, logout. */
 import { Option } from 'commander';
 import { UsageError } from '../../errors.ts';
+import { FORMAT_FLAGS, FORMAT_HELP } from '../format-option.ts';
 import type { Register } from '../program.ts';
 import { addRegistryOptions } from '../registry-options.ts';
 
@@ -19,7 +20,8 @@ export const registerRegistry: Register = (program, ctx) => {
       .option('--annotation <key=value>', 'add a manifest annotation (repeatable)', collectAnnotation)
       .addOption(
         new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
-      ),
+      )
+      .option(FORMAT_FLAGS, FORMAT_HELP),
     { platform: true, ociLayout: true },
   )
     .addHelpText(
@@ -44,7 +46,8 @@ Examples:
         new Option('-o, --output <format>', 'output format')
           .choices(['table', 'json', 'tree'])
           .default('table'),
-      ),
+      )
+      .option(FORMAT_FLAGS, FORMAT_HELP),
     { platform: true, ociLayout: true },
   )
     .addHelpText(
@@ -53,6 +56,7 @@ Examples:
 Examples:
   imgcompat discover registry.example.com/app:1.0
   imgcompat discover registry.example.com/app:1.0 --output json
+  imgcompat discover registry.example.com/app:1.0 --format 'go-template={{range .referrers}}{{.digest}}{{"\\n"}}{{end}}'
   imgcompat discover oci:./layout:1.0 --output tree`,
     )
     .action(async (image: string, opts) => {
