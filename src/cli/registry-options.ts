@@ -9,6 +9,10 @@ import { parseGoDuration } from '../go/time.ts';
 import type { RegistryOptions } from '../registry/index.ts';
 import type { CommandContext } from './program.ts';
 
+/** What oras and docker say when a password is given on the command line. */
+export const PASSWORD_FLAG_WARNING =
+  'using -p/--password on the command line is insecure (other users of this machine can see it); use --registry-password-stdin or --password-stdin';
+
 export interface RegistryFlags {
   plainHttp?: boolean;
   insecure?: boolean;
@@ -144,6 +148,7 @@ export async function registryOptions(flags: RegistryFlags, ctx: CommandContext)
       );
     }
     if (username === undefined) throw new UsageError('-p/--password needs -u/--username');
+    ctx.io.stderr.write(`imgcompat: warning: ${PASSWORD_FLAG_WARNING}\n`);
     credentials.username = username;
     credentials.password = flags.password;
   } else if (flags.registryPasswordStdin) {

@@ -60,3 +60,20 @@ test('--format: a bad value or a template that fails is a usage error naming --f
     assert.equal(r.out, '');
   }
 });
+
+test('-p/--password on the command line works, with the insecurity warning oras gives, never echoing it', async () => {
+  const f = await makeLayout();
+  const r = await cli([
+    'discover',
+    `oci:${f.dir}:single`,
+    '-u',
+    'someone',
+    '-p',
+    'canary-s3cret',
+    '-o',
+    'json',
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /warning: using -p\/--password on the command line is insecure/);
+  assert.doesNotMatch(r.out + r.err, /canary-s3cret/);
+});

@@ -7,7 +7,12 @@ import { normaliseRegistryArgument, saveLogin } from '../../registry/auth/login.
 import { createClient } from '../../registry/index.ts';
 import { registryError } from '../../registry/registry-errors.ts';
 import type { CommandContext } from '../program.ts';
-import { type RegistryFlags, registryOptions, trimStdinSecret } from '../registry-options.ts';
+import {
+  PASSWORD_FLAG_WARNING,
+  type RegistryFlags,
+  registryOptions,
+  trimStdinSecret,
+} from '../registry-options.ts';
 
 export interface LoginFlags extends RegistryFlags {
   registry: string;
@@ -24,8 +29,10 @@ export async function run(opts: LoginFlags, ctx: CommandContext): Promise<number
     throw new UsageError('login: -p/--password and --password-stdin cannot be combined');
   }
   let password: string;
-  if (opts.password !== undefined) password = opts.password;
-  else if (opts.passwordStdin) password = trimStdinSecret(await ctx.io.readStdin());
+  if (opts.password !== undefined) {
+    ctx.io.stderr.write(`imgcompat: warning: ${PASSWORD_FLAG_WARNING}\n`);
+    password = opts.password;
+  } else if (opts.passwordStdin) password = trimStdinSecret(await ctx.io.readStdin());
   // On a terminal, ask as docker and oras do (no echo); elsewhere there is no one to ask.
   else if (ctx.io.promptSecret) password = await ctx.io.promptSecret('Password: ');
   else {
