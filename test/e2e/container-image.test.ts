@@ -224,7 +224,17 @@ describe('container image (buildah)', { skip }, () => {
     if (hasOsRule) {
       // Without NFD's prefix the container reads its own (empty) /etc: the os-release rule fails.
       const unprefixed = await inContainer(
-        ['imgcompat', 'validate-node', '--spec', '/spec/spec.yaml', '--tags', 'this-host', '--summary'],
+        [
+          'imgcompat',
+          'validate-node',
+          '--spec',
+          '/spec/spec.yaml',
+          '--tags',
+          'this-host',
+          '--summary',
+          '-o',
+          'json',
+        ],
         mounts,
       );
       assert.equal(unprefixed.code, 1, unprefixed.stderr);

@@ -129,7 +129,8 @@ for (const kind of ['ggcr', 'docker-registry'] as const) {
         FEATURES,
         '--output-json',
       ]);
-      assert.equal(nfdFlag.out, expected.out);
+      // NFD's flag prints NFD's exact bytes; our -o json adds the final newline.
+      assert.equal(`${nfdFlag.out}\n`, expected.out);
 
       // The summary names the artifact that was attached and the subject it was attached to.
       const s = await cli(reg(), [
@@ -267,13 +268,24 @@ describe('validate-node: --platform on a two-platform index (go-containerregistr
       '--features',
       FEATURES,
       '--summary',
+      '-o',
+      'json',
     ]);
     const s = JSON.parse(armSummary.out) as { subject: string; artifact: string };
     assert.equal(s.subject, img.platforms['linux/arm64']);
     assert.equal(s.artifact, armDigest);
 
     // Without --platform, NFD resolves the tag to the index and reads the index's artifact.
-    const idx = await cli(ggcr, ['validate-node', '--image', img.ref, '--features', FEATURES, '--summary']);
+    const idx = await cli(ggcr, [
+      'validate-node',
+      '--image',
+      img.ref,
+      '--features',
+      FEATURES,
+      '--summary',
+      '-o',
+      'json',
+    ]);
     assert.equal((JSON.parse(idx.out) as { artifact: string }).artifact, indexDigest);
     const idxJson = await cli(ggcr, [
       'validate-node',
