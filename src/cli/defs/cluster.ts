@@ -52,6 +52,22 @@ export function addSpecSourceOptions(
     .option('--tags <tags>', tagsHelp, parseStringSlice);
 }
 
+/**
+ * Commands that take several specs (cluster diff, cluster select): repeated --image or --spec, --tags, and
+ * a table/json/yaml output.
+ */
+function addRepeatedSpecOptions(cmd: Command, imageHelp: string, specHelp: string): Command {
+  return cmd
+    .option('--image <ref>', imageHelp, collect, [] as string[])
+    .option('--spec <file>', specHelp, collect, [] as string[])
+    .option('--tags <tags>', 'only evaluate sets with one of these tags', parseStringSlice)
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['table', 'json', 'yaml'])
+        .default('table'),
+    );
+}
+
 export const registerCluster: Register = (program, ctx) => {
   const cluster = program
     .command('cluster')
@@ -104,20 +120,12 @@ Examples:
 
   const diff = cluster
     .command('diff')
-    .description('which nodes gain or lose compatibility when a workload moves from one image to another')
-    .option('--image <ref>', 'the old image, then the new image (give it twice)', collect, [] as string[])
-    .option(
-      '--spec <file>',
-      'the old spec file, then the new one (instead of --image)',
-      collect,
-      [] as string[],
-    )
-    .option('--tags <tags>', 'only evaluate sets with one of these tags', parseStringSlice)
-    .addOption(
-      new Option('-o, --output <format>', 'output format')
-        .choices(['table', 'json', 'yaml'])
-        .default('table'),
-    );
+    .description('which nodes gain or lose compatibility when a workload moves from one image to another');
+  addRepeatedSpecOptions(
+    diff,
+    'the old image, then the new image (give it twice)',
+    'the old spec file, then the new one (instead of --image)',
+  );
   addKubeOptions(diff, { nodes: true });
   addRegistryOptions(diff, { platform: true, ociLayout: true });
   diff
@@ -174,20 +182,12 @@ Example:
 
   const select = cluster
     .command('select')
-    .description('for every node, the image variant that suits it best (highest-weight passing set)')
-    .option('--image <ref>', 'an image variant (repeat for each; order breaks ties)', collect, [] as string[])
-    .option(
-      '--spec <file>',
-      'a local spec file per variant instead of --image (repeatable)',
-      collect,
-      [] as string[],
-    )
-    .option('--tags <tags>', 'only evaluate sets with one of these tags', parseStringSlice)
-    .addOption(
-      new Option('-o, --output <format>', 'output format')
-        .choices(['table', 'json', 'yaml'])
-        .default('table'),
-    );
+    .description('for every node, the image variant that suits it best (highest-weight passing set)');
+  addRepeatedSpecOptions(
+    select,
+    'an image variant (repeat for each; order breaks ties)',
+    'a local spec file per variant instead of --image (repeatable)',
+  );
   addKubeOptions(select, { nodes: true });
   addRegistryOptions(select, { platform: true, ociLayout: true });
   select
