@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
@@ -24,47 +23,6 @@ after(async () => {
 });
 
 const NFR_PATH = '/apis/nfd.k8s-sigs.io/v1alpha1/nodefeaturerules';
-
-/** Sends `body` as it is (not JSON-encoded) with `contentType`. */
-function send(
-  method: string,
-  path: string,
-  contentType: string,
-  body: string,
-): Promise<{ status: number; body: unknown }> {
-  const url = new URL(kube.server);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path,
-        ca: kube.ca,
-        headers: {
-          authorization: `Bearer ${kube.adminToken}`,
-          accept: 'application/json',
-          'content-type': contentType,
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {}
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const TRAP_VALUES = ['y', 'n', 'on', 'off', 'yes', 'No', '~', 'null', '1_000', '0b11', '0o17', '0x1F', '017'];
 const MORE_TRAPS = [
@@ -145,7 +103,7 @@ test('nfr generate output applied server-side is read back with exactly the spec
   for (const [i, c] of SPEC.compatibilities.entries()) {
     const name = `imgcompat-${d12}-0${i + 1}-${c.tag}`;
     const path = `${NFR_PATH}/${name}?fieldManager=imgcompat-e2e`;
-    const applied = await send('PATCH', path, 'application/apply-patch+yaml', docs[i] ?? '');
+    const applied = await kube.apiRaw('PATCH', path, 'application/apply-patch+yaml', docs[i] ?? '');
     assert.equal(applied.status, 201, JSON.stringify(applied.body));
     const got = await kube.api('GET', `${NFR_PATH}/${name}`);
     assert.equal(got.status, 200);
@@ -185,7 +143,7 @@ test('the same objects as plain YAML 1.2 are not what the spec says once the API
   ] as const) {
     obj.metadata.name = name;
     // The yaml package's own YAML 1.2 output (what `nfr generate` printed before): `- y`, `- on`, `<<:`.
-    const created = await send('POST', NFR_PATH, 'application/yaml', stringify(obj, { lineWidth: 0 }));
+    const created = await kube.apiRaw('POST', NFR_PATH, 'application/yaml', stringify(obj, { lineWidth: 0 }));
     t.diagnostic(`${name}: HTTP ${created.status} ${JSON.stringify(created.body).slice(0, 200)}`);
     if (created.status === 201) {
       const back = created.body as AppliedRule;

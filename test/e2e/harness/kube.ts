@@ -37,6 +37,8 @@ export interface KubeApiServer {
     token?: string,
     contentType?: string,
   ): Promise<ApiResponse>;
+  /** As `api`, with `body` sent as it is (YAML for server-side apply, say) instead of JSON-encoded. */
+  apiRaw(method: string, path: string, contentType: string, body: string): Promise<ApiResponse>;
   stop(): Promise<void>;
 }
 
@@ -84,15 +86,14 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const tokens = tokensFrom(ready.kubeconfig);
   const url = new URL(ready.server);
 
-  const api: KubeApiServer['api'] = (
-    method,
-    path,
-    body,
-    token = tokens.admin,
-    contentType = 'application/json',
-  ) =>
+  const send = (
+    method: string,
+    path: string,
+    payload: string | undefined,
+    token: string,
+    contentType: string,
+  ): Promise<ApiResponse> =>
     new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
         {
           host: url.hostname,
@@ -122,6 +123,15 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
       req.on('error', reject);
       req.end(payload);
     });
+  const api: KubeApiServer['api'] = (
+    method,
+    path,
+    body,
+    token = tokens.admin,
+    contentType = 'application/json',
+  ) => send(method, path, body === undefined ? undefined : JSON.stringify(body), token, contentType);
+  const apiRaw: KubeApiServer['apiRaw'] = (method, path, contentType, body) =>
+    send(method, path, body, tokens.admin, contentType);
 
   await installCrds(api);
   const ns = await api('POST', '/api/v1/namespaces', {
@@ -139,6 +149,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     adminToken: tokens.admin,
     unprivilegedToken: tokens.unprivileged,
     api,
+    apiRaw,
     stop: () => svc.stop(),
   };
 }
