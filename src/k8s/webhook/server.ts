@@ -291,6 +291,9 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
       server.off('error', reject);
+      // After listening, a server 'error' is an accept failure (EMFILE, ENFILE): net.Server emits it
+      // and keeps listening. Without a listener EventEmitter would throw it and end the webhook.
+      server.on('error', (e) => opts.log(`accepting a connection failed: ${messageOf(e)}`));
       resolve();
     });
   });

@@ -56,7 +56,12 @@ export interface SpecWorkerOptions {
   /** Workers evaluating at once. */
   workers: number;
   log?: (line: string) => void;
+  /** Called with every worker started (observability and fault-injection tests). */
+  onWorker?: (worker: Worker) => void;
 }
+
+/** The failure was already reported (or the worker was being discarded): nothing left to do. */
+function ignoreLateError(): void {}
 
 /** Thrown (as the evaluation's failure) when a spec exceeds its time or memory budget. */
 export class SpecBudgetError extends Error {}
@@ -102,7 +107,13 @@ export class SpecWorkers {
         stderr: false,
       });
       w.unref();
+      // A worker whose budget ran out is terminated with its task's listeners removed; it can still
+      // emit 'error' (ERR_WORKER_OUT_OF_MEMORY when it reached its heap limit while being terminated).
+      // An 'error' event without a listener is thrown by EventEmitter and would end the process, so
+      // every worker keeps this one for its whole life (node:events, "Error events").
+      w.on('error', ignoreLateError);
       this.#live++;
+      this.#opts.onWorker?.(w);
       return w;
     } catch (e) {
       this.#fallback = true;

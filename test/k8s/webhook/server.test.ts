@@ -10,6 +10,7 @@ import { makeTlsMaterial, tempDir } from '../../e2e/harness/index.ts';
 let hook: RunningWebhook;
 let ca: string;
 let lookups = 0;
+const logs: string[] = [];
 const D = `sha256:${'12'.repeat(32)}`;
 
 before(async () => {
@@ -25,7 +26,7 @@ before(async () => {
     registry: {},
     cacheTtlMs: 60_000,
     negativeCacheTtlMs: 60_000,
-    log: () => {},
+    log: (l) => logs.push(l),
     lookup: (image): Promise<Lookup<ImageCompat>> => {
       lookups++;
       if (image === 'hang') return new Promise(() => {});
@@ -69,6 +70,13 @@ test('health and routing', async () => {
   assert.deepEqual(await call('GET', '/healthz'), { status: 200, text: 'ok\n' });
   assert.equal((await call('GET', '/other')).status, 404);
   assert.equal((await call('GET', '/mutate')).status, 405);
+});
+
+test('an accept failure after listening is logged; the webhook keeps serving', async () => {
+  const emfile = Object.assign(new Error('accept EMFILE'), { code: 'EMFILE', syscall: 'accept' });
+  assert.doesNotThrow(() => hook.server.emit('error', emfile));
+  assert.ok(logs.some((l) => l.includes('accepting a connection failed: accept EMFILE')), logs.join('\n'));
+  assert.equal((await call('GET', '/healthz')).status, 200);
 });
 
 test('a warm image is answered from the cache', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import { evaluateInProcess, SpecBudgetError, SpecWorkers } from '../../../src/k8s/webhook/spec-worker.ts';
 import { slowSpec } from '../../e2e/harness/fixtures.ts';
 import { REPO_ROOT } from '../../e2e/harness/tools.ts';
@@ -10,7 +11,8 @@ import { REPO_ROOT } from '../../e2e/harness/tools.ts';
 const D = `sha256:${'ab'.repeat(32)}`;
 const example = readFileSync(join(REPO_ROOT, 'examples', 'spec.yaml'), 'utf8');
 
-const pool = new SpecWorkers({ budgetMs: 1000, heapMb: 64, workers: 1 });
+const started: Worker[] = [];
+const pool = new SpecWorkers({ budgetMs: 1000, heapMb: 64, workers: 1, onWorker: (w) => started.push(w) });
 after(() => pool.close());
 
 test('a worker evaluates a spec as the main thread does', async () => {
@@ -47,4 +49,23 @@ test('a spec over the time or heap budget: the worker is replaced, the event loo
   assert.equal(pool.replaced, 1);
   // A fresh worker answers the next spec.
   assert.equal((await pool.evaluate(example, 'example', D)).length > 0, true);
+});
+
+test('a worker that fails after its budget ran out (late ERR_WORKER_OUT_OF_MEMORY) cannot end the process', async () => {
+  // The time budget and the heap limit race: the budget's timer discards the worker, and the worker
+  // may still report running out of heap while it is being terminated. Injected here, as it happens.
+  const fast = new SpecWorkers({ budgetMs: 1, heapMb: 64, workers: 1, onWorker: (w) => started.push(w) });
+  try {
+    const before = started.length;
+    await assert.rejects(fast.evaluate(slowSpec(20_000), 'hostile.yaml', D), SpecBudgetError);
+    const discarded = started[before];
+    assert.ok(discarded, 'a worker was started');
+    const late = Object.assign(new Error('Worker terminated due to reaching memory limit: JS heap out of memory'), {
+      code: 'ERR_WORKER_OUT_OF_MEMORY',
+    });
+    assert.doesNotThrow(() => discarded.emit('error', late));
+    assert.equal(fast.replaced, 1, 'the late failure is not counted twice');
+  } finally {
+    await fast.close();
+  }
 });
