@@ -75,7 +75,10 @@ test('health and routing', async () => {
 test('an accept failure after listening is logged; the webhook keeps serving', async () => {
   const emfile = Object.assign(new Error('accept EMFILE'), { code: 'EMFILE', syscall: 'accept' });
   assert.doesNotThrow(() => hook.server.emit('error', emfile));
-  assert.ok(logs.some((l) => l.includes('accepting a connection failed: accept EMFILE')), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => l.includes('accepting a connection failed: accept EMFILE')),
+    logs.join('\n'),
+  );
   assert.equal((await call('GET', '/healthz')).status, 200);
 });
 

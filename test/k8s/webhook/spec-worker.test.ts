@@ -60,9 +60,12 @@ test('a worker that fails after its budget ran out (late ERR_WORKER_OUT_OF_MEMOR
     await assert.rejects(fast.evaluate(slowSpec(20_000), 'hostile.yaml', D), SpecBudgetError);
     const discarded = started[before];
     assert.ok(discarded, 'a worker was started');
-    const late = Object.assign(new Error('Worker terminated due to reaching memory limit: JS heap out of memory'), {
-      code: 'ERR_WORKER_OUT_OF_MEMORY',
-    });
+    const late = Object.assign(
+      new Error('Worker terminated due to reaching memory limit: JS heap out of memory'),
+      {
+        code: 'ERR_WORKER_OUT_OF_MEMORY',
+      },
+    );
     assert.doesNotThrow(() => discarded.emit('error', late));
     assert.equal(fast.replaced, 1, 'the late failure is not counted twice');
   } finally {
