@@ -4,6 +4,7 @@
  * NodeFeature objects.
  */
 import { loadSpec } from '../../core/load/load-spec.ts';
+import { specTextOf } from '../../core/load/spec-text.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { type Diagnostic, formatDiagnostics, UsageError } from '../../errors.ts';
 import type { KubePort } from '../../k8s/kube-client.ts';
@@ -73,7 +74,7 @@ export async function loadImageSpec(
     );
     const src = `${fetched.repository}@${fetched.descriptor.digest}`;
     if (flags.verbose) ctx.io.stderr.write(`imgcompat: using compatibility artifact ${src}\n`);
-    const { spec, warnings } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: src });
+    const { spec, warnings } = loadSpec(specTextOf(fetched.bytes, src), { file: src });
     warn(ctx, warnings);
     return {
       spec,

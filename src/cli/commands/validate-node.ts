@@ -9,6 +9,7 @@
  */
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadSpec } from '../../core/load/load-spec.ts';
+import { specTextOf } from '../../core/load/spec-text.ts';
 import type { Features } from '../../core/model/features.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
@@ -73,7 +74,7 @@ export async function specFromRegistry(
     ctx.io.stderr.write(`imgcompat: warning: ${escapeControlChars(w)}\n`);
   const source = `${fetched.repository}@${fetched.descriptor.digest}`;
   if (opts.verbose) ctx.io.stderr.write(`imgcompat: using compatibility artifact ${source}\n`);
-  const { spec, warnings } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
+  const { spec, warnings } = loadSpec(specTextOf(fetched.bytes, source), { file: source });
   warn(ctx.io, warnings);
   return {
     spec,

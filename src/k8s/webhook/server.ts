@@ -132,7 +132,8 @@ export function registryLookup(
     if (known && known.expires > Date.now()) throw new ArtifactFailure(known.message, fetched.subjectDigest);
     let sets: CompatSet[];
     try {
-      sets = await evaluate(new TextDecoder().decode(fetched.bytes), source, digest);
+      // Decoded (Go's YAML reader: spec-text.ts) in the worker, off the event loop.
+      sets = await evaluate(fetched.bytes, source, digest);
     } catch (e) {
       const message = `unusable compatibility artifact ${source}: ${messageOf(e)}`;
       failures.delete(digest);

@@ -16,14 +16,23 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadSpec } from '../../core/load/load-spec.ts';
+import { specTextOf } from '../../core/load/spec-text.ts';
 import { nameSets } from '../set-names.ts';
 import type { CompatSet } from './admission.ts';
 
-/** The sets of one spec, from its text; rejects when the spec does not parse or evaluate. */
-export type EvaluateSpec = (text: string, source: string, digest: string) => Promise<CompatSet[]>;
+/**
+ * The sets of one spec, from its bytes as stored (decoded in the worker, as Go's YAML reader decodes
+ * them: spec-text.ts) or its text; rejects when the spec does not decode, parse or evaluate.
+ */
+export type EvaluateSpec = (
+  spec: Uint8Array | string,
+  source: string,
+  digest: string,
+) => Promise<CompatSet[]>;
 
 /** Evaluation in the calling thread (what the worker runs; also the fallback). */
-export const evaluateInProcess: EvaluateSpec = async (text, source, digest) => {
+export const evaluateInProcess: EvaluateSpec = async (input, source, digest) => {
+  const text = typeof input === 'string' ? input : specTextOf(input, source);
   const { spec } = loadSpec(text, { file: source });
   return nameSets(spec, digest).map((s) => ({ label: s.label, weight: s.affinityWeight }));
 };
@@ -31,7 +40,7 @@ export const evaluateInProcess: EvaluateSpec = async (text, source, digest) => {
 const WORKER_MARK = 'imgcompat-spec-worker';
 
 interface Request {
-  text: string;
+  spec: Uint8Array | string;
   source: string;
   digest: string;
 }
@@ -40,7 +49,7 @@ type Reply = { ok: true; sets: CompatSet[] } | { ok: false; message: string };
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
   port.on('message', (req: Request) => {
-    evaluateInProcess(req.text, req.source, req.digest).then(
+    evaluateInProcess(req.spec, req.source, req.digest).then(
       (sets) => port.postMessage({ ok: true, sets } satisfies Reply),
       (e: unknown) =>
         port.postMessage({ ok: false, message: e instanceof Error ? e.message : String(e) } satisfies Reply),
@@ -86,11 +95,11 @@ export class SpecWorkers {
     this.#opts = opts;
   }
 
-  readonly evaluate: EvaluateSpec = (text, source, digest) => {
+  readonly evaluate: EvaluateSpec = (spec, source, digest) => {
     if (this.#closed) return Promise.reject(new Error('the webhook is shutting down'));
-    if (this.#fallback) return evaluateInProcess(text, source, digest);
+    if (this.#fallback) return evaluateInProcess(spec, source, digest);
     return new Promise<CompatSet[]>((resolve, reject) => {
-      this.#queue.push({ text, source, digest, resolve, reject });
+      this.#queue.push({ spec, source, digest, resolve, reject });
       this.#pump();
     });
   };
@@ -129,7 +138,7 @@ export class SpecWorkers {
       const w = this.#idle.pop() ?? this.#spawn();
       if (!w) {
         for (const t of this.#queue.splice(0)) {
-          evaluateInProcess(t.text, t.source, t.digest).then(t.resolve, t.reject);
+          evaluateInProcess(t.spec, t.source, t.digest).then(t.resolve, t.reject);
         }
         return;
       }
@@ -188,7 +197,16 @@ export class SpecWorkers {
     w.on('message', onMessage);
     w.once('error', onError);
     w.once('exit', onExit);
-    w.postMessage({ text: task.text, source: task.source, digest: task.digest } satisfies Request);
+    // Bytes go over as a transferred copy of just the spec: structured clone of a view would copy its
+    // whole underlying buffer, and the caller keeps its own bytes.
+    if (typeof task.spec === 'string') {
+      w.postMessage({ spec: task.spec, source: task.source, digest: task.digest } satisfies Request);
+    } else {
+      const copy = task.spec.slice();
+      w.postMessage({ spec: copy, source: task.source, digest: task.digest } satisfies Request, [
+        copy.buffer,
+      ]);
+    }
   }
 
   /** Terminates every worker; queued evaluations are rejected. */

@@ -24,6 +24,23 @@ test('a worker evaluates a spec as the main thread does', async () => {
   assert.equal(pool.replaced, 0, 'an invalid spec does not cost the worker');
 });
 
+test("spec bytes are decoded in the worker as Go's YAML reader decodes them", async () => {
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(example, 'utf16le')]);
+  // A view into a larger buffer: only the view's bytes are the spec.
+  const padded = Buffer.concat([Buffer.from('garbage'), Buffer.from(example), Buffer.from('garbage')]);
+  const view = new Uint8Array(padded.buffer, padded.byteOffset + 7, Buffer.byteLength(example));
+  const expected = await evaluateInProcess(example, 'example', D);
+  assert.deepEqual(await pool.evaluate(new Uint8Array(utf16), 'utf16', D), expected);
+  assert.deepEqual(await pool.evaluate(view, 'view', D), expected);
+  assert.equal(view[0], Buffer.from(example)[0], "the caller's bytes are left as they were");
+  const latin1 = Buffer.concat([Buffer.from(example), Buffer.from([0x23, 0x20, 0xe9, 0x20, 0x0a])]);
+  await assert.rejects(
+    pool.evaluate(new Uint8Array(latin1), `r/x@${D}`, D),
+    new RegExp(`^Error: r/x@${D}: yaml: invalid trailing UTF-8 octet \\(at byte ${latin1.length - 2}\\)$`),
+  );
+  assert.equal(pool.replaced, 0);
+});
+
 test('a spec over the time or heap budget: the worker is replaced, the event loop keeps ticking', async () => {
   const text = slowSpec(20_000);
   assert.ok(text.length < 4 * 1024 * 1024, 'within the spec size cap');
