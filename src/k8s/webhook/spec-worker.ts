@@ -14,6 +14,8 @@
  * `import.meta.url` is not a file Node can load in a worker (the single executable) falls back to
  * evaluating in the main thread, and says so once in the log.
  */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import { specTextOf } from '../../core/load/spec-text.ts';
@@ -46,8 +48,30 @@ interface Request {
 }
 type Reply = { ok: true; sets: CompatSet[] } | { ok: false; message: string };
 
+/** How much nicer a spec worker's thread is than the thread that started it (at most nice 19). */
+export const WORKER_NICE_INCREMENT = 10;
+
+/**
+ * Lowers this thread's scheduling priority, so a spec worker evaluating a hostile spec gives way to the
+ * main thread (/healthz, other reviews) whenever both want a CPU: in the webhook's pod they compete for
+ * the same CPU limit. On Linux the nice value is per thread and setpriority(2) with a thread id sets
+ * that thread's only (man 2 setpriority, NOTES); the id is in /proc/thread-self (`<pid>/task/<tid>`,
+ * proc(5)). Elsewhere, or when it cannot be read, nothing changes.
+ */
+export function lowerThreadPriority(): boolean {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid <= 0 || tid === process.pid) return false;
+    setPriority(tid, Math.min(19, getPriority(tid) + WORKER_NICE_INCREMENT));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
+  lowerThreadPriority();
   port.on('message', (req: Request) => {
     evaluateInProcess(req.spec, req.source, req.digest).then(
       (sets) => port.postMessage({ ok: true, sets } satisfies Reply),
@@ -103,6 +127,14 @@ export class SpecWorkers {
       this.#pump();
     });
   };
+
+  /** Starts the pool's workers ahead of the first evaluation (idle until then). */
+  warm(): void {
+    while (!this.#closed && !this.#fallback && this.#live < this.#opts.workers) {
+      const w = this.#spawn();
+      if (w) this.#idle.push(w);
+    }
+  }
 
   #spawn(): Worker | undefined {
     try {

@@ -1,10 +1,15 @@
 /** Spec evaluation in worker threads: same answer as in-process, budgets enforced, event loop free. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Worker } from 'node:worker_threads';
-import { evaluateInProcess, SpecBudgetError, SpecWorkers } from '../../../src/k8s/webhook/spec-worker.ts';
+import {
+  evaluateInProcess,
+  SpecBudgetError,
+  SpecWorkers,
+  WORKER_NICE_INCREMENT,
+} from '../../../src/k8s/webhook/spec-worker.ts';
 import { slowSpec } from '../../e2e/harness/fixtures.ts';
 import { REPO_ROOT } from '../../e2e/harness/tools.ts';
 
@@ -39,6 +44,23 @@ test("spec bytes are decoded in the worker as Go's YAML reader decodes them", as
     new RegExp(`^Error: r/x@${D}: yaml: invalid trailing UTF-8 octet \\(at byte ${latin1.length - 2}\\)$`),
   );
   assert.equal(pool.replaced, 0);
+});
+
+test('spec workers run at a lower priority than the main thread (Linux: per-thread nice)', {
+  skip: !existsSync('/proc/thread-self') && 'no /proc/thread-self',
+}, async () => {
+  await pool.evaluate(example, 'example', D); // the worker is up
+  const nice = (task: string) => {
+    const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  };
+  const tasks = readdirSync('/proc/self/task');
+  const main = nice(String(process.pid));
+  const want = Math.min(19, main + WORKER_NICE_INCREMENT);
+  assert.ok(
+    tasks.some((t) => nice(t) === want),
+    `no thread at nice ${want} (main thread ${main}): ${tasks.map(nice)}`,
+  );
 });
 
 test('a spec over the time or heap budget: the worker is replaced, the event loop keeps ticking', async () => {
