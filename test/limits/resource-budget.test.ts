@@ -239,7 +239,7 @@ spec:
   rules:
   - name: any
     labels: {x: "y"}
-    labelsTemplate: "{{ range .pci.device }}v-{{ .vendor }}=1\\n{{ end }}"
+    labelsTemplate: "{{ range .cpu.cpuid }}f-{{ .Name }}=1\\n{{ end }}"
     matchAny:
     - matchFeatures:
       - feature: cpu.cpuid
