@@ -16,9 +16,9 @@ import { quote as goQuote } from '../../go/strconv.ts';
 import { compareBytes } from '../../go/utf8.ts';
 import type { Features, InstanceFeature } from '../model/features.ts';
 import type { FeatureMatcher, FeatureMatcherTerm, GroupRule, MatchExpression } from '../model/rules.ts';
-import { evaluateMatchExpression } from './expression.ts';
+import { column, evaluateMatchExpression } from './expression.ts';
 import type { MatchStatus } from './status.ts';
-import { lookupFeature, parseFeatureName } from './term.ts';
+import { type FeatureLookup, lookupFeature, parseFeatureName } from './term.ts';
 
 /** A feature the host source could not read (see src/host/unavailable.ts); `feature` may be `source.*`. */
 export interface UnavailableFeature {
@@ -116,6 +116,9 @@ export interface RuleExplanation {
 /** Attributes that say which device an instance is (pci/usb: vendor, device, class; network: name). */
 const IDENTITY_ATTRIBUTES = ['name', 'vendor', 'device', 'class'] as const;
 
+/** The empty list of unavailable features, shared so that cached explanations stay valid. */
+export const NONE_UNAVAILABLE: readonly UnavailableFeature[] = Object.freeze([]);
+
 /** Values listed per expression before the rest are only counted. */
 export const MAX_VALUES = 8;
 
@@ -167,25 +170,32 @@ function valueReason(e: MatchExpression, value: string): string {
   }
 }
 
-/** Element names that differ from `name` only by case or by `-` vs `_` (kernel module naming). */
-function similarNames(name: string, names: Iterable<string>): string[] {
-  const norm = (s: string) => s.toLowerCase().replaceAll('-', '_');
-  const want = norm(name);
+/**
+ * Element names the host has that differ from `name` by `-` vs `_` (kernel module naming) or by
+ * letter case (all upper or all lower): lookups only, so a failed expression costs no scan.
+ */
+function similarNames(name: string, has: (n: string) => boolean): string[] {
   const out: string[] = [];
-  for (const n of names) if (n !== name && norm(n) === want) out.push(n);
-  return out.sort(compareBytes).slice(0, 3);
+  for (const n of [
+    name.replaceAll('-', '_'),
+    name.replaceAll('_', '-'),
+    name.toUpperCase(),
+    name.toLowerCase(),
+    name.toUpperCase().replaceAll('-', '_'),
+    name.toLowerCase().replaceAll('-', '_'),
+  ]) {
+    if (n !== name && !out.includes(n) && has(n)) out.push(n);
+  }
+  return out.sort(compareBytes);
 }
 
-function withSimilar(reason: string, name: string, names: Iterable<string> | null): string {
-  if (names === null) return reason;
-  const similar = similarNames(name, names);
+function withSimilar(reason: string, name: string, has: (n: string) => boolean): string {
+  const similar = similarNames(name, has);
   return similar.length === 0 ? reason : `${reason}; the host has ${similar.map(goQuote).join(', ')}`;
 }
 
 function countKeys(o: object): number {
-  let n = 0;
-  for (const _ in o) n++;
-  return n;
+  return Object.keys(o).length;
 }
 
 type Outcome = boolean | string;
@@ -216,11 +226,12 @@ function explainElement(
       if (typeof o === 'string') reasons.push(o);
       else if (e.op === 'DoesNotExist') reasons.push(`${goQuote(name)} is present in ${feature}`);
       else if (e.op === 'Exists' || !present) {
+        const n = countKeys(keys);
         reasons.push(
           withSimilar(
-            `${goQuote(name)} is not in ${feature} (${countKeys(keys)} element${countKeys(keys) === 1 ? '' : 's'})`,
+            `${goQuote(name)} is not in ${feature} (${n} element${n === 1 ? '' : 's'})`,
             name,
-            Object.keys(keys),
+            (n) => Object.hasOwn(keys, n),
           ),
         );
       } else {
@@ -239,7 +250,9 @@ function explainElement(
       if (e.op === 'DoesNotExist') doesNotExistFailed = true;
       if (typeof o === 'string') reasons.push(o);
       else if (v === null) {
-        reasons.push(withSimilar(`no element ${goQuote(name)} in ${feature}`, name, Object.keys(values)));
+        reasons.push(
+          withSimilar(`no element ${goQuote(name)} in ${feature}`, name, (n) => Object.hasOwn(values, n)),
+        );
       } else reasons.push(valueReason(e, v));
     }
   }
@@ -268,23 +281,22 @@ function explainInstances(
     const name = names[j]!;
     const e = exprs[j]!;
     const perInstance = new Uint8Array(instances.length);
-    const byValue = new Map<string | null, { count: number; outcome: Outcome }>();
-    for (let i = 0; i < instances.length; i++) {
-      const attrs = instances[i]!.attributes;
-      const raw = attrs == null ? undefined : attrs[name];
-      const v = typeof raw === 'string' ? raw : null;
-      let entry = byValue.get(v);
-      if (entry === undefined) {
-        entry = { count: 0, outcome: v === null ? safeEvaluate(e, false, null) : safeEvaluate(e, true, v) };
-        byValue.set(v, entry);
-      }
-      entry.count++;
-      if (entry.outcome === true) perInstance[i] = 1;
+    // The engine's interned column of this attribute: id 0 is "absent", id k the value values[k - 1].
+    const col = column(instances, name);
+    const counts = new Int32Array(col.values.length + 1);
+    for (let i = 0; i < instances.length; i++) counts[col.ids[i]!]!++;
+    const outcomes: Outcome[] = new Array(col.values.length + 1);
+    const distinct: [string | null, { count: number; outcome: Outcome }][] = [];
+    for (let id = 0; id < counts.length; id++) {
+      if (counts[id] === 0) continue;
+      const v = id === 0 ? null : col.values[id - 1]!;
+      const outcome = v === null ? safeEvaluate(e, false, null) : safeEvaluate(e, true, v);
+      outcomes[id] = outcome;
+      distinct.push([v, { count: counts[id]!, outcome }]);
     }
+    for (let i = 0; i < instances.length; i++) if (outcomes[col.ids[i]!] === true) perInstance[i] = 1;
     heldBy.push(perInstance);
-    const distinct = [...byValue.entries()].sort(
-      (a, b) => b[1].count - a[1].count || compareBytes(a[0] ?? '', b[0] ?? ''),
-    );
+    distinct.sort((a, b) => b[1].count - a[1].count || compareBytes(a[0] ?? '', b[0] ?? ''));
     const isMatch = distinct.some(([, d]) => d.outcome === true);
     const actual: ActualValue = {
       instances: distinct
@@ -306,7 +318,9 @@ function explainInstances(
       else if (distinct.every(([v]) => v === null) && e.op !== 'DoesNotExist') {
         const seen = new Set<string>();
         for (const inst of instances) for (const k of Object.keys(inst.attributes ?? {})) seen.add(k);
-        ex.reason = withSimilar(`no instance of ${feature} has attribute ${goQuote(name)}`, name, seen);
+        ex.reason = withSimilar(`no instance of ${feature} has attribute ${goQuote(name)}`, name, (n) =>
+          seen.has(n),
+        );
       } else {
         ex.reason = `no instance of ${feature} satisfies it (${instances.length} instance${instances.length === 1 ? '' : 's'})`;
       }
@@ -359,14 +373,54 @@ function findUnavailable(lowered: string, unavailable: readonly UnavailableFeatu
   return undefined;
 }
 
+/**
+ * The last explanation of each term, with the feature sets it was computed from: a term explained
+ * again on the same sets (the same host evaluated again, the same spec on many nodes sharing a
+ * features object) is not recomputed. Explanations are never modified once made.
+ */
+interface CachedTerm {
+  keys: unknown;
+  values: unknown;
+  instances: unknown;
+  unavailable: readonly UnavailableFeature[];
+  result: TermExplanation;
+}
+const termCache = new WeakMap<FeatureMatcherTerm, CachedTerm>();
+
 function explainTerm(
   term: FeatureMatcherTerm,
   features: Features,
   unavailable: readonly UnavailableFeature[],
 ): TermExplanation {
-  const feature = term.feature ?? '';
-  const { lowered } = parseFeatureName(feature);
+  const { lowered } = parseFeatureName(term.feature ?? '');
   const found = lookupFeature(features, lowered);
+  const keys = found?.keys ?? null;
+  const values = found?.values ?? null;
+  const instances = found?.instances ?? null;
+  const hit = termCache.get(term);
+  if (
+    hit !== undefined &&
+    found !== undefined &&
+    hit.keys === keys &&
+    hit.values === values &&
+    hit.instances === instances &&
+    hit.unavailable === unavailable
+  ) {
+    return hit.result;
+  }
+  const result = computeTerm(term, lowered, found, unavailable);
+  // A missing feature is cheap to explain again; only found ones are kept (their sets are the key).
+  if (found !== undefined) termCache.set(term, { keys, values, instances, unavailable, result });
+  return result;
+}
+
+function computeTerm(
+  term: FeatureMatcherTerm,
+  lowered: string,
+  found: FeatureLookup | undefined,
+  unavailable: readonly UnavailableFeature[],
+): TermExplanation {
+  const feature = term.feature ?? '';
   const exprNames =
     term.matchExpressions == null ? [] : Object.keys(term.matchExpressions).sort(compareBytes);
   if (found === undefined) {
@@ -511,7 +565,7 @@ export function explainRule(
   rule: GroupRule,
   features: Features,
   status: MatchStatus,
-  unavailable: readonly UnavailableFeature[] = [],
+  unavailable: readonly UnavailableFeature[] = NONE_UNAVAILABLE,
 ): RuleExplanation {
   const out: RuleExplanation = { name: rule.name ?? '', isMatch: status.isMatch };
   let definitelyFails = false;

@@ -11,6 +11,7 @@ import {
   type ExpressionExplanation,
   explainRule,
   type MatcherExplanation,
+  NONE_UNAVAILABLE,
   type RuleExplanation,
   type TermExplanation,
   type UnavailableFeature,
@@ -54,7 +55,7 @@ export function validateNodeExplained(
   features: Features,
   opts: ExplainOptions = {},
 ): ExplainedReport {
-  const unavailable = opts.unavailable ?? [];
+  const unavailable = opts.unavailable ?? NONE_UNAVAILABLE;
   const bySet = new Map<number, RuleExplanation[]>();
   const report = validateNode(spec, features, {
     ...opts,
