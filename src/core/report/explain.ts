@@ -176,7 +176,10 @@ function expressionLine(t: TermExplanation, e: ExpressionExplanation, indent: st
     `${indent}${e.isMatch ? 'OK  ' : 'FAIL'} ${t.feature} ${what} ${expressionString(e.expression)}${e.expression.type ? ` type ${e.expression.type}` : ''}`,
     `${indent}     host: ${describeActual(e.actual, t)}`,
   ];
-  if (e.reason !== undefined) lines.push(`${indent}     why: ${e.reason}`);
+  // For an unreadable feature the host line already says why.
+  if (e.reason !== undefined && !(t.missing && t.unavailable !== undefined)) {
+    lines.push(`${indent}     why: ${e.reason}`);
+  }
   return lines;
 }
 
