@@ -16,7 +16,7 @@ import { quote as goQuote } from '../../go/strconv.ts';
 import { compareBytes } from '../../go/utf8.ts';
 import type { Features, InstanceFeature } from '../model/features.ts';
 import type { FeatureMatcher, FeatureMatcherTerm, GroupRule, MatchExpression } from '../model/rules.ts';
-import { column, evaluateMatchExpression } from './expression.ts';
+import { evaluateMatchExpression } from './expression.ts';
 import type { MatchStatus } from './status.ts';
 import { type FeatureLookup, lookupFeature, parseFeatureName } from './term.ts';
 
@@ -268,6 +268,26 @@ interface InstancePass {
   explanations: ExpressionExplanation[];
 }
 
+/** One attribute over the instances, interned: `ids[i]` is 0 when instance i lacks it, else k for `values[k - 1]`. */
+function column(instances: readonly InstanceFeature[], name: string): { ids: Int32Array; values: string[] } {
+  const ids = new Int32Array(instances.length);
+  const values: string[] = [];
+  const index = new Map<string, number>();
+  for (let i = 0; i < instances.length; i++) {
+    const attrs = instances[i]!.attributes;
+    const v = attrs == null ? undefined : attrs[name];
+    if (typeof v !== 'string') continue;
+    let id = index.get(v);
+    if (id === undefined) {
+      values.push(v);
+      id = values.length;
+      index.set(v, id);
+    }
+    ids[i] = id;
+  }
+  return { ids, values };
+}
+
 /** Each expression over every instance, grouped by the attribute's distinct values. */
 function explainInstances(
   feature: string,
@@ -281,7 +301,6 @@ function explainInstances(
     const name = names[j]!;
     const e = exprs[j]!;
     const perInstance = new Uint8Array(instances.length);
-    // The engine's interned column of this attribute: id 0 is "absent", id k the value values[k - 1].
     const col = column(instances, name);
     const counts = new Int32Array(col.values.length + 1);
     for (let i = 0; i < instances.length; i++) counts[col.ids[i]!]!++;

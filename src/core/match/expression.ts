@@ -399,7 +399,7 @@ export function matchGetInstances(
  * expression is evaluated once per distinct value instead of once per instance (a host has tens of
  * thousands of PCI/USB/network instances with few distinct values, and a spec thousands of rules).
  */
-export interface Column {
+interface Column {
   ids: Int32Array;
   values: string[];
 }
@@ -408,8 +408,7 @@ const columns = new WeakMap<readonly InstanceFeature[], Map<string, Column>>();
 /** Columns kept per instance list (the attribute names of one spec; bounded against hostile specs). */
 const COLUMNS_PER_LIST = 256;
 
-/** Also read by the `--explain` trace (explain.ts), which shares the columns the engine built. */
-export function column(instances: readonly InstanceFeature[], name: string): Column {
+function column(instances: readonly InstanceFeature[], name: string): Column {
   let byName = columns.get(instances);
   if (byName === undefined) {
     byName = new Map();
