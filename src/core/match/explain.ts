@@ -429,7 +429,10 @@ function explainTerm(
   }
   const result = computeTerm(term, lowered, found, unavailable);
   // A missing feature is cheap to explain again; only found ones are kept (their sets are the key).
-  if (found !== undefined) termCache.set(term, { keys, values, instances, unavailable, result });
+  // `rule.matched` is the one set that changes in place during an evaluation (back-references).
+  if (found !== undefined && lowered !== 'rule.matched') {
+    termCache.set(term, { keys, values, instances, unavailable, result });
+  }
   return result;
 }
 

@@ -248,3 +248,28 @@ describe('explainRule: matchAny and missing data', () => {
     assert.equal(r.matchFeatures!.terms[0]!.unavailable, 'there is no /sys/devices');
   });
 });
+
+test('a term shared by two rules on rule.matched is explained on the back-references as each rule saw them', async () => {
+  const { validateNodeExplained } = await import('../../../src/core/report/explain.ts');
+  const shared = { feature: 'rule.matched', matchExpressions: { gpu: { op: 'IsTrue' as const } } };
+  const ex = validateNodeExplained(
+    {
+      version: 'v1alpha1',
+      compatibilities: [
+        {
+          rules: [
+            { name: 'zero', vars: { other: 'x' } },
+            { name: 'first', matchFeatures: [shared] },
+            { name: 'sets', vars: { gpu: 'true' } },
+            { name: 'again', matchFeatures: [shared] },
+          ],
+        },
+      ],
+    },
+    features,
+  );
+  const [, first, , again] = ex.sets[0]!.rules;
+  assert.deepEqual(first!.matchFeatures!.terms[0]!.expressions[0]!.actual, { value: null });
+  assert.deepEqual(again!.matchFeatures!.terms[0]!.expressions[0]!.actual, { value: 'true' });
+  assert.equal(again!.isMatch, true);
+});
