@@ -32,7 +32,8 @@ export async function tlsSettings(opts: TlsOptions): Promise<TlsSettings> {
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new UsageError(`--ca-file ${opts.caFile}: no PEM certificate in the file`);
   }
-  const { rootCertificates } = await import('node:tls');
+  // Loaded here, on use, rather than imported: see wire.ts `modules`.
+  const { rootCertificates } = process.getBuiltinModule('node:tls');
   settings.ca = [...rootCertificates, pem];
   return settings;
 }

@@ -1,8 +1,8 @@
 /**
  * One HTTP/1.1 exchange over node:http / node:https: no redirects, retries or size policy (http-client.ts
  * has those), just the request on the wire, the status and headers, and the body as a stream.
- * - node:http, node:https, node:net and node:tls are imported when the first request needs them, so a
- *   command that makes no request (help, OCI layouts) does not load them;
+ * - node:http, node:https, node:net and node:tls are loaded when the first request needs them (node:http
+ *   alone for plain http), so a command that makes no request (help, OCI layouts) does not load them;
  * - keep-alive connections per client, TLS verified per tls.ts;
  * - any port is allowed (fetch refuses the ports of fetch.spec.whatwg.org "port blocking"; a registry
  *   may listen on them and the user named it);
@@ -97,29 +97,33 @@ interface Modules {
   tls: typeof Tls;
 }
 
+/**
+ * The built-in modules, loaded on first use. process.getBuiltinModule (Node >= 20.16) rather than
+ * `import()`: synchronous, and it works the same in the ESM bundle and in the single executable's
+ * CommonJS script with its startup snapshot.
+ */
+function modules(): Modules {
+  return {
+    http: process.getBuiltinModule('node:http'),
+    https: process.getBuiltinModule('node:https'),
+    net: process.getBuiltinModule('node:net'),
+    tls: process.getBuiltinModule('node:tls'),
+  };
+}
+
 /** A `Send` with its own connection pools. */
 export function createSender(opts: SenderOptions): Send {
-  let mods: Promise<Pick<Modules, 'http'>> | undefined;
-  let secure: Promise<Modules & { settings: TlsSettings }> | undefined;
+  let secure: Promise<TlsSettings> | undefined;
   let httpAgent: Http.Agent | undefined;
   let httpsAgent: Https.Agent | undefined;
-  const loadHttp = () => {
-    mods ??= import('node:http').then((http) => ({ http }));
-    return mods;
-  };
-  const loadSecure = () => {
-    secure ??= Promise.all([
-      import('node:http'),
-      import('node:https'),
-      import('node:net'),
-      import('node:tls'),
-      opts.tls(),
-    ]).then(([http, https, net, tls, settings]) => ({ http, https, net, tls, settings }));
-    // A failed load (an unreadable --ca-file) is not cached as such: every request reports it.
-    secure.catch(() => {
+  const loadSecure = async (): Promise<Modules & { settings: TlsSettings }> => {
+    // A failed read (an unreadable --ca-file) is not kept: every request reports it.
+    secure ??= opts.tls().catch((e) => {
       secure = undefined;
+      throw e;
     });
-    return secure;
+    const settings = await secure;
+    return { ...modules(), settings };
   };
 
   return async (req) => {
@@ -147,7 +151,7 @@ export function createSender(opts: SenderOptions): Send {
     }
 
     if (url.protocol === 'http:' && !proxy) {
-      const { http } = await loadHttp();
+      const http = process.getBuiltinModule('node:http');
       httpAgent ??= new http.Agent({ keepAlive: true });
       return exchange(
         req,
@@ -412,8 +416,9 @@ function exchange(
           cleanup();
           if (stream.complete) return;
           const declared = Number(r.headers['content-length']);
-          // A short body is read to the end so the connection can be reused; anything else is cut.
-          if (Number.isFinite(declared) && declared <= 64 * 1024) stream.resume();
+          // A short body (none for HEAD) is read to the end so the connection can be reused; anything
+          // else is cut.
+          if (req.method === 'HEAD' || (Number.isFinite(declared) && declared <= 64 * 1024)) stream.resume();
           else stream.destroy();
         },
       });
