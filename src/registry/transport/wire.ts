@@ -409,17 +409,23 @@ function exchange(
             throw signal.aborted ? signal.reason : e;
           } finally {
             cleanup();
-            if (!stream.complete) stream.destroy();
+            // A message is released to the connection pool at its 'end', which needs it read to the end.
+            if (stream.complete) stream.resume();
+            else stream.destroy();
           }
         })(),
         discard() {
           cleanup();
-          if (stream.complete) return;
           const declared = Number(r.headers['content-length']);
           // A short body (none for HEAD) is read to the end so the connection can be reused; anything
           // else is cut.
-          if (req.method === 'HEAD' || (Number.isFinite(declared) && declared <= 64 * 1024)) stream.resume();
-          else stream.destroy();
+          if (
+            stream.complete ||
+            req.method === 'HEAD' ||
+            (Number.isFinite(declared) && declared <= 64 * 1024)
+          ) {
+            stream.resume();
+          } else stream.destroy();
         },
       });
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
@@ -114,4 +115,52 @@ test('a request to an unreachable proxy names the proxy, never its credentials',
   );
   assert.ok(lines.includes(`  via proxy http://127.0.0.1:${port}`), lines.join('\n'));
   assert.doesNotMatch(lines.join('\n'), /s3cret/);
+});
+
+test('connections are released after HEAD, redirects, error bodies and truncated reads: reused, and the process can exit', async (t) => {
+  let connections = 0;
+  const server = createServer((req, res) => {
+    if (req.url === '/moved') {
+      res.writeHead(307, { location: '/v2/' }).end('see /v2/');
+      return;
+    }
+    if (req.url === '/big-error') {
+      res.writeHead(500).end('e'.repeat(20_000));
+      return;
+    }
+    res.writeHead(req.url === '/v2/' ? 200 : 404, { 'content-length': '2' }).end('ok');
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const { port } = server.address() as AddressInfo;
+  // A child process that must end by itself: a connection left attached to a request keeps it alive.
+  const client = new URL('../../../src/registry/transport/http-client.js', import.meta.url).href;
+  const script = `
+    const { HttpClient } = await import(${JSON.stringify(client)});
+    const http = new HttpClient({ retry: { maxAttempts: 1 } });
+    const statuses = [];
+    for (const [method, path] of [['HEAD', '/v2/'], ['GET', '/moved'], ['GET', '/nope'], ['GET', '/big-error'], ['GET', '/v2/']]) {
+      const res = await http.request({ method, url: new URL('http://127.0.0.1:${port}' + path), maxBytes: 100, context: {} });
+      statuses.push(res.status);
+    }
+    process.stdout.write(JSON.stringify(statuses));
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => {
+    out += c;
+  });
+  const hang = setTimeout(() => child.kill(), 20_000);
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  clearTimeout(hang);
+  assert.equal(code, 0, 'the client process did not end by itself');
+  assert.deepEqual(JSON.parse(out), [200, 200, 404, 500, 200]);
+  // The 500's body is cut at the error cap (a new connection after it); everything else reuses one.
+  assert.ok(connections <= 2, `${connections} connections`);
 });
