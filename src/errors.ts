@@ -2,7 +2,7 @@
  * Error classes shared by every layer. Each has a stable `code` (branch on it, never on message text)
  * and a `kind` that `cli/main.ts` alone turns into an exit code (see README "Exit codes").
  * Brand checks use Symbol.for so `instanceof`-like tests work across duplicate copies of the library
- * (the undici pattern).
+ * (a registered symbol is the same in every copy).
  */
 
 /** What category of failure this is; `cli/main.ts` maps each to one exit code. */
