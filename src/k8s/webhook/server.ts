@@ -194,19 +194,6 @@ function send(res: ServerResponse, status: number, body: string, type = 'applica
   res.end(body);
 }
 
-/**
- * Node's global fetch loads its implementation (undici, tens of milliseconds) on its first call (Node
- * lib/internal/bootstrap/web/exposed-window-or-worker.js `fetch`); a `data:` URL makes that call
- * without any network.
- */
-async function warmFetch(): Promise<void> {
-  try {
-    await (await fetch('data:,')).arrayBuffer();
-  } catch {
-    // nothing to warm: the first registry request pays instead
-  }
-}
-
 function messageOf(e: unknown): string {
   if (ImgcompatError.is(e) || e instanceof Error) return e.message;
   return String(e);
@@ -223,10 +210,9 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     workers: opts.specWorkers ?? 2,
     log: opts.log,
   });
-  // Started now rather than by the first review: booting a worker and (below) loading Node's fetch
-  // implementation are one-time costs on the event loop that would otherwise land in an admission.
+  // Started now rather than by the first review: booting a worker is a one-time cost on the event loop
+  // that would otherwise land in an admission.
   specs.warm();
-  if (opts.lookup === undefined) await warmFetch();
   const lookup =
     opts.lookup ??
     registryLookup(
