@@ -723,11 +723,30 @@ class Decoder {
     return Number(v);
   }
 
+  /**
+   * Decode list item `i` of `at`. A scalar item's position is recorded without a path node of its own
+   * (one is made only if the item needs one for a diagnostic): long lists are mostly scalars.
+   */
+  private item(item: YNode | null, t: TypeDesc, at: PathNode, i: number): unknown {
+    if (!(item instanceof YScalar)) return this.decode(item, t, this.positions.child(at, i));
+    this.count();
+    this.positions.recordItem(at, i, item.offset);
+    if (
+      t.kind === 'string' &&
+      item.tag === undefined &&
+      typeof item.value === 'string' &&
+      (!item.plain || isPlainWord(item.value))
+    ) {
+      return item.value;
+    }
+    return this.decodeScalar(item, t, this.positions.child(at, i));
+  }
+
   private decodeSeq(items: (YNode | null)[], node: YNode, t: TypeDesc, at: PathNode): unknown {
     if (t.kind === 'any') {
+      this.positions.list(at, items.length);
       const out: unknown[] = new Array(items.length);
-      for (let i = 0; i < items.length; i++)
-        out[i] = this.decode(items[i] ?? null, ANY, this.positions.child(at, i)) ?? null;
+      for (let i = 0; i < items.length; i++) out[i] = this.item(items[i] ?? null, ANY, at, i) ?? null;
       return out;
     }
     if (t.kind !== 'list') {
@@ -735,9 +754,10 @@ class Decoder {
       // Still walk the items for errors Go would also report (aliasing, NaN in unknown data).
       return undefined;
     }
+    this.positions.list(at, items.length);
     const out: unknown[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
-      const v = this.decode(items[i] ?? null, t.elem, this.positions.child(at, i));
+      const v = this.item(items[i] ?? null, t.elem, at, i);
       out[i] = v === undefined ? zeroValue(t.elem) : v;
     }
     return out;

@@ -21,6 +21,9 @@ export interface LineIndex {
   linePos(offset: number): { line: number; col: number };
 }
 
+/** Children kept in a list before a map is worth it. */
+const SMALL = 8;
+
 /** A recorded position: a text offset (resolved through the line index when asked), or a given one. */
 type At = number | SourcePosition | undefined;
 
@@ -34,7 +37,13 @@ export class PathNode {
   v: At = undefined;
   /** Where the key of the mapping entry starts. */
   k: At = undefined;
-  kids: Map<string | number, PathNode> | undefined = undefined;
+  /** The named steps below: a short list (most objects have a few fields), a map when there are many. */
+  kids: PathNode[] | Map<string, PathNode> | undefined = undefined;
+  /**
+   * The list items below, by index: a node, or only the value's offset for an item nothing else was
+   * recorded for (a list of a million scalars then costs a number each).
+   */
+  items: (PathNode | number | undefined)[] | undefined = undefined;
   readonly parent: PathNode | undefined;
   readonly key: string | number;
   constructor(parent: PathNode | undefined, key: string | number) {
@@ -65,7 +74,7 @@ export function splitPath(path: string): (string | number)[] | undefined {
         const j = path.indexOf(']', i);
         if (j < 0) return undefined;
         const index = Number(path.slice(i + 1, j));
-        if (!Number.isInteger(index)) return undefined;
+        if (!Number.isInteger(index) || index < 0) return undefined;
         steps.push(index);
         i = j + 1;
       }
@@ -84,6 +93,18 @@ export function splitPath(path: string): (string | number)[] | undefined {
   return steps;
 }
 
+/** The step `key` below `node` as recorded: a node, an item's offset, or nothing. */
+function kid(node: PathNode, key: string | number): PathNode | number | undefined {
+  if (typeof key === 'number') return node.items?.[key];
+  const kids = node.kids;
+  if (kids === undefined) return undefined;
+  if (Array.isArray(kids)) {
+    for (const c of kids) if (c.key === key) return c;
+    return undefined;
+  }
+  return kids.get(key);
+}
+
 export class Positions {
   readonly file: string | undefined;
   private readonly lines: LineIndex | undefined;
@@ -98,10 +119,41 @@ export class Positions {
 
   /** The node one step below `node`, created on first use. */
   child(node: PathNode, key: string | number): PathNode {
-    let kids = node.kids;
+    if (typeof key === 'number') {
+      let items = node.items;
+      if (items === undefined) {
+        items = [];
+        node.items = items;
+      }
+      const e = items[key];
+      if (e instanceof PathNode) return e;
+      const c = new PathNode(node, key);
+      if (e !== undefined) c.v = e;
+      items[key] = c;
+      return c;
+    }
+    const kids = node.kids;
     if (kids === undefined) {
-      kids = new Map();
-      node.kids = kids;
+      const c = new PathNode(node, key);
+      node.kids = [c];
+      return c;
+    }
+    if (Array.isArray(kids)) {
+      for (const c of kids) if (c.key === key) return c;
+      const c = new PathNode(node, key);
+      if (kids.length < SMALL) {
+        // A new array of the exact size: one grown by push keeps room for 16 more.
+        const more = new Array<PathNode>(kids.length + 1);
+        for (let i = 0; i < kids.length; i++) more[i] = kids[i]!;
+        more[kids.length] = c;
+        node.kids = more;
+      } else {
+        const map = new Map<string, PathNode>();
+        for (const k of kids) map.set(k.key as string, k);
+        map.set(key, c);
+        node.kids = map;
+      }
+      return c;
     }
     let c = kids.get(key);
     if (c === undefined) {
@@ -109,6 +161,26 @@ export class Positions {
       kids.set(key, c);
     }
     return c;
+  }
+
+  /** Makes room for the `n` items of the list at `node`. */
+  list(node: PathNode, n: number): void {
+    if (node.items === undefined && n > 0) node.items = new Array(n);
+  }
+
+  /** Records the offset of the value of list item `index` of `node` without a node for it. */
+  recordItem(node: PathNode, index: number, offset: number): void {
+    if (offset < 0) return;
+    let items = node.items;
+    if (items === undefined) {
+      items = [];
+      node.items = items;
+    }
+    const e = items[index];
+    if (e === undefined) {
+      items[index] = offset;
+      this.count++;
+    } else if (e instanceof PathNode) this.recordValue(e, offset);
   }
 
   /** Records the offset where the value of `node` starts (the first record wins: aliases reuse paths). */
@@ -157,12 +229,17 @@ export class Positions {
 
   /** Position of the value at `path`, or of its nearest recorded ancestor (a missing field points at its parent). */
   value(path: string): SourcePosition | undefined {
-    const steps = splitPath(path);
-    let node: PathNode | undefined = this.root;
+    let node: PathNode = this.root;
     let best = node.v;
-    for (const step of steps ?? []) {
-      node = node.kids?.get(step);
-      if (node === undefined) break;
+    for (const step of splitPath(path) ?? []) {
+      const next = kid(node, step);
+      if (next === undefined) break;
+      if (typeof next === 'number') {
+        // An item known only by its offset has nothing recorded below it.
+        best = next;
+        break;
+      }
+      node = next;
       if (node.v !== undefined) best = node.v;
     }
     return this.resolve(best);
@@ -173,7 +250,8 @@ export class Positions {
     const steps = splitPath(path);
     let node: PathNode | undefined = this.root;
     for (const step of steps ?? []) {
-      node = node?.kids?.get(step);
+      const next = kid(node, step);
+      node = next instanceof PathNode ? next : undefined;
       if (node === undefined) break;
     }
     if (steps !== undefined && node?.k !== undefined) return this.resolve(node.k);

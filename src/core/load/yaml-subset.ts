@@ -12,7 +12,7 @@
  * that path; test/core/load/yaml-subset.test.ts compares the two.
  */
 import { LineCounter } from 'yaml';
-import { type YDocument, YMap, type YNode, YScalar, YSeq } from './yaml-nodes.ts';
+import { type YDocument, YMap, type YNode, type YPair, YScalar, YSeq } from './yaml-nodes.ts';
 
 export interface SubsetLimits {
   maxDepth: number;
@@ -72,6 +72,10 @@ const NOT_PLAIN_START = new Set([
   ' ',
 ]);
 
+/** Texts up to this length are kept once (see `str`), up to `MAX_STRINGS` distinct ones. */
+const MAX_INTERNED = 40;
+const MAX_STRINGS = 200_000;
+
 /** Longest implicit key read here (YAML caps them at 1024 characters). */
 const MAX_KEY = 1000;
 
@@ -119,11 +123,28 @@ class SubsetReader {
   private p = 0;
   private nodes = 0;
   private flowDepth = 0;
+  /**
+   * Items of the collections being read, the innermost last: each collection takes its own off the
+   * top when it ends, into an array of the exact size (a pushed-to array keeps spare room).
+   */
+  private readonly stack: unknown[] = [];
+  /** Short texts seen so far: keys and values repeat a lot, and one copy of each is kept. */
+  private readonly strings = new Map<string, string>();
 
   constructor(text: string, limits: SubsetLimits) {
     this.t = text;
     this.n = text.length;
     this.lim = limits;
+  }
+
+  /** The text from `from` to `to`, one copy per distinct short text. */
+  private str(from: number, to: number): string {
+    const s = this.t.slice(from, to);
+    if (to - from > MAX_INTERNED) return s;
+    const seen = this.strings.get(s);
+    if (seen !== undefined) return seen;
+    if (this.strings.size < MAX_STRINGS) this.strings.set(s, s);
+    return s;
   }
 
   private eol(i: number): boolean {
@@ -245,7 +266,7 @@ class SubsetReader {
 
   private blockMap(indent: number, first: number, depth: number): YMap {
     if (depth + 1 > this.lim.maxDepth) outside();
-    const map = new YMap(first, []);
+    const base = this.stack.length;
     let pos = first;
     for (;;) {
       const k = this.key(pos);
@@ -265,20 +286,20 @@ class SubsetReader {
           this.p = i;
         }
       } else value = this.inline(j, depth + 1, indent);
-      map.items.push({ key: k.node, value });
+      this.stack.push({ key: k.node, value });
       const line = this.peek(this.p);
-      if (!line || line.indent < indent) return map;
+      if (!line || line.indent < indent) break;
       if (line.indent > indent) outside();
-      if (indent === 0 && (this.t.startsWith('---', line.pos) || this.t.startsWith('...', line.pos)))
-        return map;
+      if (indent === 0 && (this.t.startsWith('---', line.pos) || this.t.startsWith('...', line.pos))) break;
       if (this.seqIndicator(line.pos)) outside();
       pos = line.pos;
     }
+    return new YMap(first, this.stack.splice(base) as YPair[]);
   }
 
   private blockSeq(indent: number, first: number, depth: number): YSeq {
     if (depth + 1 > this.lim.maxDepth) outside();
-    const seq = new YSeq(first, []);
+    const base = this.stack.length;
     let pos = first;
     for (;;) {
       this.countNode(pos);
@@ -296,13 +317,14 @@ class SubsetReader {
       } else if (this.seqIndicator(j)) outside();
       else if (this.key(j)) item = this.blockMap(j - (pos - indent), j, depth + 1);
       else item = this.inline(j, depth + 1, indent);
-      seq.items.push(item);
+      this.stack.push(item);
       const line = this.peek(this.p);
-      if (!line || line.indent < indent) return seq;
+      if (!line || line.indent < indent) break;
       if (line.indent > indent) outside();
-      if (!this.seqIndicator(line.pos)) return seq;
+      if (!this.seqIndicator(line.pos)) break;
       pos = line.pos;
     }
+    return new YSeq(first, this.stack.splice(base) as YNode[]);
   }
 
   /**
@@ -334,7 +356,7 @@ class SubsetReader {
       let last = e;
       while (this.t.charCodeAt(last - 1) === 32) last--;
       this.countNode(j);
-      node = new YScalar(j, this.t.slice(j, last), true, undefined);
+      node = new YScalar(j, this.str(j, last), true, undefined);
       end = e;
     }
     if (!this.blankRest(end)) outside();
@@ -342,8 +364,19 @@ class SubsetReader {
     return node;
   }
 
+  /** The last key read (a key is looked at to tell a mapping, then read as its first entry). */
+  private lastKey: Key | undefined = undefined;
+  private lastKeyPos = -1;
+
   /** An implicit key at `pos` (plain or quoted, on one line, followed by `: ` or `:` at the end). */
   private key(pos: number): Key | undefined {
+    if (pos === this.lastKeyPos) return this.lastKey;
+    this.lastKey = this.readKey(pos);
+    this.lastKeyPos = pos;
+    return this.lastKey;
+  }
+
+  private readKey(pos: number): Key | undefined {
     const c = this.t[pos]!;
     if (c === "'" || c === '"') {
       const q = this.quoted(pos);
@@ -361,7 +394,7 @@ class SubsetReader {
         if (e - pos > MAX_KEY) outside();
         let last = e;
         while (this.t.charCodeAt(last - 1) === 32) last--;
-        return { node: new YScalar(pos, this.t.slice(pos, last), true, undefined), after: e + 1 };
+        return { node: new YScalar(pos, this.str(pos, last), true, undefined), after: e + 1 };
       }
       if (ch === 32 && this.t.charCodeAt(e + 1) === 35) return undefined;
       e++;
@@ -386,7 +419,7 @@ class SubsetReader {
           from = i;
           continue;
         }
-        return { value: out + t.slice(from, i), end: i + 1 };
+        return { value: out === '' ? this.str(from, i) : out + t.slice(from, i), end: i + 1 };
       }
       if (c === '\\' && q === '"') {
         out += t.slice(from, i);
@@ -452,8 +485,7 @@ class SubsetReader {
     const t = this.t;
     const isMap = t[j] === '{';
     const close = isMap ? '}' : ']';
-    const items: (YNode | null)[] = [];
-    const pairs: { key: YNode | null; value: YNode | null }[] = [];
+    const base = this.stack.length;
     let i = this.flowSpace(j + 1, blockIndent);
     while (t[i] !== close) {
       if (isMap) {
@@ -476,17 +508,18 @@ class SubsetReader {
         i = this.flowSpace(after + 1, blockIndent);
         if (t[i] === ',' || t[i] === '}') outside();
         i = this.flowItem(i, blockIndent, depth + 1);
-        pairs.push({ key, value: this.last });
+        this.stack.push({ key, value: this.last });
       } else {
         i = this.flowItem(i, blockIndent, depth + 1);
-        items.push(this.last);
+        this.stack.push(this.last);
       }
       i = this.flowSpace(i, blockIndent);
       if (t[i] === ',') i = this.flowSpace(i + 1, blockIndent);
       else if (t[i] !== close) outside();
     }
     this.flowDepth--;
-    this.last = isMap ? new YMap(j, pairs) : new YSeq(j, items);
+    const items = this.stack.splice(base);
+    this.last = isMap ? new YMap(j, items as YPair[]) : new YSeq(j, items as YNode[]);
     return i + 1;
   }
 
@@ -529,7 +562,7 @@ class SubsetReader {
   private trimmed(from: number, e: number): string {
     let last = e;
     while (this.t.charCodeAt(last - 1) === 32) last--;
-    return this.t.slice(from, last);
+    return this.str(from, last);
   }
 
   /** One item of a flow collection at `i`; sets `last`, returns the offset after it. */
