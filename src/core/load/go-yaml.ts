@@ -108,6 +108,11 @@ export interface StructDesc {
   zero?: Record<string, () => unknown>;
   /** Unknown fields are expected (Kubernetes ObjectMeta has many): no warning. */
   open?: boolean;
+  /**
+   * Unknown fields are not decoded at all: for a first look at a few fields of a document whose full
+   * decode follows and reports everything else (TypeMeta before the object).
+   */
+  skipUnknown?: boolean;
 }
 
 export const STRING: TypeDesc = { kind: 'string' };
@@ -119,7 +124,7 @@ export const mapOf = (elem: TypeDesc, nullElemError?: string): TypeDesc =>
 export function struct(
   name: string,
   fields: Record<string, TypeDesc>,
-  opts: { zero?: Record<string, () => unknown>; open?: boolean } = {},
+  opts: { zero?: Record<string, () => unknown>; open?: boolean; skipUnknown?: boolean } = {},
 ): StructDesc {
   return { kind: 'struct', name, fields, ...opts };
 }
@@ -214,7 +219,8 @@ export function parseYaml(text: string, file?: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const whole = file === undefined ? undefined : { file, line: 1, column: 1 };
-  const size = utf8Length(text);
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short texts need no count.
+  const size = text.length * 3 <= MAX_INPUT_BYTES ? 0 : utf8Length(text);
   if (size > MAX_INPUT_BYTES) {
     diagnostics.push({
       severity: 'error',
@@ -429,6 +435,17 @@ interface Entry {
   fromMerge: boolean;
 }
 
+interface StructInfo {
+  /** Field names in declaration order. */
+  names: string[];
+  /** Index of each field name, and of its case-folded form (Go's encoding/json matches those too). */
+  index: Map<string, number>;
+  folded: Map<string, number>;
+  zero: ((() => unknown) | undefined)[];
+}
+
+const STRUCT_INFO = new WeakMap<StructDesc, StructInfo>();
+
 class Decoder {
   readonly diagnostics: Diagnostic[] = [];
   readonly positions: Positions;
@@ -437,7 +454,6 @@ class Decoder {
   private aliasDepth = 0;
   private depth = 0;
   private readonly activeAliases = new Set<YAlias>();
-  private readonly foldCache = new WeakMap<StructDesc, Map<string, string>>();
 
   private readonly doc: YDocument;
   private readonly lc: LineCounter;
@@ -803,35 +819,46 @@ class Decoder {
     return n instanceof YScalar && this.scalar(n)?.t === 'null';
   }
 
-  private folded(t: StructDesc): Map<string, string> {
-    let m = this.foldCache.get(t);
-    if (!m) {
-      m = new Map();
-      for (const name of Object.keys(t.fields)) m.set(foldName(name), name);
-      this.foldCache.set(t, m);
+  /** The fields of a struct type, looked up once per type. */
+  private info(t: StructDesc): StructInfo {
+    let info = STRUCT_INFO.get(t);
+    if (!info) {
+      const names = Object.keys(t.fields);
+      const index = new Map<string, number>();
+      const folded = new Map<string, number>();
+      names.forEach((name, i) => {
+        index.set(name, i);
+        folded.set(foldName(name), i);
+      });
+      info = { names, index, folded, zero: names.map((n) => t.zero?.[n]) };
+      STRUCT_INFO.set(t, info);
     }
-    return m;
+    return info;
   }
 
   private decodeStruct(entries: Map<string, Entry>, t: StructDesc, at: PathNode): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const folded = this.folded(t);
-    const seen = new Map<string, string>();
+    const info = this.info(t);
+    const { names } = info;
+    const values: unknown[] = new Array(names.length);
+    /** The key that set each field (case variants of one field are told apart by it). */
+    const setBy: (string | undefined)[] = new Array(names.length);
     // json.Marshal sorts the keys of the intermediate map, and encoding/json lets the last of several
     // case variants of one field win: walk in byte order so the same key wins here.
-    const sorted = [...entries.values()].sort((a, b) => compareBytes(a.key, b.key));
+    const sorted = [...entries.values()];
+    if (sorted.length > 1) sorted.sort((a, b) => compareBytes(a.key, b.key));
     for (const e of sorted) {
       const p = this.positions.child(at, e.key);
-      const field = Object.hasOwn(t.fields, e.key) ? e.key : folded.get(foldName(e.key));
-      if (field === undefined) {
+      const i = info.index.get(e.key) ?? info.folded.get(foldName(e.key));
+      if (i === undefined) {
         if (!t.open) {
           // NFD (encoding/json) ignores unknown fields silently; a typo would go unnoticed there.
           this.warning(`unknown field ${goQuote(e.key)} in ${t.name} (NFD ignores it)`, e.keyNode, p);
         }
-        this.decode(e.value, ANY, p);
+        if (!t.skipUnknown) this.decode(e.value, ANY, p);
         continue;
       }
-      const other = seen.get(field);
+      const field = names[i]!;
+      const other = setBy[i];
       if (other !== undefined) {
         this.warning(
           `${goQuote(e.key)} and ${goQuote(other)} both set field ${goQuote(field)} (field names match case-insensitively); ${goQuote(e.key)} is used, as NFD does`,
@@ -845,18 +872,21 @@ class Decoder {
           p,
         );
       }
-      seen.set(field, e.key);
+      setBy[i] = e.key;
       const fp = field === e.key ? p : this.positions.child(at, field);
       if (e.key !== field) this.positions.recordKey(fp, this.positions.keyAt(p));
-      const v = this.decode(e.value, t.fields[field]!, fp);
-      if (v === undefined) delete out[field];
-      else out[field] = v;
+      // A null value leaves the field unset, also when an earlier case variant had set it.
+      values[i] = this.decode(e.value, t.fields[field]!, fp);
     }
     // Fields in the Go struct's order (the order NFD's types and the model declare them).
     const ordered: Record<string, unknown> = {};
-    for (const name of Object.keys(t.fields)) {
-      if (out[name] !== undefined) ordered[name] = out[name];
-      else if (t.zero?.[name]) ordered[name] = t.zero[name]!();
+    for (let i = 0; i < names.length; i++) {
+      const v = values[i];
+      if (v !== undefined) ordered[names[i]!] = v;
+      else {
+        const zero = info.zero[i];
+        if (zero) ordered[names[i]!] = zero();
+      }
     }
     return ordered;
   }
@@ -876,24 +906,24 @@ class Decoder {
   }
 }
 
+/** goyaml.v2 `resolveMap`'s words that start with a letter (go-scalar.ts `RESOLVE_MAP`). */
+const YAML11_WORDS = new Set(
+  'y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF null Null NULL'.split(
+    ' ',
+  ),
+);
+
 /**
  * A plain scalar goyaml.v2 reads as the same string whatever the target: it does not start with a
- * digit, sign, dot or one of the letters of YAML 1.1's boolean and null words (go-scalar.ts `hint`), and
- * is not `<<`. Such text needs no resolving and no conversion note.
+ * digit, sign or dot (go-scalar.ts `hint`), is not `~`, `<<` or one of YAML 1.1's boolean and null
+ * words. Such text needs no resolving and no conversion note.
  */
-function isPlainWord(text: string): boolean {
+export function isPlainWord(text: string): boolean {
   if (text === '') return false;
   const c = text.charCodeAt(0);
-  // 0-9 + - . and y Y n N t T f F o O ~ (go-scalar.ts `hint`), and `<` for the merge key.
-  return !(
-    (c >= 48 && c <= 57) ||
-    c === 43 ||
-    c === 45 ||
-    c === 46 ||
-    c === 60 ||
-    c === 126 ||
-    'yYnNtTfFoO'.includes(text[0]!)
-  );
+  // 0-9 + - . ~ (go-scalar.ts `hint` D, S, '.', and the null word), and `<` for the merge key.
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 60 || c === 126) return false;
+  return !YAML11_WORDS.has(text);
 }
 
 /**
