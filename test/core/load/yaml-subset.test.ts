@@ -172,6 +172,7 @@ test('the fast reader takes the repository examples and fixtures, with the same 
       .map((d) => `test/fixtures/hosts/${d.name}/expected-features.json`),
   ];
   for (const f of files) assert.ok(agree(readFileSync(f, 'utf8')), `${f} was not read by the fast reader`);
+  assert.ok(agree(RULE_FILE), 'the rule file was not read by the fast reader');
 });
 
 /** A deterministic generator (mulberry32). */
@@ -184,6 +185,41 @@ function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Two rule documents in the shapes NodeFeatureRule files take (block and flow, quoted and not). */
+const RULE_FILE = `apiVersion: nfd.k8s-sigs.io/v1alpha1
+kind: NodeFeatureRule
+metadata:
+  name: r1
+  labels: {a: b}
+spec:
+  rules:
+    - name: "rule 1"
+      labels:
+        "vendor.io/x": "true"
+        y: 1
+      matchFeatures:
+        - feature: kernel.version
+          matchExpressions:
+            major: {op: Gt, value: ["4"]}
+            minor:
+              op: In
+              value:
+                - "1"
+                - 2
+      matchAny:
+      - matchFeatures:
+        - feature: cpu.cpuid
+          matchExpressions: {AVX: {op: Exists}}
+---
+apiVersion: nfd.k8s-sigs.io/v1alpha1
+kind: NodeFeatureGroup
+metadata: {name: g}
+spec:
+  featureGroupRules:
+  - name: g1
+    matchFeatures: []
+`;
 
 const SNIPPETS = [
   ' ',
@@ -204,10 +240,34 @@ const SNIPPETS = [
   '"',
   "'",
 ];
-const SNIPPETS2 = ['a', '0', '---', '\\', '\\n', 'x: y', '\n- ', '\n  ', 'é', '?', '&', '*', '!', '|'];
+const SNIPPETS2 = [
+  'a',
+  '0',
+  '---',
+  '\\',
+  '\\n',
+  'x: y',
+  '\n- ',
+  '\n  ',
+  'é',
+  '?',
+  '&',
+  '*',
+  '!',
+  '|',
+  '...',
+  '\n    ',
+  '{a: [b, c]}',
+  '"k":',
+];
 
 test('mutated texts: wherever the fast reader reads one, it agrees with the yaml package', () => {
-  const seeds = [...CASES.filter((c) => c.length < 200), readFileSync('examples/spec.yaml', 'utf8')];
+  const seeds = [
+    ...CASES.filter((c) => c.length < 200),
+    readFileSync('examples/spec.yaml', 'utf8'),
+    RULE_FILE,
+    readFileSync('examples/features.json', 'utf8').slice(0, 2000),
+  ];
   const random = rng(11);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   let taken = 0;
