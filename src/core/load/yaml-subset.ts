@@ -5,14 +5,16 @@
  * pass over the text, with no token or CST objects, and counts nodes, documents and nesting as it goes
  * so that a limit fails at the first violation.
  *
- * It gives up (returns `undefined`) on anything else — tags, anchors, aliases, block scalars,
- * multi-line scalars, explicit keys, tabs, odd indentation, and every syntax error — and the caller
+ * Anchors, aliases and the core tags are taken on scalars and flow collections written on the line of
+ * their key or `-`. It gives up (returns `undefined`) on anything else — other tags, properties of block
+ * collections, block scalars, multi-line scalars, explicit keys, tabs, odd indentation, and every
+ * syntax error — and the caller
  * then reads the text with the `yaml` package (go-yaml.ts), whose results and messages stay the
  * reference. Where it does read the text, it must give the same nodes, offsets and limit errors as
  * that path; test/core/load/yaml-subset.test.ts compares the two.
  */
 import { LineCounter } from 'yaml';
-import { type YDocument, YMap, type YNode, type YPair, YScalar, YSeq } from './yaml-nodes.ts';
+import { YAlias, type YDocument, YMap, type YNode, type YPair, YScalar, YSeq } from './yaml-nodes.ts';
 
 export interface SubsetLimits {
   maxDepth: number;
@@ -100,6 +102,12 @@ const ESCAPES: Record<string, string> = {
 };
 
 const HEX = /^[0-9a-fA-F]+$/;
+
+/** Characters of anchor, alias and tag names taken here. */
+const NAME_CHAR = /^[A-Za-z0-9_.-]$/;
+
+/** The `!!` tags taken here (`tag:yaml.org,2002:` + name); goyaml.v2 resolves them (go-scalar.ts). */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'timestamp']);
 
 interface Line {
   /** Offset of the line's first character. */
@@ -220,6 +228,7 @@ class SubsetReader {
           docs.push({ range: [cur.start], contents: cur.contents });
         }
         cur = { start: line.pos, contents: null };
+        this.anchors = new Map();
         if (!this.blankRest(line.pos + 3)) outside();
         i = this.nextLine(line.pos + 3);
         const first = this.peek(i);
@@ -331,17 +340,33 @@ class SubsetReader {
    * A value that starts on the current line at `j` (after `key: ` or `- `): a flow collection or a
    * single-line scalar. Leaves `p` at the start of the next line.
    */
-  private inline(j: number, depth: number, blockIndent = -1): YNode {
-    const c = this.t[j]!;
+  private inline(start: number, depth: number, blockIndent = -1): YNode {
+    let j = start;
+    let c = this.t[j]!;
     let node: YNode;
     let end: number;
-    if (c === '[' || c === '{') {
+    let anchor: string | undefined;
+    let tag: string | undefined;
+    if (c === '&' || c === '!') {
+      const props = this.props(j, false);
+      anchor = props.anchor;
+      tag = props.tag;
+      j = props.pos;
+      c = this.t[j]!;
+    }
+    if (c === '*') {
+      if (anchor !== undefined || tag !== undefined) outside();
+      end = this.alias(j, false);
+      node = this.last;
+    } else if (c === '[' || c === '{') {
+      if (tag !== undefined) outside();
+      if (anchor !== undefined) this.open(anchor);
       end = this.flow(j, blockIndent, depth);
       node = this.last;
     } else if (c === "'" || c === '"') {
       this.countNode(j);
       const q = this.quoted(j);
-      node = new YScalar(j, q.value, false, undefined);
+      node = new YScalar(j, q.value, false, tag);
       end = q.end;
     } else {
       if (NOT_PLAIN_START.has(c) && !(c === '-' && this.t[j + 1] !== ' ' && !this.eol(j + 1))) outside();
@@ -356,12 +381,86 @@ class SubsetReader {
       let last = e;
       while (this.t.charCodeAt(last - 1) === 32) last--;
       this.countNode(j);
-      node = new YScalar(j, this.str(j, last), true, undefined);
+      node = new YScalar(j, this.str(j, last), true, tag);
       end = e;
     }
+    if (anchor !== undefined) this.anchor(anchor, node);
     if (!this.blankRest(end)) outside();
     this.p = this.nextLine(end);
     return node;
+  }
+
+  /**
+   * Anchors of the current document, by name: an alias is the nearest preceding node of its name (as
+   * yaml's `Alias.resolve` finds it). An anchored collection is known once it ends, so aliases inside it
+   * to its own name, and anchors reusing the name inside it, are left to the `yaml` path.
+   */
+  private anchors = new Map<string, YNode>();
+  private readonly opened = new Set<string>();
+
+  private open(name: string): void {
+    if (this.opened.has(name)) outside();
+    this.opened.add(name);
+  }
+
+  private anchor(name: string, node: YNode): void {
+    if (!(node instanceof YScalar)) this.opened.delete(name);
+    else if (this.opened.has(name)) outside();
+    this.anchors.set(name, node);
+  }
+
+  /** An alias at `j`: sets `last`, returns the offset after its name. */
+  private alias(j: number, flow: boolean): number {
+    const e = this.nameEnd(j + 1, flow);
+    const name = this.t.slice(j + 1, e);
+    const target = this.anchors.get(name);
+    if (target === undefined || this.opened.has(name)) outside();
+    this.countNode(j);
+    this.last = new YAlias(j, name, target);
+    return e;
+  }
+
+  /** End of an anchor, alias or tag name at `i`: letters, digits, `_`, `-`, `.` only here. */
+  private nameEnd(i: number, flow: boolean): number {
+    let e = i;
+    while (!this.eol(e)) {
+      const ch = this.t.charCodeAt(e);
+      if (ch === 32 || (flow && (ch === 44 || ch === 93 || ch === 125))) break;
+      if (!NAME_CHAR.test(this.t[e]!)) outside();
+      e++;
+    }
+    if (e === i && this.t[i - 1] !== '!') outside();
+    return e;
+  }
+
+  /** An anchor and/or tag at `j`, followed by a value on the same line. */
+  private props(
+    j: number,
+    flow: boolean,
+  ): { anchor: string | undefined; tag: string | undefined; pos: number } {
+    let anchor: string | undefined;
+    let tag: string | undefined;
+    for (;;) {
+      const c = this.t[j];
+      if (c === '&' && anchor === undefined) {
+        const e = this.nameEnd(j + 1, flow);
+        anchor = this.t.slice(j + 1, e);
+        j = e;
+      } else if (c === '!' && tag === undefined) {
+        const secondary = this.t[j + 1] === '!';
+        const e = this.nameEnd(j + (secondary ? 2 : 1), flow);
+        const name = this.t.slice(j + (secondary ? 2 : 1), e);
+        if (secondary) {
+          if (!CORE_TAGS.has(name)) outside();
+          tag = `tag:yaml.org,2002:${name}`;
+        } else tag = `!${name}`;
+        j = e;
+      } else break;
+      if (this.t[j] !== ' ') outside();
+      j = this.spaces(j);
+      if (this.eol(j) || this.t[j] === '#') outside();
+    }
+    return { anchor, tag, pos: j };
   }
 
   /** The last key read (a key is looked at to tell a mapping, then read as its first entry). */
@@ -566,19 +665,40 @@ class SubsetReader {
   }
 
   /** One item of a flow collection at `i`; sets `last`, returns the offset after it. */
-  private flowItem(i: number, blockIndent: number, depth: number): number {
-    const c = this.t[i]!;
-    if (c === '[' || c === '{') return this.flow(i, blockIndent, depth);
-    if (c === "'" || c === '"') {
+  private flowItem(start: number, blockIndent: number, depth: number): number {
+    let i = start;
+    let c = this.t[i]!;
+    let anchor: string | undefined;
+    let tag: string | undefined;
+    if (c === '&' || c === '!') {
+      const props = this.props(i, true);
+      anchor = props.anchor;
+      tag = props.tag;
+      i = props.pos;
+      c = this.t[i]!;
+    }
+    let end: number;
+    if (c === '*') {
+      if (anchor !== undefined || tag !== undefined) outside();
+      return this.alias(i, true);
+    }
+    if (c === '[' || c === '{') {
+      if (tag !== undefined) outside();
+      if (anchor !== undefined) this.open(anchor);
+      end = this.flow(i, blockIndent, depth);
+    } else if (c === "'" || c === '"') {
       this.countNode(i);
       const q = this.quoted(i);
-      this.last = new YScalar(i, q.value, false, undefined);
-      return q.end;
+      this.last = new YScalar(i, q.value, false, tag);
+      end = q.end;
+    } else {
+      const e = this.plainFlowEnd(i);
+      this.countNode(i);
+      this.last = new YScalar(i, this.trimmed(i, e), true, tag);
+      end = e;
     }
-    const e = this.plainFlowEnd(i);
-    this.countNode(i);
-    this.last = new YScalar(i, this.trimmed(i, e), true, undefined);
-    return e;
+    if (anchor !== undefined) this.anchor(anchor, this.last);
+    return end;
   }
 }
 

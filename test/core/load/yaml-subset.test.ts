@@ -12,7 +12,7 @@ function shape(n: YNode | null): unknown {
   if (n instanceof YScalar) return ['scalar', n.offset, n.value, n.plain, n.tag];
   if (n instanceof YSeq) return ['seq', n.offset, n.items.map(shape)];
   if (n instanceof YMap) return ['map', n.offset, n.items.map((p) => [shape(p.key), shape(p.value)])];
-  return ['alias', n.offset, n.source];
+  return ['alias', n.offset, n.source, n.target?.offset];
 }
 
 /** An empty document is a null root for the fast reader and an empty plain scalar for `yaml`. */
@@ -138,6 +138,23 @@ const CASES = [
   '\ufeffa: 1\n',
   'a: &x 1\nb: *x\n',
   'a: !!str 1\n',
+  'a: &x {op: In, value: [a]}\nb:\n  <<: *x\n  op: NotIn\n',
+  'a: &x [1, *x]\n',
+  'a: &x [1, &x 2, *x]\nb: *x\n',
+  'a: &x 1\nb: &x 2\nc: *x\n',
+  'a: *x\n',
+  '---\na: &x 1\n---\nb: *x\n',
+  'a: [&x 1, *x, !!int 2, ! 3, !foo 4, !!binary 5]\n',
+  'a: {k: &v x, l: *v}\n',
+  'a: &x\n  - 1\n',
+  '- &a x\n- *a\n- !!str &b y\n- &c !!int 1\n- *b\n',
+  'a: !!map {b: 1}\n',
+  'a: &x, b\n',
+  '[&x]\n',
+  'a: *x y\n',
+  '&x a: 1\n',
+  'a: !!str\n',
+  'a: &a:b 1\n',
   'a: |\n  x\n',
   '? a\n: b\n',
   `${'k'.repeat(1030)}: v\n`,
