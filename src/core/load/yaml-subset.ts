@@ -354,6 +354,11 @@ class SubsetReader {
       j = props.pos;
       c = this.t[j]!;
     }
+    if (c === '|' && blockIndent >= 0) {
+      node = this.literal(j, blockIndent, tag);
+      if (anchor !== undefined) this.anchor(anchor, node);
+      return node;
+    }
     if (c === '*') {
       if (anchor !== undefined || tag !== undefined) outside();
       end = this.alias(j, false);
@@ -388,6 +393,52 @@ class SubsetReader {
     if (!this.blankRest(end)) outside();
     this.p = this.nextLine(end);
     return node;
+  }
+
+  /**
+   * A literal block scalar (`|` or `|-`, no indentation indicator) at `h` under a block collection
+   * indented `parent`: its lines, less their common indentation, joined by line feeds; `|` keeps one
+   * final line feed, `|-` none. Leaves `p` at the line that ends it.
+   */
+  private literal(h: number, parent: number, tag: string | undefined): YScalar {
+    const t = this.t;
+    const strip = t[h + 1] === '-';
+    const afterHeader = h + (strip ? 2 : 1);
+    if (!this.eol(afterHeader) && t[afterHeader] !== ' ') outside();
+    if (!this.blankRest(afterHeader)) outside();
+    this.countNode(h);
+    let i = this.nextLine(afterHeader);
+    let indent = -1;
+    const lines: string[] = [];
+    /** Empty lines seen since the last content line. */
+    let empty = 0;
+    while (i < this.n) {
+      const j = this.spaces(i);
+      if (this.eol(j)) {
+        if (j !== i || t.charCodeAt(j) === 13) outside(); // lines of spaces only, CRLF: left to `yaml`
+        empty++;
+        i = this.nextLine(j);
+        continue;
+      }
+      const k = j - i;
+      if (indent < 0) {
+        if (k <= parent) break;
+        indent = k;
+      } else if (k < indent) {
+        if (k > parent) outside();
+        break;
+      }
+      for (; empty > 0; empty--) lines.push('');
+      const e = this.nextLine(j);
+      const lineEnd = e > 0 && t.charCodeAt(e - 1) === 10 ? e - 1 : e;
+      if (t.charCodeAt(lineEnd - 1) === 13) outside();
+      lines.push(t.slice(i + indent, lineEnd));
+      i = e;
+    }
+    if (indent < 0 && empty > 0) outside();
+    this.p = i;
+    const text = lines.join('\n');
+    return new YScalar(h, lines.length === 0 || strip ? text : `${text}\n`, false, tag);
   }
 
   /**
