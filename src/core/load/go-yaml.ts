@@ -69,7 +69,16 @@ export const MAX_DOCUMENTS = 10_000;
  */
 export const MAX_NODES = 1_000_000;
 
+/**
+ * Most nodes in one input read by the `yaml` package, i.e. YAML outside the fast reader's subset
+ * (folded and `|+` block scalars, multi-line plain or quoted scalars, tabs, other tags). That path keeps
+ * about 1.4 KB per node: 150,000 nodes stay near 200 MB, where a million took 1.4 GB. A spec or rule
+ * file that needs more nodes than this can be written in the common subset.
+ */
+export const MAX_NODES_OUTSIDE_SUBSET = 150_000;
+
 const LIMITS: SubsetLimits = { maxDepth: MAX_DEPTH, maxDocuments: MAX_DOCUMENTS, maxNodes: MAX_NODES };
+const LIMITS_OUTSIDE_SUBSET: SubsetLimits = { ...LIMITS, maxNodes: MAX_NODES_OUTSIDE_SUBSET };
 
 /** Lexeme types (yaml's `CST.tokenType`) that each start one node. */
 const NODE_LEXEMES = new Set([
@@ -245,7 +254,7 @@ export function parseYaml(text: string, file?: string): ParsedYaml {
     }
     return { documents: fast.documents, lineCounter: fast.lineCounter, diagnostics };
   }
-  return parseWithYamlPackage(source, file);
+  return parseWithYamlPackage(source, file, LIMITS_OUTSIDE_SUBSET);
 }
 
 /**

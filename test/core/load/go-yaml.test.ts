@@ -10,6 +10,7 @@ import {
   MAX_DOCUMENTS,
   MAX_INPUT_BYTES,
   MAX_NODES,
+  MAX_NODES_OUTSIDE_SUBSET,
   mapOf,
   parseYaml,
   STRING,
@@ -269,6 +270,17 @@ test('hostile YAML fails at the first violation in bounded memory: 4 MB of "[", 
   // At the document limit exactly, all documents are read.
   assert.equal(parseYaml('a\n---\n'.repeat(MAX_DOCUMENTS - 1) + 'a\n').documents.length, MAX_DOCUMENTS);
   assert.equal(MAX_NODES, 1_000_000);
+});
+
+test('YAML outside the fast subset (here a tab) has its own node limit of 150,000', () => {
+  assert.equal(MAX_NODES_OUTSIDE_SUBSET, 150_000);
+  const list = (n: number) => `\t[${'1,'.repeat(n - 1)}1]\n`;
+  // One node for the sequence, n for its scalars.
+  assert.deepEqual(parseYaml(list(149_999)).diagnostics, []);
+  const over = parseYaml(list(150_000), 'tab.yaml');
+  assert.match(over.diagnostics[0]?.message ?? '', /^more than 150000 YAML nodes \(the limit\)$/);
+  // Without the tab the same list is read by the fast reader, under the general limit.
+  assert.deepEqual(parseYaml(list(150_000).slice(1)).diagnostics, []);
 });
 
 test('isPlainWord holds only for plain text goyaml.v2 reads as that same string', () => {
