@@ -56,6 +56,25 @@ const LAZY = [
   },
 ];
 const lazyRuntime = join(root, 'src', 'cli', 'lazy-module.ts');
+/**
+ * Built-in modules imported at the top of modules on start-up paths but used only on rarer ones: the
+ * same stand-ins, loading the built-in with `require()` on first use. node:child_process (~3 MB of
+ * resident memory) is imported by the registry's credential helpers, which run only when a Docker
+ * config names one.
+ */
+const LAZY_BUILTINS = ['node:child_process'];
+for (const specifier of LAZY_BUILTINS) {
+  const ns = await import(specifier);
+  LAZY.push({
+    file: specifier,
+    /** A named import from our own sources (commander's require() keeps its own handling). */
+    redirects: (args) =>
+      args.kind === 'import-statement' &&
+      (args.path === specifier || `node:${args.path}` === specifier) &&
+      args.importer.startsWith(join(root, 'src') + sep),
+    exports: Object.keys(ns).filter((k) => k !== 'default' && typeof ns[k] === 'function'),
+  });
+}
 
 /** The names of the function and class exports of `entry` (bundled and imported here to look). */
 async function functionExports(entry) {
@@ -71,7 +90,10 @@ async function functionExports(entry) {
   const ns = await import(url);
   return Object.keys(ns).filter((k) => typeof ns[k] === 'function');
 }
-for (const lazy of LAZY) lazy.exports = await functionExports(lazy.entry);
+for (const lazy of LAZY) lazy.exports ??= await functionExports(lazy.entry);
+
+/** The lazy modules that are chunks of ours (not built-ins). */
+const CHUNKS = () => LAZY.filter((l) => l.entry !== undefined);
 
 const lazyModules = {
   name: 'lazy-modules',
@@ -91,8 +113,8 @@ const lazyModules = {
           contents: [
             `export * from ${JSON.stringify(join(root, 'src', 'index.ts'))};`,
             `import { provideLazyModule } from ${runtime};`,
-            ...LAZY.map((l, i) => `import * as lazy${i} from ${JSON.stringify(l.entry)};`),
-            ...LAZY.map((l, i) => `provideLazyModule(${JSON.stringify(l.file)}, lazy${i});`),
+            ...CHUNKS().map((l, i) => `import * as lazy${i} from ${JSON.stringify(l.entry)};`),
+            ...CHUNKS().map((l, i) => `provideLazyModule(${JSON.stringify(l.file)}, lazy${i});`),
           ].join('\n'),
           resolveDir: root,
           loader: 'js',
@@ -124,7 +146,7 @@ const nodeBuild = await build({
     cli: 'src/cli/bin.ts',
     nfd: 'src/cli/nfd-bin.ts',
     index: 'library-entry',
-    ...Object.fromEntries(LAZY.map((l) => [`chunks/${l.file.replace(/\.mjs$/, '')}`, l.entry])),
+    ...Object.fromEntries(CHUNKS().map((l) => [`chunks/${l.file.replace(/\.mjs$/, '')}`, l.entry])),
   },
   outdir: 'dist',
   bundle: true,
@@ -141,7 +163,7 @@ const nodeBuild = await build({
   ...minify,
   plugins: [commanderWithoutChildProcess, lazyModules],
   // The CLI entries load the lazy chunks up front on a Node without require(esm) (src/cli/bin.ts).
-  define: { __IC_LAZY_CHUNKS__: JSON.stringify(LAZY.map((l) => l.file)) },
+  define: { __IC_LAZY_CHUNKS__: JSON.stringify(CHUNKS().map((l) => l.file)) },
   // commander is CommonJS and require()s node builtins; give the ESM bundle a real require.
   banner: {
     js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);",
@@ -149,7 +171,7 @@ const nodeBuild = await build({
   logLevel: 'warning',
 });
 await chmod('dist/cli.mjs', 0o755);
-// Which source files each output chunk holds: test/cli/lazy-loading.test.ts maps the chunks a command
+// Which source files each output chunk holds: test/cli/lazy-module.test.ts maps the chunks a command
 // loads back to their inputs (not in the package: `files` ships dist/*.mjs only).
 await writeFile('dist/bundle-meta.json', `${JSON.stringify(chunkInputs(nodeBuild.metafile))}\n`);
 await chmod('dist/nfd.mjs', 0o755);

@@ -1,13 +1,14 @@
 /**
  * Modules the CLI bundle loads on first use, though their callers use them synchronously: re2js (RE2
- * regexps, needed only by a rule with a regexp op) and the template engine (only a rule with a template).
+ * regexps, needed only by a rule with a regexp op), the template engine (only a rule with a template) and
+ * a few built-in modules (node:child_process: only a credential helper).
  * scripts/bundle.mjs builds each as its own entry chunk (`dist/chunks/lazy-<name>.mjs`) and gives every
  * importer a stand-in module whose exports are `lazyExport` proxies: the first call, `new`, property read
  * or `instanceof` loads the chunk with a synchronous `require()` of the ES module (Node >= 20.19 and
  * >= 22.12, `process.features.require_module`), so the core keeps its synchronous API. The chunk and the
  * modules it shares with the rest of the CLI are the same instances as with `import()`.
  *
- * A Node without require(esm) (22.0 to 22.11) gets them loaded up front (`preloadLazyModules`, run by the
+ * A Node without require(esm) (22.0 to 22.11) gets them loaded up front (`preloadIfNeeded`, run by the
  * CLI entries before anything else): slower, same behaviour. The library entry (dist/index.mjs) imports
  * them statically, as before. Unbundled (tsc's build/), nothing here is used: imports stay static.
  */
@@ -24,16 +25,32 @@ function chunkUrl(file: string, from: string): URL {
   return new URL(/\/chunks\/[^/]*$/.test(new URL(from).pathname) ? file : `chunks/${file}`, from);
 }
 
-/** Records a namespace loaded some other way (the library entry's static import, `preloadLazyModules`). */
+/** Records a namespace loaded some other way (the library entry's static import). */
 export function provideLazyModule(file: string, namespace: object): void {
   loaded.set(file, namespace as Record<string, unknown>);
 }
 
-/** The namespace of lazy chunk `file`, loading it now if it is not yet. `from` is the caller's module URL. */
+/**
+ * The namespace of lazy chunk `file` (or built-in module `node:...`), loading it now if it is not yet.
+ * `from` is the caller's module URL.
+ */
 export function lazyNamespace(file: string, from: string): Record<string, unknown> {
   let ns = loaded.get(file);
+  if (ns === undefined && file.startsWith('node:')) {
+    ns = require(file) as Record<string, unknown>;
+    loaded.set(file, ns);
+  }
   if (ns === undefined) {
-    ns = require(fileURLToPath(chunkUrl(file, from))) as Record<string, unknown>;
+    try {
+      ns = require(fileURLToPath(chunkUrl(file, from))) as Record<string, unknown>;
+    } catch (err) {
+      // Only a thread that did not run `preloadIfNeeded` on a Node without require(esm) gets here.
+      if ((err as { code?: unknown }).code !== 'ERR_REQUIRE_ESM') throw err;
+      throw new Error(
+        `${file} cannot be loaded on demand by Node ${process.versions.node}: use Node >= 20.19 or >= 22.12`,
+        { cause: err },
+      );
+    }
     loaded.set(file, ns);
   }
   return ns;

@@ -82,6 +82,11 @@ export const NUMBER = 7;
     assert.ok(!(new Error('x') instanceof ProbeError));
   });
 
+  test('a built-in module is loaded with require() on first use', () => {
+    const join = lazyExport('node:path', from, 'join') as (...p: string[]) => string;
+    assert.equal(join('a', 'b'), 'a/b');
+  });
+
   test('a value export cannot be stood in for: a clear TypeError at first use', () => {
     const n = lazyExport('lazy-probe.mjs', from, 'NUMBER') as () => number;
     assert.throws(() => n(), /no function export NUMBER/);
@@ -192,7 +197,9 @@ compatibilities:
       const l = loadedBy(args);
       assert.equal(l.status, 0, l.stderr);
       assert.deepEqual(groupsLoaded(l), []);
-      for (const b of ['tls', 'https', 'http', 'crypto']) assert.ok(!l.builtins.has(b), `node:${b} loaded`);
+      for (const b of ['tls', 'https', 'http', 'crypto', 'child_process']) {
+        assert.ok(!l.builtins.has(b), `node:${b} loaded`);
+      }
     });
   }
 
@@ -214,6 +221,8 @@ compatibilities:
     assert.ok(l.status === 0 || l.status === 1, l.stderr);
     const groups = groupsLoaded(l);
     assert.ok(!groups.includes('re2js') && !groups.includes('the template engine'), groups.join(', '));
+    // The registry client imports it for credential helpers, which no Docker config here names.
+    assert.ok(!l.builtins.has('child_process'), 'node:child_process loaded');
   });
 
   test('a regexp op loads re2js on first use; without require(esm) it is loaded up front, same output', () => {
