@@ -136,6 +136,22 @@ const lazyModules = {
   },
 };
 
+/**
+ * The `yaml` package's ES module build (what its `exports` give every runtime but Node, and what
+ * dist/core.mjs inlines) instead of its CommonJS build. esbuild wraps a CommonJS file in a function, and
+ * V8 compiles that function lazily, at every start: the compile cache (src/cli/compile-cache.ts) only
+ * holds code compiled up front. As ES modules, yaml's top-level code joins the chunk's and is cached.
+ * Same code; it differs only in where its rare warnings go (console.warn, not process.emitWarning) and
+ * in `!!binary` scalars decoding to a Uint8Array (atob) instead of a Buffer.
+ */
+const yamlEsm = {
+  name: 'yaml-esm',
+  setup(b) {
+    const esm = join(dirname(fileURLToPath(import.meta.resolve('yaml'))), '..', 'browser', 'index.js');
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: esm }));
+  },
+};
+
 // Stale chunks from earlier builds would otherwise pile up in dist/chunks.
 await rm('dist', { recursive: true, force: true });
 // Minified with names kept: error classes name themselves (`err.name`), and a
@@ -161,7 +177,7 @@ const nodeBuild = await build({
   legalComments: 'none',
   metafile: true,
   ...minify,
-  plugins: [commanderWithoutChildProcess, lazyModules],
+  plugins: [commanderWithoutChildProcess, yamlEsm, lazyModules],
   // The CLI entries load the lazy chunks up front on a Node without require(esm) (src/cli/bin.ts).
   define: { __IC_LAZY_CHUNKS__: JSON.stringify(CHUNKS().map((l) => l.file)) },
   // commander is CommonJS and require()s node builtins; give the ESM bundle a real require.
