@@ -8,6 +8,7 @@ import { registerCluster } from './cluster.ts';
 import { registerCompletion } from './completion.ts';
 import { registerEval } from './eval.ts';
 import { registerExport } from './export.ts';
+import { registerInit } from './init.ts';
 import { registerJob } from './job.ts';
 import { registerLint } from './lint.ts';
 import { registerNfg } from './nfg.ts';
@@ -31,6 +32,7 @@ export const registrations: readonly Registration[] = [
   { commands: ['validate-spec'], register: registerValidateSpec },
   { commands: ['lint'], register: registerLint },
   { commands: ['schema'], register: registerSchema },
+  { commands: ['init'], register: registerInit },
   { commands: ['nfr'], register: registerNfr },
   { commands: ['nfg'], register: registerNfg },
   { commands: ['cluster'], register: registerCluster },
