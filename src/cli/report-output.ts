@@ -1,7 +1,8 @@
 /**
  * Printing a validate-node report and choosing the verdict's exit status, shared by `eval`,
  * `validate-node` and the `nfd` drop-in. The table and JSON are NFD's (byte-identical); the verdict line
- * after the table, the YAML form and `--summary` are ours.
+ * after the table, the YAML form and `--summary` are ours. The table renderer and the YAML emitter are
+ * imported only for the output that needs them (start-up: see src/cli/lazy-module.ts).
  */
 import type { CompatibilityStatus } from '../core/model/report.ts';
 import type { Spec } from '../core/model/spec.ts';
@@ -14,9 +15,7 @@ import {
 } from '../core/report/explain.ts';
 import { marshalReport } from '../core/report/go-json.ts';
 import { compatibleSets, isSetCompatible } from '../core/report/node-validator.ts';
-import { cliColorEnabled, renderReport } from '../core/report/table.ts';
 import { escapeControlChars, UsageError } from '../errors.ts';
-import { toKubeYaml } from '../k8s/kube-yaml.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
 
@@ -167,16 +166,21 @@ function escapeStrings<T>(value: T): T {
   return value;
 }
 
+async function toYaml(value: unknown): Promise<string> {
+  const { toKubeYaml } = await import('../k8s/kube-yaml.ts');
+  return toKubeYaml(value);
+}
+
 /**
- * Prints the report in the chosen form and returns the exit status: 0 when at least one set passed,
+ * Prints the report in the chosen form and resolves to the exit status: 0 when at least one set passed,
  * 1 when none did. A `--tags` that names no set of the spec is a usage error (thrown).
  */
-export function printReport(
+export async function printReport(
   report: CompatibilityStatus[],
   spec: Spec,
   io: Io,
   opts: ReportOutputOptions,
-): number {
+): Promise<number> {
   if (opts.tags.length > 0 && report.length === 0) {
     const known = [...new Set(spec.compatibilities.map((c) => c.tag ?? '').filter((t) => t !== ''))];
     const message =
@@ -193,7 +197,7 @@ export function printReport(
     const s = summarize(report, opts.context, explained);
     io.stdout.write(
       opts.output === 'yaml'
-        ? toKubeYaml(s)
+        ? await toYaml(s)
         : opts.output === 'json'
           ? `${JSON.stringify(s, null, 2)}\n`
           : summaryText(s, opts.specSource),
@@ -207,8 +211,9 @@ export function printReport(
     }
   } else if (opts.output === 'yaml') {
     const doc = JSON.parse(marshalReport(report));
-    io.stdout.write(toKubeYaml(opts.explain && explained ? withExplanations(doc, explained) : doc));
+    io.stdout.write(await toYaml(opts.explain && explained ? withExplanations(doc, explained) : doc));
   } else {
+    const { cliColorEnabled, renderReport } = await import('../core/report/table.ts');
     const color = cliColorEnabled(io.env, io.stdout.isTTY === true, { nfdExact: opts.nfdExact === true });
     const shown = escapeStrings(report);
     const shownExplained = explained === undefined ? undefined : escapeStrings(explained);

@@ -16,7 +16,6 @@ import type { Spec } from '../../core/model/spec.ts';
 import { validateNodeExplained } from '../../core/report/explain.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
 import { type Diagnostic, escapeControlChars, formatDiagnostics, UsageError } from '../../errors.ts';
-import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
 import { withDeadline } from '../deadline.ts';
 import type { Io } from '../io.ts';
 import type { CommandContext } from '../program.ts';
@@ -65,6 +64,8 @@ export async function specFromRegistry(
   ctx: CommandContext,
   image: string,
 ): Promise<LoadedSpec> {
+  // The registry client (and node:tls, node:crypto under it) loads only when an image is named.
+  const { fetchNewestSpec, formatReference, parseReference } = await import('../../registry/index.ts');
   const reference = parseReference(image);
   const timeoutMs =
     opts.timeout !== undefined ? parseDuration('--timeout', opts.timeout) : DEFAULT_TIMEOUT_MS;
