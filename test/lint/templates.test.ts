@@ -1,0 +1,264 @@
+/**
+ * Template findings (IC1016-IC1018). Every triggering template is also run by the Go oracle (Go's
+ * text/template with Sprig and NFD's missingkey=error, tools/oracle) on the data NFD builds for the
+ * branch it is flagged on, to show it really fails there (or, for IC1018, really reads octal); every
+ * template that must not trigger runs clean on the data of each branch.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type Finding, lintText } from '../../src/lint/lint.ts';
+import { useOracle } from '../go/oracle-client.ts';
+
+const oracle = useOracle(before, after);
+
+/** A NodeFeatureRule with one rule: `labelsTemplate` as a literal block (template line 1 = file line 9). */
+function nfr(template: string, matchers: string): string {
+  return `apiVersion: nfd.k8s-sigs.io/v1alpha1
+kind: NodeFeatureRule
+metadata:
+  name: t
+spec:
+  rules:
+  - name: r
+    labelsTemplate: |
+${template
+  .split('\n')
+  .map((l) => `      ${l}`)
+  .join('\n')}
+${matchers}`;
+}
+
+const PCI_BRANCH = `    - matchFeatures:
+      - feature: pci.device
+        matchExpressions:
+          vendor: {op: In, value: ["10de"]}`;
+const MODULE_BRANCH = `    - matchFeatures:
+      - feature: kernel.loadedmodule
+        matchExpressions:
+          nvidia: {op: Exists}`;
+
+/** What NFD's evaluateFeatureMatcher gives the template for the branches above. */
+const PCI_DATA = { pci: { device: [{ vendor: '10de', device: '2330', class: '0302' }] } };
+const MODULE_DATA = { kernel: { loadedmodule: [{ Name: 'nvidia' }] } };
+
+/** The file column of `needle` on the template's first line (the block is indented by 6). */
+function column(template: string, needle: string): number {
+  return 6 + template.indexOf(needle) + 1;
+}
+
+function findings(text: string, id: string): Finding[] {
+  const r = lintText(text, 'f.yaml');
+  assert.notEqual(r.kind, 'unrecognized', JSON.stringify(r));
+  return r.kind === 'unrecognized' ? [] : r.findings.filter((f) => f.id === id);
+}
+
+async function runGo(template: string, data: unknown) {
+  return oracle().query({ op: 'template', fn: 'expandMap', template, data, dataType: 'nfd' });
+}
+
+describe('IC1016 a template reads a feature its branch does not match', () => {
+  const template = '{{range .pci.device}}gpu-{{.vendor}}=true\n{{end}}';
+  test('a matchAny branch without the pci.device term: flagged at the reference, naming the branch', async () => {
+    const got = findings(nfr(template, `    matchAny:\n${PCI_BRANCH}\n${MODULE_BRANCH}\n`), 'IC1016');
+    assert.equal(got.length, 1, JSON.stringify(got));
+    const f = got[0]!;
+    assert.equal(f.severity, 'error');
+    assert.deepEqual([f.position?.line, f.position?.column], [9, column(template, '.pci')]);
+    assert.match(f.message, /reads \.pci\.device, but matchAny\[1\] has no term on it/);
+    assert.match(f.fix ?? '', /index/);
+    // NFD runs the template on branch 1's own matched features: it fails there.
+    const go = await runGo(template, MODULE_DATA);
+    assert.equal(go.ok, false);
+    assert.match(go.err ?? '', /map has no entry for key "pci"/);
+  });
+  test('matchFeatures and matchAny are separate runs: a feature only in matchFeatures is missing in matchAny', () => {
+    const text = nfr(
+      template,
+      `    matchFeatures:\n${PCI_BRANCH.replace('    - matchFeatures:\n', '')}\n    matchAny:\n${MODULE_BRANCH}\n`,
+    );
+    const got = findings(text, 'IC1016');
+    assert.equal(got.length, 1);
+    assert.match(got[0]!.message, /matchAny\[0\] has no term/);
+  });
+  test('the term spelled PCI.device: the data is keyed PCI, the fix says so', async () => {
+    const text = nfr(
+      template,
+      `    matchFeatures:\n      - feature: PCI.device\n        matchExpressions:\n          vendor: {op: In, value: ["10de"]}\n`,
+    );
+    const got = findings(text, 'IC1016');
+    assert.equal(got.length, 1);
+    assert.match(got[0]!.fix ?? '', /keyed as the terms spell them: PCI/);
+    const go = await runGo(template, { PCI: PCI_DATA.pci });
+    assert.equal(go.ok, false);
+  });
+  test('a variable bound to the root ($) is followed too', () => {
+    const t = '{{range .pci.device}}{{range $.kernel.loadedmodule}}m-{{.Name}}=1\n{{end}}{{end}}';
+    const got = findings(
+      nfr(t, `    matchFeatures:\n${PCI_BRANCH.replace('    - matchFeatures:\n', '')}\n`),
+      'IC1016',
+    );
+    assert.equal(got.length, 1);
+    assert.match(got[0]!.message, /reads \$\.kernel\.loadedmodule, but matchFeatures has no term/);
+  });
+  test('every branch carries the feature, or index is used: nothing, and Go runs it on each branch', async () => {
+    const both = `    matchAny:\n${PCI_BRANCH}\n${PCI_BRANCH.replace('10de', '1002')}\n`;
+    assert.deepEqual(findings(nfr(template, both), 'IC1016'), []);
+    const viaIndex = '{{range index . "pci" "device"}}gpu-{{.vendor}}=true\n{{end}}';
+    const mixed = `    matchAny:\n${PCI_BRANCH}\n${MODULE_BRANCH}\n`;
+    assert.deepEqual(findings(nfr(viaIndex, mixed), 'IC1016'), []);
+    for (const data of [PCI_DATA, MODULE_DATA]) {
+      const go = await runGo(viaIndex, data);
+      assert.equal(go.ok, true, go.err);
+    }
+    assert.equal((await runGo(template, PCI_DATA)).ok, true);
+  });
+});
+
+describe('IC1017 a template reads a key the matched elements never have', () => {
+  const cases = [
+    {
+      what: '.Value of a flag (kernel.loadedmodule elements are {Name})',
+      template: '{{range .kernel.loadedmodule}}mod-{{.Name}}={{.Value}}\n{{end}}',
+      matchers: `    matchFeatures:\n${MODULE_BRANCH.replace('    - matchFeatures:\n', '')}\n`,
+      data: MODULE_DATA,
+      at: '.Value',
+      message: /\.Value .* flag feature: its matched elements have only Name/,
+      goErr: /map has no entry for key "Value"/,
+    },
+    {
+      what: '.Name of a pci.device instance (instances are their attributes)',
+      template: '{{range .pci.device}}gpu-{{.Name}}=true\n{{end}}',
+      matchers: `    matchFeatures:\n${PCI_BRANCH.replace('    - matchFeatures:\n', '')}\n`,
+      data: PCI_DATA,
+      at: '.Name',
+      message: /pci\.device elements are the instance's attributes \(class, vendor/,
+      goErr: /map has no entry for key "Name"/,
+    },
+    {
+      what: 'a field of the list itself (.pci.device.vendor)',
+      template: 'gpu-{{.pci.device.vendor}}=true',
+      matchers: `    matchFeatures:\n${PCI_BRANCH.replace('    - matchFeatures:\n', '')}\n`,
+      data: PCI_DATA,
+      at: '.pci',
+      message: /is a list of matched elements/,
+      goErr: /can't evaluate field vendor/,
+    },
+    {
+      what: 'a misspelt instance attribute through a range variable ($d.vendr)',
+      template: '{{range $i, $d := .pci.device}}gpu-{{$d.vendr}}=true\n{{end}}',
+      matchers: `    matchFeatures:\n${PCI_BRANCH.replace('    - matchFeatures:\n', '')}\n`,
+      data: PCI_DATA,
+      at: '$d.vendr',
+      message: /reads \$d\.vendr/,
+      goErr: /map has no entry for key "vendr"/,
+    },
+  ];
+  for (const c of cases) {
+    test(c.what, async () => {
+      const got = findings(nfr(c.template, c.matchers), 'IC1017');
+      assert.equal(got.length, 1, JSON.stringify(got));
+      assert.deepEqual([got[0]!.position?.line, got[0]!.position?.column], [9, column(c.template, c.at)]);
+      assert.match(got[0]!.message, c.message);
+      const go = await runGo(c.template, c.data);
+      assert.equal(go.ok, false);
+      assert.match(go.err ?? '', c.goErr);
+    });
+  }
+  test('the did-you-mean for a misspelt attribute', () => {
+    const got = findings(nfr(cases[3]!.template, cases[3]!.matchers), 'IC1017');
+    assert.equal(got[0]!.fix, 'did you mean .vendor?');
+  });
+  test('.Name of a flag, .Value of an attribute, attributes of an instance: nothing, and Go runs them', async () => {
+    const ok = [
+      {
+        template: cases[0]!.template.replace('={{.Value}}', '=1'),
+        matchers: cases[0]!.matchers,
+        data: MODULE_DATA,
+      },
+      {
+        template: '{{range .kernel.version}}k-{{.Name}}={{.Value}}\n{{end}}',
+        matchers:
+          '    matchFeatures:\n      - feature: kernel.version\n        matchExpressions:\n          major: {op: Gt, value: ["4"]}\n',
+        data: { kernel: { version: [{ Name: 'major', Value: '6' }] } },
+      },
+      {
+        template: '{{range $i, $d := .pci.device}}gpu-{{$d.vendor}}-{{.class}}=true\n{{end}}',
+        matchers: cases[1]!.matchers,
+        data: PCI_DATA,
+      },
+      // A feature outside the catalogue: its keys are unknown, nothing is claimed.
+      {
+        template: '{{range .my.feature}}x-{{.whatever}}=1\n{{end}}',
+        matchers:
+          '    matchFeatures:\n      - feature: my.feature\n        matchExpressions:\n          a: {op: Exists}\n',
+        data: { my: { feature: [{ whatever: 'y' }] } },
+      },
+    ];
+    for (const c of ok) {
+      assert.deepEqual(findings(nfr(c.template, c.matchers), 'IC1017'), [], c.template);
+      assert.deepEqual(findings(nfr(c.template, c.matchers), 'IC1016'), [], c.template);
+      const go = await runGo(c.template, c.data);
+      assert.equal(go.ok, true, `${c.template}: ${go.err}`);
+    }
+  });
+});
+
+describe('IC1018 Sprig integer functions on leading-zero and hexadecimal values', () => {
+  const pci = `    matchFeatures:\n${PCI_BRANCH.replace('    - matchFeatures:\n', '')}\n`;
+  test('add on a PCI class: flagged, and Go reads "0302" as octal', async () => {
+    const template = '{{range .pci.device}}class-plus-one={{add .class 1}}\n{{end}}';
+    const got = findings(nfr(template, pci), 'IC1018');
+    assert.equal(got.length, 1);
+    assert.equal(got[0]!.severity, 'warning');
+    assert.deepEqual([got[0]!.position?.line, got[0]!.position?.column], [9, column(template, 'add')]);
+    assert.match(got[0]!.message, /pci\.device class is a hexadecimal id/);
+    const go = await runGo(template, PCI_DATA);
+    assert.deepEqual(go.map, { 'class-plus-one': '195' }); // 0302 octal is 194
+  });
+  test('a pipe into int, through trim; a vendor into int64', async () => {
+    const template = '{{range .pci.device}}c={{.class | trim | int}}\nv={{int64 .vendor}}\n{{end}}';
+    const got = findings(nfr(template, pci), 'IC1018');
+    assert.equal(got.length, 2);
+    const go = await runGo(template, { pci: { device: [{ class: '0302', vendor: '10de' }] } });
+    assert.deepEqual(go.map, { c: '194', v: '0' });
+  });
+  test('an attribute value the rule matches with a leading zero', () => {
+    const template = '{{range .local.feature}}{{.Name}}={{add1 .Value}}\n{{end}}';
+    const text = nfr(
+      template,
+      '    matchFeatures:\n      - feature: local.feature\n        matchExpressions:\n          fw: {op: In, value: ["0302", "0400"]}\n',
+    );
+    const got = findings(text, 'IC1018');
+    assert.equal(got.length, 1);
+    assert.match(got[0]!.message, /values such as "0302"/);
+  });
+  test('decimal values into add, and atoi on a class (strconv.Atoi is decimal): nothing', async () => {
+    const decimal = '{{range .kernel.version}}{{.Name}}-next={{add .Value 1}}\n{{end}}';
+    const kv =
+      '    matchFeatures:\n      - feature: kernel.version\n        matchExpressions:\n          major: {op: Gt, value: ["4"]}\n';
+    assert.deepEqual(findings(nfr(decimal, kv), 'IC1018'), []);
+    const atoi = '{{range .pci.device}}c={{atoi .class}}\n{{end}}';
+    assert.deepEqual(findings(nfr(atoi, pci), 'IC1018'), []);
+    const go = await runGo(atoi, PCI_DATA);
+    assert.deepEqual(go.map, { c: '302' });
+  });
+});
+
+describe('templates of image-compatibility specs (varsTemplate)', () => {
+  test('a spec rule whose varsTemplate reads a feature of no term', () => {
+    const text = `version: v1alpha1
+compatibilities:
+- rules:
+  - name: r
+    varsTemplate: "{{range .cpu.cpuid}}{{.Name}}=1\\n{{end}}"
+    matchFeatures:
+    - feature: kernel.loadedmodule
+      matchExpressions:
+        vfio_pci: {op: Exists}
+`;
+    const got = findings(text, 'IC1016');
+    assert.equal(got.length, 1);
+    assert.deepEqual([got[0]!.position?.line, got[0]!.position?.column], [5, 19]);
+    assert.match(got[0]!.message, /^varsTemplate reads \.cpu\.cpuid/);
+  });
+});
