@@ -39,6 +39,8 @@ interface TermData {
   entry: CatalogueEntry | undefined;
   /** The term's expressions by element (several terms on one feature are merged, as NFD appends). */
   exprs: Map<string, MatchExpression>;
+  /** Names `matchName: {op: In}` lists; `null` when a matchName with another op can match any name. */
+  matchNames: string[] | null;
 }
 
 interface Branch {
@@ -99,10 +101,19 @@ function branches(rule: Rule | GroupRule): Branch[] {
       }
       let t = feats.get(nam);
       if (!t) {
-        t = { name: term.feature, entry: CATALOGUE[term.feature.toLowerCase()], exprs: new Map() };
+        t = {
+          name: term.feature,
+          entry: CATALOGUE[term.feature.toLowerCase()],
+          exprs: new Map(),
+          matchNames: [],
+        };
         feats.set(nam, t);
       }
       for (const [el, e] of Object.entries(term.matchExpressions ?? {})) t.exprs.set(el, e);
+      if (term.matchName && t.matchNames) {
+        if (term.matchName.op === 'In') t.matchNames.push(...(term.matchName.value ?? []));
+        else t.matchNames = null;
+      }
     }
     out.push({ label, domains });
   };
@@ -118,8 +129,13 @@ function elementKeys(t: TermData): readonly string[] | undefined {
   const e = t.entry;
   if (!e) return undefined;
   const name = t.name.toLowerCase();
-  // cpu.cpuid carries attributes too (source/cpu/cpu.go `Discover`: AVX10_VERSION and the like).
-  if (e.type === 'flag') return name === 'cpu.cpuid' ? ['Name', 'Value'] : ['Name'];
+  if (e.type === 'flag') {
+    // cpu.cpuid also has one attribute, AVX10_VERSION (NFD source/cpu/cpu.go `Discover`,
+    // cpuid_amd64.go): only its element has a Value. A term that can match a flag yields {Name} elements.
+    if (name !== 'cpu.cpuid' || t.matchNames === null) return name === 'cpu.cpuid' ? undefined : ['Name'];
+    const named = [...t.exprs.keys(), ...t.matchNames];
+    return named.some((n) => n !== CPUID_ATTRIBUTE) ? ['Name'] : ['Name', 'Value'];
+  }
   if (e.type === 'attribute') return ['Name', 'Value'];
   return e.elements?.closed ? Object.keys(e.elements.names) : undefined;
 }
@@ -134,6 +150,9 @@ function zeroReason(t: TermData, key: string): string | undefined {
   const v = values.find((x) => LEADING_ZERO.test(x) || HEXISH.test(x));
   return v === undefined ? undefined : `the rule matches ${name} values such as ${JSON.stringify(v)}`;
 }
+
+/** The one cpu.cpuid attribute (the others are flags). */
+const CPUID_ATTRIBUTE = 'AVX10_VERSION';
 
 const ACCEPT_ALL = { check: () => undefined };
 const UNIMPLEMENTED = /not supported: imgcompat does not implement/;
@@ -354,7 +373,9 @@ class Walker {
           const type = v.t.entry?.type;
           const what =
             type === 'flag'
-              ? `${v.t.name} is a flag feature: its matched elements have only Name`
+              ? v.t.name.toLowerCase() === 'cpu.cpuid'
+                ? `the cpu.cpuid elements this term matches are flags, which have only Name (of cpu.cpuid, only ${CPUID_ATTRIBUTE} has a Value)`
+                : `${v.t.name} is a flag feature: its matched elements have only Name`
               : type === 'attribute'
                 ? `${v.t.name} elements have only Name and Value`
                 : `${v.t.name} elements are the instance's attributes (${keys.join(', ')})`;

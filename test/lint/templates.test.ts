@@ -5,7 +5,13 @@
  * template that must not trigger runs clean on the data of each branch.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { executeGroupRule, executeRule } from '../../src/core/match/rule.ts';
+import type { Features } from '../../src/core/model/features.ts';
+import type { GroupRule, Rule } from '../../src/core/model/rules.ts';
 import { type Finding, lintText } from '../../src/lint/lint.ts';
 import { useOracle } from '../go/oracle-client.ts';
 
@@ -70,6 +76,29 @@ describe('IC1016 a template reads a feature its branch does not match', () => {
     const go = await runGo(template, MODULE_DATA);
     assert.equal(go.ok, false);
     assert.match(go.err ?? '', /map has no entry for key "pci"/);
+  });
+  test('one template over two matchAny features (the cstate/pstate pattern of NFD v0.19.0 deployment/nodefeaturerule/samples/nodefeaturerule-cpu.yaml): each branch misses the other', async () => {
+    const t =
+      '{{ range .cpu.cstate }}cpu-cstate.{{ .Name }}={{ .Value }}\n{{ end }}\n{{ range .cpu.pstate }}cpu-pstate.{{ .Name }}={{ .Value }}\n{{ end }}';
+    const branches = `    matchAny:
+    - matchFeatures:
+      - feature: cpu.cstate
+        matchName: {op: Exists}
+    - matchFeatures:
+      - feature: cpu.pstate
+        matchName: {op: Exists}
+`;
+    const got = findings(nfr(t, branches), 'IC1016');
+    assert.deepEqual(
+      got.map((f) => [f.position?.line, f.message.match(/reads (\S+), but (\S+)/)?.slice(1)]),
+      [
+        [9, ['.cpu.cstate', 'matchAny[1]']],
+        [11, ['.cpu.pstate', 'matchAny[0]']],
+      ],
+    );
+    const go = await runGo(t, { cpu: { cstate: [{ Name: 'enabled', Value: 'true' }] } });
+    assert.equal(go.ok, false);
+    assert.match(go.err ?? '', /map has no entry for key "pstate"/);
   });
   test('matchFeatures and matchAny are separate runs: a feature only in matchFeatures is missing in matchAny', () => {
     const text = nfr(
@@ -164,6 +193,21 @@ describe('IC1017 a template reads a key the matched elements never have', () => 
       assert.match(go.err ?? '', c.goErr);
     });
   }
+  test('cpu.cpuid: .Value of flags fails, .Value of the AVX10_VERSION attribute does not', async () => {
+    const t = '{{range .cpu.cpuid}}{{.Name}}={{.Value}}\n{{end}}';
+    const term = (names: string) =>
+      `    matchFeatures:\n      - feature: cpu.cpuid\n        matchName: {op: In, value: [${names}]}\n`;
+    const got = findings(nfr(t, term('AVX512F, AVX10_VERSION')), 'IC1017');
+    assert.equal(got.length, 1);
+    assert.match(got[0]!.message, /flags, which have only Name/);
+    const flagged = await runGo(t, {
+      cpu: { cpuid: [{ Name: 'AVX10_VERSION', Value: '1' }, { Name: 'AVX512F' }] },
+    });
+    assert.match(flagged.err ?? '', /map has no entry for key "Value"/);
+    assert.deepEqual(findings(nfr(t, term('AVX10_VERSION')), 'IC1017'), []);
+    const ok = await runGo(t, { cpu: { cpuid: [{ Name: 'AVX10_VERSION', Value: '1' }] } });
+    assert.deepEqual(ok.map, { AVX10_VERSION: '1' });
+  });
   test('the did-you-mean for a misspelt attribute', () => {
     const got = findings(nfr(cases[3]!.template, cases[3]!.matchers), 'IC1017');
     assert.equal(got[0]!.fix, 'did you mean .vendor?');
@@ -260,5 +304,53 @@ compatibilities:
     assert.equal(got.length, 1);
     assert.deepEqual([got[0]!.position?.line, got[0]!.position?.column], [5, 19]);
     assert.match(got[0]!.message, /^varsTemplate reads \.cpu\.cpuid/);
+  });
+});
+
+describe('the NFD conformance vectors with templates', () => {
+  const repo = fileURLToPath(new URL('../../../', import.meta.url));
+  interface V {
+    id: string;
+    kind: string;
+    features?: Features;
+    input: Rule;
+    failFast?: boolean;
+  }
+  const vectors = ['vectors.json', 'derived-vectors.json']
+    .flatMap((f) => JSON.parse(readFileSync(join(repo, 'test/conformance', f), 'utf8')) as V[])
+    .filter((v) => (v.kind === 'rule' || v.kind === 'grouprule') && /Template/.test(JSON.stringify(v.input)));
+
+  test('every vector whose template fails on a missing key or field is flagged (IC1016/IC1017)', () => {
+    let failing = 0;
+    for (const v of vectors) {
+      let error = '';
+      try {
+        // The engine that passes these vectors (test/conformance): what NFD does with the rule.
+        const features = structuredClone(v.features ?? {});
+        if (v.kind === 'rule') executeRule(v.input, features, v.failFast ?? true);
+        else executeGroupRule(v.input as GroupRule, features, v.failFast ?? true);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      const doc =
+        v.kind === 'rule'
+          ? { kind: 'NodeFeatureRule', spec: { rules: [{ ...v.input, name: v.input.name ?? 'r' }] } }
+          : {
+              kind: 'NodeFeatureGroup',
+              spec: { featureGroupRules: [{ ...v.input, name: v.input.name ?? 'r' }] },
+            };
+      const text = JSON.stringify({
+        apiVersion: 'nfd.k8s-sigs.io/v1alpha1',
+        metadata: { name: 'x' },
+        ...doc,
+      });
+      const r = lintText(text, 'v.json');
+      const ids = r.kind === 'unrecognized' ? [] : r.findings.map((f) => f.id);
+      if (/map has no entry for key|can't evaluate field/.test(error)) {
+        failing++;
+        assert.ok(ids.includes('IC1016') || ids.includes('IC1017'), `${v.id}: ${error}`);
+      }
+    }
+    assert.ok(vectors.length > 20 && failing >= 3, `${vectors.length} vectors, ${failing} failing`);
   });
 });
