@@ -187,14 +187,19 @@ export function checkTemplate(text: string, which: string, rule: Rule | GroupRul
       if (f) {
         if (!f.branches.includes(b.label)) f.branches.push(b.label);
       } else found.set(key, { p, branches: [b.label] });
-    }).list(root.nodes, { k: 'root', b }, new Map([['$', { k: 'root', b }]]));
+    }).list(root.nodes, { k: 'root', b }, new Map([['$', { v: { k: 'root', b } }]]));
   }
   return [...found.values()].map(({ p, branches: on }) =>
     p.kind === 'feature' ? { ...p, message: p.message.replaceAll('\0', on.join(' or ')) } : p,
   );
 }
 
-type Scope = Map<string, Value>;
+/**
+ * Variables in scope. Nested blocks copy the map but share the cells, as Go's variables are shared
+ * with the blocks inside their scope; `$x = ...` may or may not run, so an assigned variable becomes
+ * unknown (never a wrong guess).
+ */
+type Scope = Map<string, { v: Value }>;
 
 class Walker {
   private readonly which: string;
@@ -243,11 +248,16 @@ class Walker {
     for (const c of p.cmds) v = this.command(c.args, dot, scope, v);
     const result = v ?? ANY;
     if (p.decl.length > 0) {
-      if (isRange) {
-        const elem = rangeElem(result);
-        if (p.decl.length === 2) scope.set(p.decl[0]!.ident[0]!, ANY);
-        scope.set(p.decl[p.decl.length - 1]!.ident[0]!, elem);
-      } else scope.set(p.decl[0]!.ident[0]!, result);
+      const name = (i: number) => p.decl[i]!.ident[0]!;
+      if (p.isAssign) {
+        for (let i = 0; i < p.decl.length; i++) {
+          const cell = scope.get(name(i));
+          if (cell) cell.v = ANY;
+        }
+      } else if (isRange) {
+        if (p.decl.length === 2) scope.set(name(0), { v: ANY });
+        scope.set(name(p.decl.length - 1), { v: rangeElem(result) });
+      } else scope.set(name(0), { v: result });
     }
     return result;
   }
@@ -299,7 +309,7 @@ class Walker {
       case 'field':
         return this.fields(dot, n.ident, fieldStart(n.pos, n.ident), '');
       case 'variable': {
-        const base = scope.get(n.ident[0]!) ?? ANY;
+        const base = scope.get(n.ident[0]!)?.v ?? ANY;
         return this.fields(base, n.ident.slice(1), fieldStart(n.pos, n.ident), n.ident[0]!);
       }
       case 'chain': {

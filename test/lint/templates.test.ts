@@ -141,6 +141,12 @@ describe('IC1016 a template reads a feature its branch does not match', () => {
     }
     assert.equal((await runGo(template, PCI_DATA)).ok, true);
   });
+  test('a variable assigned in a block (Go shares it with the block): not guessed, nothing flagged', async () => {
+    const t = '{{$d := .}}{{with .pci}}{{$d = .}}{{end}}{{range $d.device}}x-{{.vendor}}=1\n{{end}}';
+    const pci = `    matchFeatures:\n${PCI_BRANCH.replace('    - matchFeatures:\n', '')}\n`;
+    assert.deepEqual(findings(nfr(t, pci), 'IC1016'), []);
+    assert.deepEqual((await runGo(t, PCI_DATA)).map, { 'x-10de': '1' });
+  });
 });
 
 describe('IC1017 a template reads a key the matched elements never have', () => {
