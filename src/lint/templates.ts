@@ -41,6 +41,11 @@ interface TermData {
   exprs: Map<string, MatchExpression>;
   /** Names `matchName: {op: In}` lists; `null` when a matchName with another op can match any name. */
   matchNames: string[] | null;
+  /**
+   * Whether a matched term always yields elements: one with expressions or a matchName does (each
+   * expression or the name match adds one); a bare `feature:` term yields none (expression.go `MatchMulti`).
+   */
+  nonEmpty: boolean;
 }
 
 interface Branch {
@@ -106,10 +111,13 @@ function branches(rule: Rule | GroupRule): Branch[] {
           entry: CATALOGUE[term.feature.toLowerCase()],
           exprs: new Map(),
           matchNames: [],
+          nonEmpty: false,
         };
         feats.set(nam, t);
       }
-      for (const [el, e] of Object.entries(term.matchExpressions ?? {})) t.exprs.set(el, e);
+      const exprs = Object.entries(term.matchExpressions ?? {});
+      for (const [el, e] of exprs) t.exprs.set(el, e);
+      if (exprs.length > 0 || term.matchName) t.nonEmpty = true;
       if (term.matchName && t.matchNames) {
         if (term.matchName.op === 'In') t.matchNames.push(...(term.matchName.value ?? []));
         else t.matchNames = null;
@@ -204,16 +212,46 @@ type Scope = Map<string, { v: Value }>;
 class Walker {
   private readonly which: string;
   private readonly b: Branch;
-  private readonly report: (p: TemplateProblem, key: string) => void;
+  private readonly sink: (p: TemplateProblem, key: string) => void;
+  /**
+   * Whether the code being walked certainly runs when the template runs. Missing keys are reported
+   * only there: the body of an `if`, of a `range` over a list that may be empty, what follows a
+   * `break`, the later arguments of `and`/`or` may never be evaluated.
+   */
+  private certain = true;
 
-  constructor(which: string, b: Branch, report: (p: TemplateProblem, key: string) => void) {
+  constructor(which: string, b: Branch, sink: (p: TemplateProblem, key: string) => void) {
     this.which = which;
     this.b = b;
-    this.report = report;
+    this.sink = sink;
+  }
+
+  private report(p: TemplateProblem, key: string): void {
+    if (this.certain || p.kind === 'octal') this.sink(p, key);
+  }
+
+  /** Walks `body` with `certain` lowered to `certain && sure`, then restores it. */
+  private maybe(sure: boolean, body: () => void): void {
+    const was = this.certain;
+    this.certain = was && sure;
+    try {
+      body();
+    } finally {
+      this.certain = was;
+    }
   }
 
   list(nodes: readonly Node[], dot: Value, scope: Scope): void {
-    for (const n of nodes) this.node(n, dot, scope);
+    const was = this.certain;
+    try {
+      for (const n of nodes) {
+        this.node(n, dot, scope);
+        // After a break or continue (maybe inside an if or with) the rest may not run.
+        if (mayLeave(n)) this.certain = false;
+      }
+    } finally {
+      this.certain = was;
+    }
   }
 
   private node(n: Node, dot: Value, scope: Scope): void {
@@ -230,10 +268,17 @@ class Walker {
         const inner = new Map(scope);
         const v = this.pipe(n.pipe, dot, inner, n.type === 'range');
         let d = dot;
-        if (n.type === 'with') d = v;
-        else if (n.type === 'range') d = rangeElem(v);
-        this.list(n.list.nodes, d, inner);
-        if (n.elseList) this.list(n.elseList.nodes, dot, new Map(scope));
+        let runs = false;
+        if (n.type === 'with') {
+          d = v;
+          runs = nonEmpty(v);
+        } else if (n.type === 'range') {
+          d = rangeElem(v);
+          runs = v.k === 'list' && v.t.nonEmpty;
+        }
+        this.maybe(runs, () => this.list(n.list.nodes, d, inner));
+        const elseList = n.elseList;
+        if (elseList) this.maybe(false, () => this.list(elseList.nodes, dot, new Map(scope)));
         return;
       }
       default:
@@ -266,7 +311,11 @@ class Walker {
     const first = args[0];
     if (!first) return ANY;
     if (first.type === 'identifier') {
-      const vals = args.slice(1).map((a) => this.arg(a, dot, scope));
+      // and/or stop at the first argument that decides (text/template funcs.go, since Go 1.18).
+      const lazy = first.ident === 'and' || first.ident === 'or';
+      const vals = args
+        .slice(1)
+        .map((a, i) => (lazy && i > 0 ? this.lazyArg(a, dot, scope) : this.arg(a, dot, scope)));
       if (piped) vals.push(piped);
       const fn = first.ident;
       if (INT_FUNCS.has(fn)) {
@@ -300,6 +349,14 @@ class Walker {
     // A non-function first word: its other words are evaluated by Go too (and then rejected).
     for (const a of args.slice(1)) this.arg(a, dot, scope);
     return this.arg(first, dot, scope);
+  }
+
+  private lazyArg(n: Node, dot: Value, scope: Scope): Value {
+    let v: Value = ANY;
+    this.maybe(false, () => {
+      v = this.arg(n, dot, scope);
+    });
+    return v;
   }
 
   private arg(n: Node, dot: Value, scope: Scope): Value {
@@ -433,6 +490,29 @@ function fieldStart(pos: number, ident: readonly string[]): number {
   if (ident.length < 2) return pos;
   const first = ident[0]!;
   return Math.max(0, pos - first.length - (first.startsWith('$') ? 0 : 1));
+}
+
+/** Whether `with` on `v` certainly runs its body: a matched branch's data, domains and lists with elements. */
+function nonEmpty(v: Value): boolean {
+  if (v.k === 'root') return v.b.domains.size > 0;
+  if (v.k === 'dom') return true;
+  return v.k === 'list' && v.t.nonEmpty;
+}
+
+/** Whether `n` may end the current loop iteration early: a break or continue not inside a nested range. */
+function mayLeave(n: Node): boolean {
+  switch (n.type) {
+    case 'break':
+    case 'continue':
+      return true;
+    case 'list':
+      return n.nodes.some(mayLeave);
+    case 'if':
+    case 'with':
+      return n.list.nodes.some(mayLeave) || (n.elseList?.nodes.some(mayLeave) ?? false);
+    default:
+      return false;
+  }
 }
 
 function rangeElem(v: Value): Value {

@@ -9,11 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { executeGroupRule, executeRule } from '../../src/core/match/rule.ts';
 import type { Features } from '../../src/core/model/features.ts';
 import type { GroupRule, Rule } from '../../src/core/model/rules.ts';
 import { type Finding, lintText } from '../../src/lint/lint.ts';
 import { useOracle } from '../go/oracle-client.ts';
+import { labelsTemplateArb, templateArb } from '../template/arbitraries.ts';
 
 const oracle = useOracle(before, after);
 
@@ -140,6 +142,23 @@ describe('IC1016 a template reads a feature its branch does not match', () => {
       assert.equal(go.ok, true, go.err);
     }
     assert.equal((await runGo(template, PCI_DATA)).ok, true);
+  });
+  test('code that may not run is not flagged: an if body, and/or arguments, after a break, a range over a bare term', async () => {
+    const pci = `    matchFeatures:\n${PCI_BRANCH.replace('    - matchFeatures:\n', '')}\n`;
+    const bare = '    matchFeatures:\n      - feature: pci.device\n';
+    for (const [t, m] of [
+      ['{{if false}}{{.cpu.cpuid}}{{end}}a=b', pci],
+      ['{{if or true .cpu.cpuid}}a=b{{end}}', pci],
+      ['{{range .pci.device}}{{break}}{{.Name}}{{end}}a=b', pci],
+      ['{{range .pci.device}}{{.Name}}=1\n{{end}}a=b', bare],
+    ] as const) {
+      const text = nfr(t, m);
+      assert.deepEqual([...findings(text, 'IC1016'), ...findings(text, 'IC1017')], [], t);
+      const data = m === bare ? { pci: { device: null } } : PCI_DATA;
+      assert.deepEqual((await runGo(t, data)).map, { a: 'b' }, t);
+    }
+    // The condition itself is evaluated: flagged.
+    assert.equal(findings(nfr('{{if .cpu.cpuid}}a=b{{end}}', pci), 'IC1016').length, 1);
   });
   test('a variable assigned in a block (Go shares it with the block): not guessed, nothing flagged', async () => {
     const t = '{{$d := .}}{{with .pci}}{{$d = .}}{{end}}{{range $d.device}}x-{{.vendor}}=1\n{{end}}';
@@ -358,5 +377,88 @@ describe('the NFD conformance vectors with templates', () => {
       }
     }
     assert.ok(vectors.length > 20 && failing >= 3, `${vectors.length} vectors, ${failing} failing`);
+  });
+});
+
+describe('generated templates, against Go', () => {
+  /** Terms a generated rule may carry, and the elements NFD gives the template for each. */
+  const TERMS = {
+    'cpu.cpuid': { term: { AVX2: { op: 'Exists' } }, data: [{ Name: 'AVX2' }] },
+    'kernel.loadedmodule': { term: { nvidia: { op: 'Exists' } }, data: [{ Name: 'nvidia' }] },
+    'pci.device': {
+      term: { vendor: { op: 'In', value: ['10de'] } },
+      data: [{ vendor: '10de', class: '0302', device: '2330' }],
+    },
+    'rule.matched': { term: { x: { op: 'IsTrue' } }, data: [{ Name: 'x', Value: 'true' }] },
+  } as const;
+  type Name = keyof typeof TERMS;
+  const KEY_ERROR = /map has no entry for key|can't evaluate field/;
+
+  test('IC1016/IC1017 exactly when Go fails on a missing key, for NFD-style range templates', async () => {
+    let flagged = 0;
+    let clean = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        labelsTemplateArb,
+        fc.subarray(Object.keys(TERMS) as Name[], { minLength: 1 }),
+        async (template, names) => {
+          const rule = {
+            name: 'r',
+            labelsTemplate: template,
+            matchFeatures: names.map((n) => ({ feature: n, matchExpressions: TERMS[n].term })),
+          };
+          const doc = {
+            apiVersion: 'nfd.k8s-sigs.io/v1alpha1',
+            kind: 'NodeFeatureRule',
+            metadata: { name: 'x' },
+            spec: { rules: [rule] },
+          };
+          const r = lintText(JSON.stringify(doc), 'g.json');
+          assert.notEqual(r.kind, 'unrecognized');
+          const ids = r.kind === 'unrecognized' ? [] : r.findings.map((f) => f.id);
+          const lint = ids.includes('IC1016') || ids.includes('IC1017');
+          const data: Record<string, Record<string, unknown>> = {};
+          for (const n of names) {
+            const [dom, feat] = n.split('.') as [string, string];
+            data[dom] = { ...data[dom], [feat]: TERMS[n].data };
+          }
+          const go = await runGo(template, data);
+          const goKeyError = !go.ok && KEY_ERROR.test(go.err ?? '');
+          if (lint) flagged++;
+          else clean++;
+          assert.equal(lint, goKeyError, `${template} on ${names.join(',')}: lint ${ids} go ${go.err}`);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    assert.ok(flagged > 20 && clean > 20, `${flagged} flagged, ${clean} clean`);
+  });
+
+  test('any generated template: the checks never throw', () => {
+    fc.assert(
+      fc.property(templateArb, (template) => {
+        const doc = {
+          apiVersion: 'nfd.k8s-sigs.io/v1alpha1',
+          kind: 'NodeFeatureRule',
+          metadata: { name: 'x' },
+          spec: {
+            rules: [
+              {
+                name: 'r',
+                labelsTemplate: template,
+                matchAny: [
+                  { matchFeatures: [{ feature: 'cpu.cpuid', matchExpressions: { AVX2: { op: 'Exists' } } }] },
+                ],
+                matchFeatures: [
+                  { feature: 'pci.device', matchExpressions: { vendor: { op: 'In', value: ['10de'] } } },
+                ],
+              },
+            ],
+          },
+        };
+        assert.notEqual(lintText(JSON.stringify(doc), 'g.json').kind, 'unrecognized');
+      }),
+      { numRuns: 500 },
+    );
   });
 });
