@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import vm from 'node:vm';
 import { run as lint } from '../../../src/cli/commands/lint.ts';
 import { type Io, memoryIo } from '../../../src/cli/io.ts';
 import { run } from '../../../src/cli/main.ts';
+import { validate } from '../../lint/json-schema-validator.ts';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'imgcompat-lint-'));
@@ -88,6 +89,13 @@ test('-o sarif: a SARIF 2.1.0 log with rules and located results', async () => {
   const r = await cli(['-o', 'sarif', dash]);
   assert.equal(r.code, 1);
   const log = JSON.parse(r.out);
+  // Written file by file; valid SARIF 2.1.0 as a whole (test/fixtures/sarif).
+  const schema = JSON.parse(readFileSync(join(repo, 'test/fixtures/sarif/sarif-2.1.0.json'), 'utf8'));
+  assert.deepEqual(validate(schema, log, '2020-12'), []);
+  assert.deepEqual(
+    validate(schema, JSON.parse((await cli(['-o', 'sarif', clean, clean])).out), '2020-12'),
+    [],
+  );
   assert.equal(log.version, '2.1.0');
   const run0 = log.runs[0];
   assert.equal(run0.tool.driver.name, 'imgcompat');
