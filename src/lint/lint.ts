@@ -15,7 +15,7 @@ import type { Diagnostic, SourcePosition } from '../errors.ts';
 import { CATALOGUE, type CatalogueEntry, FEATURE_NAMES, type ValueKind } from './catalogue.ts';
 import { FINDING_KINDS, type FindingKey, type Severity } from './findings.ts';
 import { closest } from './suggest.ts';
-import { checkTemplate } from './templates.ts';
+import { type Budget, checkTemplate, TEMPLATE_BUDGET } from './templates.ts';
 
 export interface Finding {
   id: string;
@@ -86,6 +86,7 @@ export function lintText(text: string, file: string): LintResult {
   const kind = sniff(text, file);
   if (typeof kind !== 'string') return { kind: 'unrecognized', problem: kind };
   const findings: Finding[] = [];
+  const budget: Budget = { left: TEMPLATE_BUDGET };
   const loaded = (ds: Diagnostic[]) => {
     for (const d of ds) {
       findings.push({
@@ -103,14 +104,14 @@ export function lintText(text: string, file: string): LintResult {
     const fatal = r.diagnostics.find((d) => d.severity === 'error');
     if (!r.spec && fatal) return { kind: 'unrecognized', problem: fatal };
     loaded(r.diagnostics);
-    if (r.spec) new Linter(r.positions, findings, text).spec(r.spec);
+    if (r.spec) new Linter(r.positions, findings, text, budget).spec(r.spec);
   } else {
     const r = checkRules(text, { file });
     const fatal = r.diagnostics.find((d) => d.severity === 'error');
     if (r.documents.length === 0 && fatal) return { kind: 'unrecognized', problem: fatal };
     loaded(r.diagnostics);
     for (const d of r.documents) {
-      const l = new Linter(d.positions, findings, text);
+      const l = new Linter(d.positions, findings, text, budget);
       const describe = (j: number) => `rule ${j + 1}`;
       if (d.object.kind === 'NodeFeatureRule') {
         const rules = d.object.spec.rules ?? [];
@@ -186,11 +187,14 @@ class Linter {
   private readonly out: Finding[];
   /** The file's text, to place template findings on the template's own line. */
   private readonly text: string;
+  /** Shared by the documents of a file. */
+  private readonly budget: Budget;
 
-  constructor(positions: Positions, out: Finding[], text: string) {
+  constructor(positions: Positions, out: Finding[], text: string, budget: Budget) {
     this.positions = positions;
     this.out = out;
     this.text = text;
+    this.budget = budget;
   }
 
   private add(
@@ -282,7 +286,7 @@ class Linter {
 
   private template(text: string, which: string, rule: Rule | GroupRule, path: string): void {
     const at = this.positions.value(path);
-    for (const p of checkTemplate(text, which, rule)) {
+    for (const p of checkTemplate(text, which, rule, this.budget)) {
       const key = p.kind === 'feature' ? 'templateFeature' : p.kind === 'key' ? 'templateKey' : 'sprigOctal';
       const k = FINDING_KINDS[key];
       const position = at && templatePosition(this.text, at, text, p.offset);

@@ -132,6 +132,33 @@ function branches(rule: Rule | GroupRule): Branch[] {
   return out;
 }
 
+/**
+ * What the checks depend on in a branch: per term, its place in the data, whether it has elements,
+ * the keys of its elements and which of them may hold leading-zero numbers.
+ */
+function shapeOf(b: Branch): string {
+  return JSON.stringify(
+    [...b.domains].map(([dom, feats]) => [
+      dom,
+      [...feats].map(([nam, t]) => {
+        const keys = elementKeys(t);
+        const zero = [...(keys ?? []), ...t.exprs.keys(), 'Value'].filter((k) => zeroReason(t, k));
+        return [nam, t.name, t.nonEmpty, keys ?? null, zero];
+      }),
+    ]),
+  );
+}
+
+/** Work one file's template checks may do (nodes visited), so that hostile input stays bounded in time. */
+export interface Budget {
+  left: number;
+}
+
+/** Node visits allowed per file: far above real rule files, a few seconds at most. */
+export const TEMPLATE_BUDGET = 200_000;
+
+class OutOfBudget extends Error {}
+
 /** The keys a matched element of `t` has, or undefined when they are not known. */
 function elementKeys(t: TermData): readonly string[] | undefined {
   const e = t.entry;
@@ -169,7 +196,12 @@ const UNIMPLEMENTED = /not supported: imgcompat does not implement/;
  * The problems of one template on one rule. `which` names the field (labelsTemplate/varsTemplate) in
  * messages. Offsets are UTF-16 offsets into `text`.
  */
-export function checkTemplate(text: string, which: string, rule: Rule | GroupRule): TemplateProblem[] {
+export function checkTemplate(
+  text: string,
+  which: string,
+  rule: Rule | GroupRule,
+  budget: Budget = { left: TEMPLATE_BUDGET },
+): TemplateProblem[] {
   try {
     parseTemplate(text);
   } catch (e) {
@@ -187,18 +219,43 @@ export function checkTemplate(text: string, which: string, rule: Rule | GroupRul
   }
   const root = trees.get('');
   if (!root) return [];
-  const found = new Map<string, { p: TemplateProblem; branches: string[] }>();
-  const bs = branches(rule);
-  for (const b of bs) {
-    new Walker(which, b, (p, key) => {
+  const found = new Map<string, { p: TemplateProblem; branches: Set<string> }>();
+  // Branches with the same data shape give the same findings: walk each shape once.
+  const shapes = new Map<string, Branch[]>();
+  const all = branches(rule);
+  const order = new Map(all.map((b, i) => [b.label, i]));
+  for (const b of all) {
+    const key = shapeOf(b);
+    const same = shapes.get(key);
+    if (same) same.push(b);
+    else shapes.set(key, [b]);
+  }
+  for (const same of shapes.values()) {
+    const b = same[0]!;
+    const labels = same.map((x) => x.label);
+    const walker = new Walker(which, b, budget, (p, key) => {
       const f = found.get(key);
-      if (f) {
-        if (!f.branches.includes(b.label)) f.branches.push(b.label);
-      } else found.set(key, { p, branches: [b.label] });
-    }).list(root.nodes, { k: 'root', b }, new Map([['$', { v: { k: 'root', b } }]]));
+      if (f) for (const l of labels) f.branches.add(l);
+      else found.set(key, { p, branches: new Set(labels) });
+    });
+    try {
+      walker.list(root.nodes, { k: 'root', b }, new Map([['$', { v: { k: 'root', b } }]]));
+    } catch (e) {
+      // Out of budget: what was found stands, the rest is not checked.
+      if (e instanceof OutOfBudget) break;
+      throw e;
+    }
   }
   return [...found.values()].map(({ p, branches: on }) =>
-    p.kind === 'feature' ? { ...p, message: p.message.replaceAll('\0', on.join(' or ')) } : p,
+    p.kind === 'feature'
+      ? {
+          ...p,
+          message: p.message.replaceAll(
+            '\0',
+            listBranches([...on].sort((x, y) => (order.get(x) ?? 0) - (order.get(y) ?? 0))),
+          ),
+        }
+      : p,
   );
 }
 
@@ -220,9 +277,12 @@ class Walker {
    */
   private certain = true;
 
-  constructor(which: string, b: Branch, sink: (p: TemplateProblem, key: string) => void) {
+  private readonly budget: Budget;
+
+  constructor(which: string, b: Branch, budget: Budget, sink: (p: TemplateProblem, key: string) => void) {
     this.which = which;
     this.b = b;
+    this.budget = budget;
     this.sink = sink;
   }
 
@@ -255,6 +315,7 @@ class Walker {
   }
 
   private node(n: Node, dot: Value, scope: Scope): void {
+    if (--this.budget.left < 0) throw new OutOfBudget();
     switch (n.type) {
       case 'action':
         this.pipe(n.pipe, dot, scope);
@@ -490,6 +551,12 @@ function fieldStart(pos: number, ident: readonly string[]): number {
   if (ident.length < 2) return pos;
   const first = ident[0]!;
   return Math.max(0, pos - first.length - (first.startsWith('$') ? 0 : 1));
+}
+
+/** `a or b or c`, and past five `a or b or c or d or e (and N more)`: messages stay short. */
+function listBranches(labels: readonly string[]): string {
+  if (labels.length <= 5) return labels.join(' or ');
+  return `${labels.slice(0, 5).join(' or ')} (and ${labels.length - 5} more)`;
 }
 
 /** Whether `with` on `v` certainly runs its body: a matched branch's data, domains and lists with elements. */

@@ -14,6 +14,7 @@ import { executeGroupRule, executeRule } from '../../src/core/match/rule.ts';
 import type { Features } from '../../src/core/model/features.ts';
 import type { GroupRule, Rule } from '../../src/core/model/rules.ts';
 import { type Finding, lintText } from '../../src/lint/lint.ts';
+import { checkTemplate } from '../../src/lint/templates.ts';
 import { useOracle } from '../go/oracle-client.ts';
 import { labelsTemplateArb, templateArb } from '../template/arbitraries.ts';
 
@@ -460,5 +461,30 @@ describe('generated templates, against Go', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('bounds', () => {
+  const rule = (branches: number) => ({
+    name: 'r',
+    matchAny: Array.from({ length: branches }, (_, i) => ({
+      matchFeatures: [
+        { feature: 'kernel.loadedmodule', matchExpressions: { [`m${i}`]: { op: 'Exists' as const } } },
+      ],
+    })),
+  });
+  test('many branches: one walk per data shape, and the message names five and counts the rest', () => {
+    const got = checkTemplate('{{range .pci.device}}a=b{{end}}', 'labelsTemplate', rule(8));
+    assert.equal(got.length, 1);
+    assert.match(got[0]!.message, /matchAny\[0\] or .* or matchAny\[4\] \(and 3 more\) has no term on it/);
+  });
+  test('a node budget: checks stop when it runs out, with what was found so far', () => {
+    const template = '{{.cpu.cpuid}}{{.pci.device}}'.repeat(50);
+    const all = checkTemplate(template, 'labelsTemplate', rule(1));
+    assert.equal(all.length, 100);
+    const budget = { left: 10 };
+    const some = checkTemplate(template, 'labelsTemplate', rule(1), budget);
+    assert.ok(some.length > 0 && some.length <= 10, String(some.length));
+    assert.ok(budget.left < 0);
   });
 });
