@@ -15,10 +15,14 @@ function ruleFile() {
     out += `  - name: rule-${i}
     labels:
       feature-${i}: "true"
-${i % 10 === 0 ? `    labelsTemplate: |
+${
+  i % 10 === 0
+    ? `    labelsTemplate: |
       {{range .pci.device}}gpu-${i}-{{.vendor}}={{add .class 0}}
       {{end}}
-` : ''}    matchFeatures:
+`
+    : ''
+}    matchFeatures:
     - feature: cpu.cpuid
       matchExpressions:
         AVX2: {op: Exists}
