@@ -4,6 +4,7 @@ import { registerCluster } from './cluster.ts';
 import { registerCompletion } from './completion.ts';
 import { registerEval } from './eval.ts';
 import { registerExport } from './export.ts';
+import { registerInit } from './init.ts';
 import { registerJob } from './job.ts';
 import { registerLint } from './lint.ts';
 import { registerNfg } from './nfg.ts';
@@ -22,6 +23,7 @@ export const registrations: Register[] = [
   registerValidateSpec,
   registerLint,
   registerSchema,
+  registerInit,
   registerNfr,
   registerNfg,
   registerCluster,
