@@ -13,10 +13,10 @@
 
 import { RuleEvaluationError } from '../../errors.ts';
 import { quote as goQuote } from '../../go/strconv.ts';
-import { compareBytes } from '../../go/utf8.ts';
+import { compareBytes, sortedKeys } from '../../go/utf8.ts';
 import type { Features, InstanceFeature } from '../model/features.ts';
 import type { FeatureMatcher, FeatureMatcherTerm, GroupRule, MatchExpression } from '../model/rules.ts';
-import { evaluateMatchExpression } from './expression.ts';
+import { evaluateMatchExpression, type InstanceColumn, instanceColumn } from './expression.ts';
 import type { MatchStatus } from './status.ts';
 import { type FeatureLookup, lookupFeature, parseFeatureName } from './term.ts';
 
@@ -170,11 +170,18 @@ function valueReason(e: MatchExpression, value: string): string {
   }
 }
 
+/** The element names of a feature: an object's own keys, or a set of instance attribute names. */
+type NameSet = Readonly<Record<string, unknown>> | ReadonlySet<string>;
+
+function hasName(names: NameSet, n: string): boolean {
+  return names instanceof Set ? names.has(n) : Object.hasOwn(names, n);
+}
+
 /**
  * Element names the host has that differ from `name` by `-` vs `_` (kernel module naming) or by
  * letter case (all upper or all lower): lookups only, so a failed expression costs no scan.
  */
-function similarNames(name: string, has: (n: string) => boolean): string[] {
+function similarNames(name: string, names: NameSet): string[] {
   const out: string[] = [];
   for (const n of [
     name.replaceAll('-', '_'),
@@ -184,13 +191,13 @@ function similarNames(name: string, has: (n: string) => boolean): string[] {
     name.toUpperCase().replaceAll('-', '_'),
     name.toLowerCase().replaceAll('-', '_'),
   ]) {
-    if (n !== name && !out.includes(n) && has(n)) out.push(n);
+    if (n !== name && !out.includes(n) && hasName(names, n)) out.push(n);
   }
   return out.sort(compareBytes);
 }
 
-function withSimilar(reason: string, name: string, has: (n: string) => boolean): string {
-  const similar = similarNames(name, has);
+function withSimilar(reason: string, name: string, names: NameSet): string {
+  const similar = similarNames(name, names);
   return similar.length === 0 ? reason : `${reason}; the host has ${similar.map(goQuote).join(', ')}`;
 }
 
@@ -198,10 +205,40 @@ function countKeys(o: object): number {
   return Object.keys(o).length;
 }
 
-type Outcome = boolean | string;
-
-function held(o: Outcome): boolean {
-  return o === true;
+/** Why a flags/attributes expression did not hold, given what each side said. */
+function elementReason(
+  feature: string,
+  name: string,
+  e: MatchExpression,
+  keys: Readonly<Record<string, unknown>> | null,
+  keysOutcome: boolean | string,
+  present: boolean,
+  values: Readonly<Record<string, string>> | null,
+  valuesOutcome: boolean | string,
+  value: string | null,
+): string {
+  const reasons: string[] = [];
+  if (keys !== null && keysOutcome !== true) {
+    if (typeof keysOutcome === 'string') reasons.push(keysOutcome);
+    else if (e.op === 'DoesNotExist') reasons.push(`${goQuote(name)} is present in ${feature}`);
+    else if (e.op === 'Exists' || !present) {
+      const n = countKeys(keys);
+      reasons.push(
+        withSimilar(`${goQuote(name)} is not in ${feature} (${n} element${n === 1 ? '' : 's'})`, name, keys),
+      );
+    } else {
+      reasons.push(
+        `${feature} is a flag feature: its elements have no value, so only Exists and DoesNotExist can hold`,
+      );
+    }
+  }
+  if (values !== null && valuesOutcome !== true) {
+    if (typeof valuesOutcome === 'string') reasons.push(valuesOutcome);
+    else if (value === null)
+      reasons.push(withSimilar(`no element ${goQuote(name)} in ${feature}`, name, values));
+    else reasons.push(valueReason(e, value));
+  }
+  return reasons.join('; ');
 }
 
 /** A flags/attributes expression: the union NFD's `MatchMulti` takes (DoesNotExist must hold in both). */
@@ -211,142 +248,159 @@ function explainElement(
   e: MatchExpression,
   keys: Readonly<Record<string, unknown>> | null,
   values: Readonly<Record<string, string>> | null,
-): { isMatch: boolean; actual: ActualValue; reason?: string } {
+): ExpressionExplanation {
   const actual: ActualValue = {};
-  const reasons: string[] = [];
   let any = false;
   let doesNotExistFailed = false;
+  let present = false;
+  let keysOutcome: boolean | string = false;
   if (keys !== null) {
-    const present = Object.hasOwn(keys, name);
+    present = Object.hasOwn(keys, name);
     actual.present = present;
-    const o = safeEvaluate(e, present, null);
-    if (held(o)) any = true;
-    else {
-      if (e.op === 'DoesNotExist') doesNotExistFailed = true;
-      if (typeof o === 'string') reasons.push(o);
-      else if (e.op === 'DoesNotExist') reasons.push(`${goQuote(name)} is present in ${feature}`);
-      else if (e.op === 'Exists' || !present) {
-        const n = countKeys(keys);
-        reasons.push(
-          withSimilar(
-            `${goQuote(name)} is not in ${feature} (${n} element${n === 1 ? '' : 's'})`,
-            name,
-            (n) => Object.hasOwn(keys, n),
-          ),
-        );
-      } else {
-        reasons.push(
-          `${feature} is a flag feature: its elements have no value, so only Exists and DoesNotExist can hold`,
-        );
-      }
-    }
+    keysOutcome = safeEvaluate(e, present, null);
+    if (keysOutcome === true) any = true;
+    else if (e.op === 'DoesNotExist') doesNotExistFailed = true;
   }
+  let value: string | null = null;
+  let valuesOutcome: boolean | string = false;
   if (values !== null) {
-    const v = Object.hasOwn(values, name) ? values[name]! : null;
-    actual.value = v;
-    const o = v === null ? safeEvaluate(e, false, null) : safeEvaluate(e, true, v);
-    if (held(o)) any = true;
-    else {
-      if (e.op === 'DoesNotExist') doesNotExistFailed = true;
-      if (typeof o === 'string') reasons.push(o);
-      else if (v === null) {
-        reasons.push(
-          withSimilar(`no element ${goQuote(name)} in ${feature}`, name, (n) => Object.hasOwn(values, n)),
-        );
-      } else reasons.push(valueReason(e, v));
-    }
+    value = Object.hasOwn(values, name) ? values[name]! : null;
+    actual.value = value;
+    valuesOutcome = value === null ? safeEvaluate(e, false, null) : safeEvaluate(e, true, value);
+    if (valuesOutcome === true) any = true;
+    else if (e.op === 'DoesNotExist') doesNotExistFailed = true;
   }
   const isMatch = any && !doesNotExistFailed;
-  const out: { isMatch: boolean; actual: ActualValue; reason?: string } = { isMatch, actual };
-  if (!isMatch) out.reason = reasons.join('; ');
-  return out;
-}
-
-interface InstancePass {
-  /** Per expression: its per-instance outcome (1 held, 0 not). */
-  held: Uint8Array[];
-  explanations: ExpressionExplanation[];
-}
-
-/** One attribute over the instances, interned: `ids[i]` is 0 when instance i lacks it, else k for `values[k - 1]`. */
-function column(instances: readonly InstanceFeature[], name: string): { ids: Int32Array; values: string[] } {
-  const ids = new Int32Array(instances.length);
-  const values: string[] = [];
-  const index = new Map<string, number>();
-  for (let i = 0; i < instances.length; i++) {
-    const attrs = instances[i]!.attributes;
-    const v = attrs == null ? undefined : attrs[name];
-    if (typeof v !== 'string') continue;
-    let id = index.get(v);
-    if (id === undefined) {
-      values.push(v);
-      id = values.length;
-      index.set(v, id);
-    }
-    ids[i] = id;
+  const ex: ExpressionExplanation = { name, matcherType: 'matchExpression', expression: e, isMatch, actual };
+  if (!isMatch) {
+    ex.reason = elementReason(feature, name, e, keys, keysOutcome, present, values, valuesOutcome, value);
   }
-  return { ids, values };
+  return ex;
 }
 
-/** Each expression over every instance, grouped by the attribute's distinct values. */
-function explainInstances(
+/** The attribute names of all instances (only for the rare reasons that name them). */
+function attributeNames(instances: readonly InstanceFeature[]): Set<string> {
+  const seen = new Set<string>();
+  for (const inst of instances) for (const k of Object.keys(inst.attributes ?? {})) seen.add(k);
+  return seen;
+}
+
+/** The outcome of one expression per distinct value of a column: `held[id]` is 1 when it held. */
+interface ColumnOutcome {
+  col: InstanceColumn;
+  held: number[];
+}
+
+/**
+ * What a column looks like regardless of the expression: how many instances have each value id, and
+ * the ids present, most frequent first then in byte order (the order the explanation lists them in).
+ * Computed once per column, so every term over the same attribute of the same host shares it.
+ */
+interface ColumnSummary {
+  col: InstanceColumn;
+  counts: number[];
+  order: number[];
+}
+
+/**
+ * The summaries of the last few columns, found by identity: a host's terms read the same few columns
+ * (a spec's rules test vendor and class of pci.device over and over), and a scan of a short list
+ * costs less than a WeakMap entry per column of every host. Holds at most `SUMMARIES` columns.
+ */
+const SUMMARIES = 8;
+const summaries: ColumnSummary[] = [];
+let nextSummary = 0;
+
+/** Whether value id `a` is listed before `b`: more instances first, then byte order (absent as ""). */
+function before(counts: readonly number[], values: readonly string[], a: number, b: number): boolean {
+  const d = counts[a]! - counts[b]!;
+  if (d !== 0) return d > 0;
+  return compareBytes(a === 0 ? '' : values[a - 1]!, b === 0 ? '' : values[b - 1]!) < 0;
+}
+
+function summarize(col: InstanceColumn): ColumnSummary {
+  for (let k = 0; k < summaries.length; k++) {
+    const hit = summaries[k]!;
+    if (hit.col === col) return hit;
+  }
+  const ids = col.ids;
+  const values = col.values;
+  // Plain arrays: these lists are short, and a typed array costs more to create than to fill.
+  const counts: number[] = new Array(values.length + 1).fill(0);
+  for (let i = 0; i < ids.length; i++) counts[ids[i]!]!++;
+  const order: number[] = [];
+  for (let id = 0; id < counts.length; id++) {
+    if (counts[id] === 0) continue;
+    // Insertion sort (stable, as Array.prototype.sort): a host has a handful of distinct values.
+    let k = order.length;
+    order.push(id);
+    while (k > 0 && before(counts, values, id, order[k - 1]!)) {
+      order[k] = order[k - 1]!;
+      k--;
+    }
+    order[k] = id;
+  }
+  const summary = { col, counts, order };
+  if (summaries.length < SUMMARIES) summaries.push(summary);
+  else {
+    summaries[nextSummary] = summary;
+    nextSummary = (nextSummary + 1) % SUMMARIES;
+  }
+  return summary;
+}
+
+/**
+ * One expression over every instance, grouped by the attribute's distinct values. The column (each
+ * instance's value id) is the engine's, already built when the engine evaluated the term; the
+ * expression is evaluated once per distinct value.
+ */
+function explainInstanceExpression(
   feature: string,
-  names: readonly string[],
-  exprs: readonly MatchExpression[],
+  name: string,
+  e: MatchExpression,
   instances: readonly InstanceFeature[],
-): InstancePass {
-  const heldBy: Uint8Array[] = [];
-  const explanations: ExpressionExplanation[] = [];
-  for (let j = 0; j < names.length; j++) {
-    const name = names[j]!;
-    const e = exprs[j]!;
-    const perInstance = new Uint8Array(instances.length);
-    const col = column(instances, name);
-    const counts = new Int32Array(col.values.length + 1);
-    for (let i = 0; i < instances.length; i++) counts[col.ids[i]!]!++;
-    const outcomes: Outcome[] = new Array(col.values.length + 1);
-    const distinct: [string | null, { count: number; outcome: Outcome }][] = [];
-    for (let id = 0; id < counts.length; id++) {
-      if (counts[id] === 0) continue;
-      const v = id === 0 ? null : col.values[id - 1]!;
-      const outcome = v === null ? safeEvaluate(e, false, null) : safeEvaluate(e, true, v);
-      outcomes[id] = outcome;
-      distinct.push([v, { count: counts[id]!, outcome }]);
-    }
-    for (let i = 0; i < instances.length; i++) if (outcomes[col.ids[i]!] === true) perInstance[i] = 1;
-    heldBy.push(perInstance);
-    distinct.sort((a, b) => b[1].count - a[1].count || compareBytes(a[0] ?? '', b[0] ?? ''));
-    const isMatch = distinct.some(([, d]) => d.outcome === true);
-    const actual: ActualValue = {
-      instances: distinct
-        .slice(0, MAX_VALUES)
-        .map(([value, d]) => ({ value, count: d.count, isMatch: d.outcome === true })),
-    };
-    if (distinct.length > MAX_VALUES) actual.moreValues = distinct.length - MAX_VALUES;
-    const ex: ExpressionExplanation = {
-      name,
-      matcherType: 'matchExpression',
-      expression: e,
-      isMatch,
-      actual,
-    };
-    if (!isMatch) {
-      const error = distinct.find(([, d]) => typeof d.outcome === 'string');
-      if (error) ex.reason = error[1].outcome as string;
-      else if (instances.length === 0) ex.reason = `${feature} has no instances on this host`;
-      else if (distinct.every(([v]) => v === null) && e.op !== 'DoesNotExist') {
-        const seen = new Set<string>();
-        for (const inst of instances) for (const k of Object.keys(inst.attributes ?? {})) seen.add(k);
-        ex.reason = withSimilar(`no instance of ${feature} has attribute ${goQuote(name)}`, name, (n) =>
-          seen.has(n),
-        );
-      } else {
-        ex.reason = `no instance of ${feature} satisfies it (${instances.length} instance${instances.length === 1 ? '' : 's'})`;
-      }
-    }
-    explanations.push(ex);
+  outcomes: ColumnOutcome[],
+): ExpressionExplanation {
+  const n = instances.length;
+  const col = instanceColumn(instances, name);
+  const values = col.values;
+  const { counts, order } = summarize(col);
+  const heldBy: number[] = new Array(counts.length).fill(0);
+  // The first error in display order is the one the explanation gives.
+  let error: string | undefined;
+  let isMatch = false;
+  for (let k = 0; k < order.length; k++) {
+    const id = order[k]!;
+    const o = id === 0 ? safeEvaluate(e, false, null) : safeEvaluate(e, true, values[id - 1]!);
+    if (o === true) {
+      heldBy[id] = 1;
+      isMatch = true;
+    } else if (typeof o === 'string') error ??= o;
   }
-  return { held: heldBy, explanations };
+  outcomes.push({ col, held: heldBy });
+  const shown = Math.min(order.length, MAX_VALUES);
+  const list: InstanceValue[] = new Array(shown);
+  for (let k = 0; k < shown; k++) {
+    const id = order[k]!;
+    list[k] = { value: id === 0 ? null : values[id - 1]!, count: counts[id]!, isMatch: heldBy[id] === 1 };
+  }
+  const actual: ActualValue = { instances: list };
+  if (order.length > MAX_VALUES) actual.moreValues = order.length - MAX_VALUES;
+  const ex: ExpressionExplanation = { name, matcherType: 'matchExpression', expression: e, isMatch, actual };
+  if (!isMatch) {
+    if (error !== undefined) ex.reason = error;
+    else if (n === 0) ex.reason = `${feature} has no instances on this host`;
+    else if (values.length === 0 && e.op !== 'DoesNotExist') {
+      ex.reason = withSimilar(
+        `no instance of ${feature} has attribute ${goQuote(name)}`,
+        name,
+        attributeNames(instances),
+      );
+    } else {
+      ex.reason = `no instance of ${feature} satisfies it (${n} instance${n === 1 ? '' : 's'})`;
+    }
+  }
+  return ex;
 }
 
 function explainName(
@@ -358,18 +412,17 @@ function explainName(
   const matched: string[] = [];
   let total = 0;
   let error: string | undefined;
-  const tryName = (n: string) => {
-    total++;
-    const o = safeEvaluate(e, true, n);
-    if (o === true) matched.push(n);
-    else if (typeof o === 'string') error ??= o;
-  };
-  if (keys !== null) for (const k of Object.keys(keys)) tryName(k);
-  if (values !== null) for (const k of Object.keys(values)) tryName(k);
-  if (instances !== null) {
-    const seen = new Set<string>();
-    for (const inst of instances) for (const k of Object.keys(inst.attributes ?? {})) seen.add(k);
-    for (const k of seen) tryName(k);
+  const groups: Iterable<string>[] = [];
+  if (keys !== null) groups.push(Object.keys(keys));
+  if (values !== null) groups.push(Object.keys(values));
+  if (instances !== null) groups.push(attributeNames(instances));
+  for (const names of groups) {
+    for (const n of names) {
+      total++;
+      const o = safeEvaluate(e, true, n);
+      if (o === true) matched.push(n);
+      else if (typeof o === 'string') error ??= o;
+    }
   }
   matched.sort(compareBytes);
   const isMatch = matched.length > 0;
@@ -378,7 +431,10 @@ function explainName(
     matcherType: 'matchName',
     expression: e,
     isMatch,
-    actual: { matchedNames: matched.slice(0, MAX_VALUES), names: total },
+    actual: {
+      matchedNames: matched.length > MAX_VALUES ? matched.slice(0, MAX_VALUES) : matched,
+      names: total,
+    },
   };
   if (!isMatch) ex.reason = error ?? `no element name matches (${total} name${total === 1 ? '' : 's'})`;
   return ex;
@@ -436,6 +492,28 @@ function explainTerm(
   return result;
 }
 
+/** The instance that satisfied most expressions of a term none satisfied in full. */
+function closestInstance(
+  instances: readonly InstanceFeature[],
+  best: number,
+  bestHeld: number,
+  exprNames: readonly string[],
+  outcomes: readonly ColumnOutcome[],
+): ClosestInstance {
+  const attrs = instances[best]!.attributes ?? {};
+  const shown: Record<string, string> = {};
+  for (const n of IDENTITY_ATTRIBUTES) if (typeof attrs[n] === 'string') shown[n] = attrs[n]!;
+  for (const n of exprNames) if (typeof attrs[n] === 'string') shown[n] = attrs[n]!;
+  const failed: string[] = [];
+  for (let j = 0; j < exprNames.length; j++) {
+    const o = outcomes[j]!;
+    if (o.held[o.col.ids[best]!] !== 1) failed.push(exprNames[j]!);
+  }
+  return { index: best, attributes: shown, held: bestHeld, of: exprNames.length, failed };
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
 function computeTerm(
   term: FeatureMatcherTerm,
   lowered: string,
@@ -443,8 +521,7 @@ function computeTerm(
   unavailable: readonly UnavailableFeature[],
 ): TermExplanation {
   const feature = term.feature ?? '';
-  const exprNames =
-    term.matchExpressions == null ? [] : Object.keys(term.matchExpressions).sort(compareBytes);
+  const exprNames = term.matchExpressions == null ? NO_NAMES : sortedKeys(term.matchExpressions);
   if (found === undefined) {
     const why = findUnavailable(lowered, unavailable);
     const reason =
@@ -478,37 +555,40 @@ function computeTerm(
   const instances = found.instances;
   const expressions: ExpressionExplanation[] = [];
   const out: TermExplanation = { feature, isMatch: true, expressions };
-  if (term.matchExpressions != null) {
-    const exprs = exprNames.map((n) => term.matchExpressions![n]!);
+  const set = term.matchExpressions;
+  if (set != null) {
     // Flags and attributes: every expression must hold on one of them (NFD `MatchMulti`).
-    let flatMatch = keys !== null || values !== null;
-    const flat: ExpressionExplanation[] = [];
-    if (keys !== null || values !== null) {
-      exprNames.forEach((name, j) => {
-        const r = explainElement(feature, name, exprs[j]!, keys, values);
-        if (!r.isMatch) flatMatch = false;
-        const ex: ExpressionExplanation = {
-          name,
-          matcherType: 'matchExpression',
-          expression: exprs[j]!,
-          isMatch: r.isMatch,
-          actual: r.actual,
-        };
-        if (r.reason !== undefined) ex.reason = r.reason;
-        flat.push(ex);
-      });
+    const flatSide = keys !== null || values !== null;
+    let flatMatch = flatSide;
+    if (flatSide) {
+      for (const name of exprNames) {
+        const ex = explainElement(feature, name, set[name]!, keys, values);
+        if (!ex.isMatch) flatMatch = false;
+        expressions.push(ex);
+      }
     }
-    // Instances: one instance must satisfy every expression.
+    // Instances: one instance must satisfy every expression (after the flat view when a feature has
+    // both kinds under one name, which is rare).
     let instMatch = false;
-    if (instances !== null && (instances.length > 0 || (keys === null && values === null))) {
-      const pass = explainInstances(feature, exprNames, exprs, instances);
+    if (instances !== null && (instances.length > 0 || !flatSide)) {
+      const outcomes: ColumnOutcome[] = [];
+      for (const name of exprNames) {
+        expressions.push(explainInstanceExpression(feature, name, set[name]!, instances, outcomes));
+      }
+      const count = exprNames.length;
+      // How many expressions each instance satisfies.
+      const sums: number[] = new Array(instances.length).fill(0);
+      for (let j = 0; j < count; j++) {
+        const { col, held } = outcomes[j]!;
+        const ids = col.ids;
+        for (let i = 0; i < sums.length; i++) sums[i]! += held[ids[i]!]!;
+      }
       let best = -1;
       let bestHeld = -1;
       let matching = 0;
-      for (let i = 0; i < instances.length; i++) {
-        let h = 0;
-        for (const row of pass.held) h += row[i]!;
-        if (h === exprNames.length) matching++;
+      for (let i = 0; i < sums.length; i++) {
+        const h = sums[i]!;
+        if (h === count) matching++;
         if (h > bestHeld) {
           bestHeld = h;
           best = i;
@@ -518,27 +598,8 @@ function computeTerm(
       out.instances = instances.length;
       out.matchingInstances = matching;
       if (matching === 0 && best >= 0) {
-        const attrs = instances[best]!.attributes ?? {};
-        const shown: Record<string, string> = {};
-        for (const n of [...IDENTITY_ATTRIBUTES, ...exprNames]) {
-          if (typeof attrs[n] === 'string') shown[n] = attrs[n]!;
-        }
-        out.closestInstance = {
-          index: best,
-          attributes: shown,
-          held: bestHeld,
-          of: exprNames.length,
-          failed: exprNames.filter((_, j) => pass.held[j]![best] !== 1),
-        };
+        out.closestInstance = closestInstance(instances, best, bestHeld, exprNames, outcomes);
       }
-      if (flat.length === 0) for (const ex of pass.explanations) expressions.push(ex);
-      else {
-        // Both kinds under one name (rare): the instance view is added after the flat one.
-        for (const ex of flat) expressions.push(ex);
-        for (const ex of pass.explanations) expressions.push(ex);
-      }
-    } else {
-      for (const ex of flat) expressions.push(ex);
     }
     out.isMatch = flatMatch || instMatch;
   }
@@ -560,16 +621,22 @@ function explainMatcher(
   features: Features,
   unavailable: readonly UnavailableFeature[],
 ): MatcherExplanation {
-  const terms = (matcher ?? []).map((t) => explainTerm(t, features, unavailable));
+  const terms: TermExplanation[] = [];
+  let isMatch = true;
   let heldCount = 0;
   let total = 0;
-  for (const t of terms) {
-    for (const e of t.expressions) {
-      total++;
-      if (e.isMatch) heldCount++;
+  if (matcher != null) {
+    for (const term of matcher) {
+      const t = explainTerm(term, features, unavailable);
+      terms.push(t);
+      if (!t.isMatch) isMatch = false;
+      for (const e of t.expressions) {
+        total++;
+        if (e.isMatch) heldCount++;
+      }
     }
   }
-  return { isMatch: terms.every((t) => t.isMatch), held: heldCount, total, terms };
+  return { isMatch, held: heldCount, total, terms };
 }
 
 /** A failed matcher that could have held had the unavailable features been read. */
@@ -600,7 +667,9 @@ export function explainRule(
   }
   const any = rule.matchAny ?? [];
   if (any.length > 0) {
-    const branches = any.map((elem) => explainMatcher(elem?.matchFeatures, features, unavailable));
+    const branches: MatcherExplanation[] = new Array(any.length);
+    for (let i = 0; i < any.length; i++)
+      branches[i] = explainMatcher(any[i]?.matchFeatures, features, unavailable);
     out.matchAny = branches;
     if (!branches.some((b) => b.isMatch)) {
       let best = 0;
