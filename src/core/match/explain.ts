@@ -448,46 +448,78 @@ function findUnavailable(lowered: string, unavailable: readonly UnavailableFeatu
   return undefined;
 }
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
 /**
- * The last explanation of each term, with the feature sets it was computed from: a term explained
- * again on the same sets (the same host evaluated again, the same spec on many nodes sharing a
- * features object) is not recomputed. Explanations are never modified once made.
+ * Per term of the spec: its parsed feature name and sorted expression names (read for every host),
+ * and its last explanation with the feature sets it was computed from: a term explained again on the
+ * same sets (the same host evaluated again, the same spec on many nodes sharing a features object) is
+ * not recomputed. Explanations are never modified once made.
  */
-interface CachedTerm {
+interface TermState {
+  /** What the rest was derived from: a term changed in place gets a new state. */
+  feature: string | undefined;
+  set: FeatureMatcherTerm['matchExpressions'];
+  lowered: string;
+  /** The expression names in byte order. */
+  names: readonly string[];
+  /** The last explanation and the feature sets it was computed from (`result` undefined: none). */
   keys: unknown;
   values: unknown;
   instances: unknown;
   unavailable: readonly UnavailableFeature[];
-  result: TermExplanation;
+  result: TermExplanation | undefined;
 }
-const termCache = new WeakMap<FeatureMatcherTerm, CachedTerm>();
+const termStates = new WeakMap<FeatureMatcherTerm, TermState>();
+
+function termState(term: FeatureMatcherTerm): TermState {
+  let st = termStates.get(term);
+  if (st === undefined || st.feature !== term.feature || st.set !== term.matchExpressions) {
+    const set = term.matchExpressions;
+    st = {
+      feature: term.feature,
+      set,
+      lowered: parseFeatureName(term.feature ?? '').lowered,
+      names: set == null ? NO_NAMES : sortedKeys(set),
+      keys: null,
+      values: null,
+      instances: null,
+      unavailable: NONE_UNAVAILABLE,
+      result: undefined,
+    };
+    termStates.set(term, st);
+  }
+  return st;
+}
 
 function explainTerm(
   term: FeatureMatcherTerm,
   features: Features,
   unavailable: readonly UnavailableFeature[],
 ): TermExplanation {
-  const { lowered } = parseFeatureName(term.feature ?? '');
+  const st = termState(term);
+  const lowered = st.lowered;
   const found = lookupFeature(features, lowered);
-  const keys = found?.keys ?? null;
-  const values = found?.values ?? null;
-  const instances = found?.instances ?? null;
-  const hit = termCache.get(term);
+  if (found === undefined) return computeTerm(term, lowered, st.names, undefined, unavailable);
+  const { keys, values, instances } = found;
   if (
-    hit !== undefined &&
-    found !== undefined &&
-    hit.keys === keys &&
-    hit.values === values &&
-    hit.instances === instances &&
-    hit.unavailable === unavailable
+    st.result !== undefined &&
+    st.keys === keys &&
+    st.values === values &&
+    st.instances === instances &&
+    st.unavailable === unavailable
   ) {
-    return hit.result;
+    return st.result;
   }
-  const result = computeTerm(term, lowered, found, unavailable);
+  const result = computeTerm(term, lowered, st.names, found, unavailable);
   // A missing feature is cheap to explain again; only found ones are kept (their sets are the key).
   // `rule.matched` is the one set that changes in place during an evaluation (back-references).
-  if (found !== undefined && lowered !== 'rule.matched') {
-    termCache.set(term, { keys, values, instances, unavailable, result });
+  if (lowered !== 'rule.matched') {
+    st.keys = keys;
+    st.values = values;
+    st.instances = instances;
+    st.unavailable = unavailable;
+    st.result = result;
   }
   return result;
 }
@@ -512,16 +544,14 @@ function closestInstance(
   return { index: best, attributes: shown, held: bestHeld, of: exprNames.length, failed };
 }
 
-const NO_NAMES: readonly string[] = Object.freeze([]);
-
 function computeTerm(
   term: FeatureMatcherTerm,
   lowered: string,
+  exprNames: readonly string[],
   found: FeatureLookup | undefined,
   unavailable: readonly UnavailableFeature[],
 ): TermExplanation {
   const feature = term.feature ?? '';
-  const exprNames = term.matchExpressions == null ? NO_NAMES : sortedKeys(term.matchExpressions);
   if (found === undefined) {
     const why = findUnavailable(lowered, unavailable);
     const reason =

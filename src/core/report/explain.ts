@@ -56,31 +56,39 @@ export function validateNodeExplained(
   opts: ExplainOptions = {},
 ): ExplainedReport {
   const unavailable = opts.unavailable ?? NONE_UNAVAILABLE;
-  const bySet = new Map<number, RuleExplanation[]>();
+  // The traces in evaluation order, with the spec position of each one's set.
+  const traced: RuleExplanation[] = [];
+  const tracedSet: number[] = [];
   const report = validateNode(spec, features, {
     ...opts,
     onRule: (setIndex, rule, seen, status) => {
-      let rules = bySet.get(setIndex);
-      if (rules === undefined) {
-        rules = [];
-        bySet.set(setIndex, rules);
-      }
-      rules.push(explainRule(rule, seen, status, unavailable));
+      tracedSet.push(setIndex);
+      traced.push(explainRule(rule, seen, status, unavailable));
     },
   });
   // The report keeps the sets the tags select, in spec order; the hook saw their spec positions.
   const tags = opts.tags ?? [];
-  const kept = (spec.compatibilities ?? [])
-    .map((c, i) => ({ c, i }))
-    .filter(({ c }) => tags.length === 0 || tags.includes(c.tag ?? ''));
-  const sets: SetExplanation[] = report.map((set, index) => {
-    const specIndex = kept[index]?.i ?? index;
-    const rules = bySet.get(specIndex) ?? [];
+  const compatibilities = spec.compatibilities ?? [];
+  const sets: SetExplanation[] = new Array(report.length);
+  let specIndex = 0;
+  let t = 0;
+  for (let index = 0; index < report.length; index++) {
+    while (
+      specIndex < compatibilities.length &&
+      tags.length > 0 &&
+      !tags.includes(compatibilities[specIndex]!.tag ?? '')
+    ) {
+      specIndex++;
+    }
+    const rules: RuleExplanation[] = [];
+    while (t < traced.length && tracedSet[t] === specIndex) rules.push(traced[t++]!);
+    specIndex++;
+    const set = report[index]!;
     const out: SetExplanation = { index, verdict: setVerdict(set, rules), rules };
     if (set.tag) out.tag = set.tag;
     if (set.description) out.description = set.description;
-    return out;
-  });
+    sets[index] = out;
+  }
   return { report, sets, verdict: overallVerdict(sets) };
 }
 
