@@ -521,12 +521,128 @@ function resultsFor(col: Column, name: string, e: MatchExpression): Uint8Array {
   return r;
 }
 
+/**
+ * Remembered results of one expression by element value, for `getInstancesDirect`. Keyed by the
+ * expression object, which lives as long as its spec, so a sweep over many nodes evaluates an
+ * expression once per distinct value across all nodes. The snapshot of `op`, `type` and `value`
+ * keeps the results right if a caller changes the expression in place.
+ */
+interface ValueResults {
+  op: MatchExpression['op'] | undefined;
+  type: string | undefined;
+  values: string[];
+  /** `evaluateMatchExpression(e, true, value)` by value; an evaluation that throws is not stored. */
+  byValue: Map<string, boolean>;
+  /** `evaluateMatchExpression(e, false, null)`: 0 unknown, 1 held, 2 did not hold. */
+  missing: number;
+}
+
+const valueResults = new WeakMap<MatchExpression, ValueResults>();
+const RESULTS_PER_EXPRESSION = 65536;
+
+function valueResultsFor(e: MatchExpression): ValueResults {
+  const values = e.value ?? EMPTY;
+  const hit = valueResults.get(e);
+  if (hit !== undefined && hit.op === e.op && hit.type === e.type && samePatterns(hit.values, values)) {
+    return hit;
+  }
+  const fresh: ValueResults = {
+    op: e.op,
+    type: e.type,
+    values: values.slice(),
+    byValue: new Map(),
+    missing: 0,
+  };
+  valueResults.set(e, fresh);
+  return fresh;
+}
+
+/** `evaluateMatchExpression` on one instance attribute (`undefined`: the instance lacks it), remembered. */
+function evaluateRemembered(e: MatchExpression, memo: ValueResults, value: string | undefined): boolean {
+  if (value === undefined) {
+    if (memo.missing === 0) memo.missing = evaluateMatchExpression(e, false, null) ? 1 : 2;
+    return memo.missing === 1;
+  }
+  let r = memo.byValue.get(value);
+  if (r === undefined) {
+    r = evaluateMatchExpression(e, true, value);
+    if (memo.byValue.size >= RESULTS_PER_EXPRESSION) memo.byValue.clear();
+    memo.byValue.set(value, r);
+  }
+  return r;
+}
+
+/**
+ * Instance lists shorter than this are always evaluated instance by instance: indexing them (columns
+ * and groups, below) costs more than it saves, and a list seen once (a node evaluated once, as in
+ * `cluster validate` and the webhook) would pay for an index it never reuses.
+ */
+const GROUP_MIN_INSTANCES = 256;
+/** Evaluations of a longer list that run instance by instance before it is indexed. */
+const DIRECT_USES = 1;
+const listUses = new WeakMap<readonly InstanceFeature[], number>();
+
+/** Whether `getInstances` should index `instances` (see `GROUP_MIN_INSTANCES`). */
+function worthGrouping(instances: readonly InstanceFeature[]): boolean {
+  if (instances.length < GROUP_MIN_INSTANCES) return false;
+  if (groupings.has(instances)) return true;
+  const uses = (listUses.get(instances) ?? 0) + 1;
+  listUses.set(instances, uses);
+  return uses > DIRECT_USES;
+}
+
+/**
+ * `getInstances` instance by instance, in instance order (Go's own order), each expression's result
+ * remembered per distinct value (`valueResultsFor`): the same evaluations in the same order as the
+ * grouped path, so the same outcome and the same first error, without building an index.
+ */
+function getInstancesDirect(
+  set: MatchExpressionSet,
+  names: readonly string[],
+  instances: readonly InstanceFeature[],
+  failFast: boolean,
+): MatchResult {
+  const count = names.length;
+  const exprs: MatchExpression[] = new Array(count);
+  const memos: ValueResults[] = new Array(count);
+  for (let j = 0; j < count; j++) {
+    exprs[j] = set[names[j]!]!;
+    memos[j] = valueResultsFor(exprs[j]!);
+  }
+  const held = new Uint8Array(count);
+  const matched: MatchedElement[] = [];
+  for (const inst of instances) {
+    const attrs = inst.attributes;
+    let all = true;
+    for (let j = 0; j < count; j++) {
+      const v = attrs == null ? undefined : attrs[names[j]!];
+      if (evaluateRemembered(exprs[j]!, memos[j]!, typeof v === 'string' ? v : undefined)) {
+        // Under fail-fast a failing instance records nothing (Go's MatchValues returns a nil subset).
+        if (!failFast) held[j] = 1;
+      } else {
+        all = false;
+        if (failFast) break;
+      }
+    }
+    if (all) {
+      matched.push(attrs ?? {});
+      if (failFast) held.fill(1);
+    }
+  }
+  const subset: MatchExpressionSet = {};
+  for (let j = 0; j < count; j++) if (held[j] === 1) setOwn(subset, names[j]!, exprs[j]!);
+  return { isMatch: matched.length > 0, matched, matchedExpressions: subset };
+}
+
 function getInstances(
   set: MatchExpressionSet,
   names: readonly string[],
   instances: InstanceElements,
   failFast: boolean,
 ): MatchResult {
+  if (instances != null && instances.length > 0 && !worthGrouping(instances)) {
+    return getInstancesDirect(set, names, instances, failFast);
+  }
   // Same outcome as running getValues on every instance and merging, without building the
   // per-instance element lists. Instances with the same values of `names` give the same results, so
   // the set is evaluated once per group, groups in the order of their first instance: the first
