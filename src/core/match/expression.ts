@@ -15,7 +15,7 @@ import { atoi, quote as goQuote } from '../../go/strconv.ts';
 import { compareBytes, sortedKeys } from '../../go/utf8.ts';
 import type { InstanceFeature } from '../model/features.ts';
 import { MATCH_OPS, type MatchExpression, type MatchExpressionSet } from '../model/rules.ts';
-import { copyInto, setOwn } from './own.ts';
+import { setOwn } from './own.ts';
 import type { MatchedElement } from './status.ts';
 
 /** NFD's `MatchedKeyName` / `MatchedKeyValue`. */
@@ -390,7 +390,78 @@ export function matchGetInstances(
   instances: InstanceElements,
   failFast: boolean,
 ): MatchResult {
-  return getInstances(set, sortedKeys(set), instances, failFast);
+  const names = sortedKeys(set);
+  const r = getInstances(set, names, instances, failFast);
+  return {
+    isMatch: r.matched.length > 0,
+    matched: r.matched,
+    matchedExpressions: subsetOf(set, names, r.held),
+  };
+}
+
+/** What `getInstances` found: the matched instances and, per name, whether its expression held. */
+interface InstancesResult {
+  matched: MatchedElement[];
+  /** `held[j]` is 1 when the expression on `names[j]` held (see `matchGetInstances`). */
+  held: Uint8Array;
+}
+
+/** The subsets of one expression set handed out so far (see `subsetOf`). */
+interface SharedSubsets {
+  names: string[];
+  exprs: MatchExpression[];
+  byMask: Map<number, Readonly<MatchExpressionSet>>;
+}
+
+const sharedSubsets = new WeakMap<MatchExpressionSet, SharedSubsets>();
+/** Sets with more names than this get a fresh subset object each time (a mask is a 31-bit number). */
+const MASK_NAMES = 30;
+const SUBSETS_PER_SET = 1024;
+
+/**
+ * The subset of `set` whose names are those of `names` with `held[j] === 1`, as a frozen object shared
+ * by every evaluation of that set with the same outcome. Not only is no subset built per node: objects
+ * built per node with the spec's names as keys get hidden classes that die with them, and V8 then
+ * throws away every optimized function that saw one ("weak objects" deoptimization) and compiles it
+ * again; in a sweep over many nodes with a collection every few hundred nodes, that recompilation
+ * cost more than the evaluation itself. The cache is checked against the set's current names and
+ * expression objects, so a set changed in place gets new subsets.
+ */
+function subsetOf(
+  set: MatchExpressionSet,
+  names: readonly string[],
+  held: Uint8Array,
+): Readonly<MatchExpressionSet> {
+  const count = names.length;
+  if (count > MASK_NAMES) {
+    const out: MatchExpressionSet = {};
+    for (let j = 0; j < count; j++) if (held[j] === 1) setOwn(out, names[j]!, set[names[j]!]!);
+    return out;
+  }
+  let mask = 0;
+  for (let j = 0; j < count; j++) if (held[j] === 1) mask |= 1 << j;
+  let entry = sharedSubsets.get(set);
+  if (entry === undefined || !sameSet(entry, set, names)) {
+    entry = { names: names.slice(), exprs: names.map((n) => set[n]!), byMask: new Map() };
+    sharedSubsets.set(set, entry);
+  }
+  let subset = entry.byMask.get(mask);
+  if (subset === undefined) {
+    const out: MatchExpressionSet = {};
+    for (let j = 0; j < count; j++) if ((mask & (1 << j)) !== 0) setOwn(out, names[j]!, entry.exprs[j]!);
+    subset = Object.freeze(out);
+    if (entry.byMask.size >= SUBSETS_PER_SET) entry.byMask.clear();
+    entry.byMask.set(mask, subset);
+  }
+  return subset;
+}
+
+function sameSet(entry: SharedSubsets, set: MatchExpressionSet, names: readonly string[]): boolean {
+  if (entry.names.length !== names.length) return false;
+  for (let j = 0; j < names.length; j++) {
+    if (entry.names[j] !== names[j] || entry.exprs[j] !== set[names[j]!]) return false;
+  }
+  return true;
 }
 
 /**
@@ -601,7 +672,7 @@ function getInstancesDirect(
   names: readonly string[],
   instances: readonly InstanceFeature[],
   failFast: boolean,
-): MatchResult {
+): InstancesResult {
   const count = names.length;
   const exprs: MatchExpression[] = new Array(count);
   const memos: ValueResults[] = new Array(count);
@@ -629,9 +700,7 @@ function getInstancesDirect(
       if (failFast) held.fill(1);
     }
   }
-  const subset: MatchExpressionSet = {};
-  for (let j = 0; j < count; j++) if (held[j] === 1) setOwn(subset, names[j]!, exprs[j]!);
-  return { isMatch: matched.length > 0, matched, matchedExpressions: subset };
+  return { matched, held };
 }
 
 function getInstances(
@@ -639,7 +708,7 @@ function getInstances(
   names: readonly string[],
   instances: InstanceElements,
   failFast: boolean,
-): MatchResult {
+): InstancesResult {
   if (instances != null && instances.length > 0 && !worthGrouping(instances)) {
     return getInstancesDirect(set, names, instances, failFast);
   }
@@ -648,8 +717,8 @@ function getInstances(
   // the set is evaluated once per group, groups in the order of their first instance: the first
   // error raised is the one the instance-by-instance evaluation would raise.
   const matched: MatchedElement[] = [];
-  const subset: MatchExpressionSet = {};
   const count = names.length;
+  const held = new Uint8Array(count);
   if (instances != null && instances.length > 0) {
     const exprs = names.map((n) => set[n]!);
     const { cols, present, tuples, first, start, members } = groups(instances, names);
@@ -659,7 +728,6 @@ function getInstances(
     // results[j][id]: 0 unknown, 1 held, 2 did not hold (per distinct value of name j), shared by
     // every rule with the same expression on the same name.
     const results = cols.map((c, j) => resultsFor(c, names[j]!, exprs[j]!));
-    const held = new Uint8Array(count);
     const hits: number[] = [];
     let matchedCount = 0;
     const ids = new Int32Array(count);
@@ -712,9 +780,8 @@ function getInstances(
       order.sort();
       for (const i of order) matched.push(instances[i]!.attributes ?? {});
     }
-    for (let i = 0; i < count; i++) if (held[i] === 1) setOwn(subset, names[i]!, set[names[i]!]!);
   }
-  return { isMatch: matched.length > 0, matched, matchedExpressions: subset };
+  return { matched, held };
 }
 
 /**
@@ -730,38 +797,41 @@ export function matchMulti(
   failFast: boolean,
 ): MatchResult {
   let matched: MatchedElement[] = [];
-  let subset: MatchExpressionSet = {};
   const hasKeys = keys != null;
   const hasValues = values != null;
   let isMatch = hasKeys || hasValues;
   const names = sortedKeys(set);
-  for (const n of names) {
+  // held[j]: the expression on names[j] held on the flags or attributes (see `subsetOf`).
+  const held = new Uint8Array(names.length);
+  for (let j = 0; j < names.length; j++) {
+    const n = names[j]!;
     const e = set[n]!;
     let matchK = false;
     let matchV = false;
     if (hasKeys) {
       matchK = evaluateMatchExpressionKeys(e, n, keys);
       if (matchK) {
-        matched.push({ [MATCHED_KEY_NAME]: n });
-        setOwn(subset, n, e);
+        // Literal keys (MATCHED_KEY_NAME, MATCHED_KEY_VALUE): one hidden class for every element.
+        matched.push({ Name: n });
+        held[j] = 1;
       } else if (e.op === 'DoesNotExist') {
         isMatch = false;
         if (!failFast) continue;
         matched = [];
-        subset = {};
+        held.fill(0);
         break;
       }
     }
     if (hasValues) {
       matchV = evaluateMatchExpressionValues(e, n, values);
       if (matchV) {
-        matched.push({ [MATCHED_KEY_NAME]: n, [MATCHED_KEY_VALUE]: hasOwn(values, n) ? values[n]! : '' });
-        setOwn(subset, n, e);
+        matched.push({ Name: n, Value: hasOwn(values, n) ? values[n]! : '' });
+        held[j] = 1;
       } else if (e.op === 'DoesNotExist') {
         isMatch = false;
         if (!failFast) continue;
         matched = [];
-        subset = {};
+        held.fill(0);
         break;
       }
     }
@@ -769,16 +839,16 @@ export function matchMulti(
       isMatch = false;
       if (!failFast) continue;
       matched = [];
-      subset = {};
+      held.fill(0);
       break;
     }
   }
   sortByName(matched);
   const inst = getInstances(set, names, instances, failFast);
-  if (inst.isMatch) isMatch = true;
-  if (inst.matched !== null) for (const m of inst.matched) matched.push(m);
-  copyInto(subset, inst.matchedExpressions);
-  return { isMatch, matched, matchedExpressions: subset };
+  if (inst.matched.length > 0) isMatch = true;
+  for (const m of inst.matched) matched.push(m);
+  for (let j = 0; j < names.length; j++) if (inst.held[j] === 1) held[j] = 1;
+  return { isMatch, matched, matchedExpressions: subsetOf(set, names, held) };
 }
 
 /**
