@@ -390,13 +390,9 @@ export function matchGetInstances(
   instances: InstanceElements,
   failFast: boolean,
 ): MatchResult {
-  const names = sortedKeys(set);
-  const r = getInstances(set, names, instances, failFast);
-  return {
-    isMatch: r.matched.length > 0,
-    matched: r.matched,
-    matchedExpressions: subsetOf(set, names, r.held),
-  };
+  const c = compiledSet(set);
+  const r = getInstances(c, instances, failFast);
+  return { isMatch: r.matched.length > 0, matched: r.matched, matchedExpressions: subsetOf(c, r.held) };
 }
 
 /** What `getInstances` found: the matched instances and, per name, whether its expression held. */
@@ -406,62 +402,86 @@ interface InstancesResult {
   held: Uint8Array;
 }
 
-/** The subsets of one expression set handed out so far (see `subsetOf`). */
-interface SharedSubsets {
+/**
+ * What is kept of an expression set from one evaluation to the next: a spec's sets live as long as the
+ * spec, and a sweep evaluates each of them against every node, so nothing here is rebuilt per node.
+ * Checked against the set on every use (`compiledSet`), so a set changed in place is compiled again.
+ */
+interface CompiledSet {
+  /** The set's own keys in its own order, and their expressions, when compiled. */
+  keys: string[];
+  keyExprs: MatchExpression[];
+  /** The names in Go's string order (the order expressions are evaluated in), and their expressions. */
   names: string[];
   exprs: MatchExpression[];
-  byMask: Map<number, Readonly<MatchExpressionSet>>;
+  /** Per name, its expression's results by value (`getInstancesDirect`), created on first use. */
+  memos: (ValueResults | undefined)[];
+  /** Subsets handed out, by the bit mask of the names that held (`subsetOf`). */
+  subsets: Map<number, Readonly<MatchExpressionSet>>;
 }
 
-const sharedSubsets = new WeakMap<MatchExpressionSet, SharedSubsets>();
+const compiledSets = new WeakMap<MatchExpressionSet, CompiledSet>();
+
+function compiledSet(set: MatchExpressionSet): CompiledSet {
+  const hit = compiledSets.get(set);
+  if (hit !== undefined && unchanged(hit, set)) return hit;
+  const keys = Object.keys(set);
+  const names = sortedKeys(set);
+  const c: CompiledSet = {
+    keys,
+    keyExprs: keys.map((k) => set[k]!),
+    names,
+    exprs: names.map((n) => set[n]!),
+    memos: new Array(names.length),
+    subsets: new Map(),
+  };
+  compiledSets.set(set, c);
+  return c;
+}
+
+/** Whether `set` still has the keys, in the same order, and the expression objects it was compiled with. */
+function unchanged(c: CompiledSet, set: MatchExpressionSet): boolean {
+  const { keys, keyExprs } = c;
+  let i = 0;
+  // for...in allocates nothing; the sets are plain objects (nothing enumerable is inherited).
+  for (const k in set) {
+    if (i === keys.length || k !== keys[i] || set[k] !== keyExprs[i]) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
 /** Sets with more names than this get a fresh subset object each time (a mask is a 31-bit number). */
 const MASK_NAMES = 30;
 const SUBSETS_PER_SET = 1024;
 
 /**
- * The subset of `set` whose names are those of `names` with `held[j] === 1`, as a frozen object shared
- * by every evaluation of that set with the same outcome. Not only is no subset built per node: objects
- * built per node with the spec's names as keys get hidden classes that die with them, and V8 then
- * throws away every optimized function that saw one ("weak objects" deoptimization) and compiles it
- * again; in a sweep over many nodes with a collection every few hundred nodes, that recompilation
- * cost more than the evaluation itself. The cache is checked against the set's current names and
- * expression objects, so a set changed in place gets new subsets.
+ * The subset of the set whose names are those with `held[j] === 1`, as a frozen object shared by every
+ * evaluation of that set with the same outcome. Not only is no subset built per node: objects built
+ * per node with the spec's names as keys get hidden classes that die with them, and V8 then throws
+ * away every optimized function that saw one ("weak objects" deoptimization) and compiles it again;
+ * in a sweep over many nodes with a collection every few hundred nodes, that recompilation cost more
+ * than the evaluation itself.
  */
-function subsetOf(
-  set: MatchExpressionSet,
-  names: readonly string[],
-  held: Uint8Array,
-): Readonly<MatchExpressionSet> {
+function subsetOf(c: CompiledSet, held: Uint8Array): Readonly<MatchExpressionSet> {
+  const { names, exprs } = c;
   const count = names.length;
   if (count > MASK_NAMES) {
     const out: MatchExpressionSet = {};
-    for (let j = 0; j < count; j++) if (held[j] === 1) setOwn(out, names[j]!, set[names[j]!]!);
+    for (let j = 0; j < count; j++) if (held[j] === 1) setOwn(out, names[j]!, exprs[j]!);
     return out;
   }
   let mask = 0;
   for (let j = 0; j < count; j++) if (held[j] === 1) mask |= 1 << j;
-  let entry = sharedSubsets.get(set);
-  if (entry === undefined || !sameSet(entry, set, names)) {
-    entry = { names: names.slice(), exprs: names.map((n) => set[n]!), byMask: new Map() };
-    sharedSubsets.set(set, entry);
-  }
-  let subset = entry.byMask.get(mask);
+  let subset = c.subsets.get(mask);
   if (subset === undefined) {
     const out: MatchExpressionSet = {};
-    for (let j = 0; j < count; j++) if ((mask & (1 << j)) !== 0) setOwn(out, names[j]!, entry.exprs[j]!);
+    for (let j = 0; j < count; j++) if ((mask & (1 << j)) !== 0) setOwn(out, names[j]!, exprs[j]!);
     subset = Object.freeze(out);
-    if (entry.byMask.size >= SUBSETS_PER_SET) entry.byMask.clear();
-    entry.byMask.set(mask, subset);
+    if (c.subsets.size >= SUBSETS_PER_SET) c.subsets.clear();
+    c.subsets.set(mask, subset);
   }
   return subset;
-}
-
-function sameSet(entry: SharedSubsets, set: MatchExpressionSet, names: readonly string[]): boolean {
-  if (entry.names.length !== names.length) return false;
-  for (let j = 0; j < names.length; j++) {
-    if (entry.names[j] !== names[j] || entry.exprs[j] !== set[names[j]!]) return false;
-  }
-  return true;
 }
 
 /**
@@ -593,10 +613,10 @@ function resultsFor(col: Column, name: string, e: MatchExpression): Uint8Array {
 }
 
 /**
- * Remembered results of one expression by element value, for `getInstancesDirect`. Keyed by the
- * expression object, which lives as long as its spec, so a sweep over many nodes evaluates an
- * expression once per distinct value across all nodes. The snapshot of `op`, `type` and `value`
- * keeps the results right if a caller changes the expression in place.
+ * Remembered results of one expression by element value, for `getInstancesDirect`. Kept with the
+ * expression's set (`CompiledSet.memos`), which lives as long as its spec, so a sweep over many nodes
+ * evaluates an expression once per distinct value across all nodes. The snapshot of `op`, `type` and
+ * `value` keeps the results right if a caller changes the expression in place.
  */
 interface ValueResults {
   op: MatchExpression['op'] | undefined;
@@ -608,12 +628,13 @@ interface ValueResults {
   missing: number;
 }
 
-const valueResults = new WeakMap<MatchExpression, ValueResults>();
 const RESULTS_PER_EXPRESSION = 65536;
 
-function valueResultsFor(e: MatchExpression): ValueResults {
+/** The remembered results of the set's j-th expression (in name order). */
+function valueResultsFor(c: CompiledSet, j: number): ValueResults {
+  const e = c.exprs[j]!;
   const values = e.value ?? EMPTY;
-  const hit = valueResults.get(e);
+  const hit = c.memos[j];
   if (hit !== undefined && hit.op === e.op && hit.type === e.type && samePatterns(hit.values, values)) {
     return hit;
   }
@@ -624,7 +645,7 @@ function valueResultsFor(e: MatchExpression): ValueResults {
     byValue: new Map(),
     missing: 0,
   };
-  valueResults.set(e, fresh);
+  c.memos[j] = fresh;
   return fresh;
 }
 
@@ -668,18 +689,14 @@ function worthGrouping(instances: readonly InstanceFeature[]): boolean {
  * grouped path, so the same outcome and the same first error, without building an index.
  */
 function getInstancesDirect(
-  set: MatchExpressionSet,
-  names: readonly string[],
+  c: CompiledSet,
   instances: readonly InstanceFeature[],
   failFast: boolean,
 ): InstancesResult {
+  const { names, exprs } = c;
   const count = names.length;
-  const exprs: MatchExpression[] = new Array(count);
   const memos: ValueResults[] = new Array(count);
-  for (let j = 0; j < count; j++) {
-    exprs[j] = set[names[j]!]!;
-    memos[j] = valueResultsFor(exprs[j]!);
-  }
+  for (let j = 0; j < count; j++) memos[j] = valueResultsFor(c, j);
   const held = new Uint8Array(count);
   const matched: MatchedElement[] = [];
   for (const inst of instances) {
@@ -703,15 +720,11 @@ function getInstancesDirect(
   return { matched, held };
 }
 
-function getInstances(
-  set: MatchExpressionSet,
-  names: readonly string[],
-  instances: InstanceElements,
-  failFast: boolean,
-): InstancesResult {
+function getInstances(c: CompiledSet, instances: InstanceElements, failFast: boolean): InstancesResult {
   if (instances != null && instances.length > 0 && !worthGrouping(instances)) {
-    return getInstancesDirect(set, names, instances, failFast);
+    return getInstancesDirect(c, instances, failFast);
   }
+  const { names, exprs } = c;
   // Same outcome as running getValues on every instance and merging, without building the
   // per-instance element lists. Instances with the same values of `names` give the same results, so
   // the set is evaluated once per group, groups in the order of their first instance: the first
@@ -720,14 +733,13 @@ function getInstances(
   const count = names.length;
   const held = new Uint8Array(count);
   if (instances != null && instances.length > 0) {
-    const exprs = names.map((n) => set[n]!);
     const { cols, present, tuples, first, start, members } = groups(instances, names);
     const p = present.length;
     // Where name j's value id sits in a group's tuple; -1: no instance has it (id 0, missing).
     const pos = names.map((n) => present.indexOf(n));
     // results[j][id]: 0 unknown, 1 held, 2 did not hold (per distinct value of name j), shared by
     // every rule with the same expression on the same name.
-    const results = cols.map((c, j) => resultsFor(c, names[j]!, exprs[j]!));
+    const results = cols.map((col, j) => resultsFor(col, names[j]!, exprs[j]!));
     const hits: number[] = [];
     let matchedCount = 0;
     const ids = new Int32Array(count);
@@ -800,12 +812,13 @@ export function matchMulti(
   const hasKeys = keys != null;
   const hasValues = values != null;
   let isMatch = hasKeys || hasValues;
-  const names = sortedKeys(set);
+  const c = compiledSet(set);
+  const { names, exprs } = c;
   // held[j]: the expression on names[j] held on the flags or attributes (see `subsetOf`).
   const held = new Uint8Array(names.length);
   for (let j = 0; j < names.length; j++) {
     const n = names[j]!;
-    const e = set[n]!;
+    const e = exprs[j]!;
     let matchK = false;
     let matchV = false;
     if (hasKeys) {
@@ -844,11 +857,11 @@ export function matchMulti(
     }
   }
   sortByName(matched);
-  const inst = getInstances(set, names, instances, failFast);
+  const inst = getInstances(c, instances, failFast);
   if (inst.matched.length > 0) isMatch = true;
   for (const m of inst.matched) matched.push(m);
   for (let j = 0; j < names.length; j++) if (inst.held[j] === 1) held[j] = 1;
-  return { isMatch, matched, matchedExpressions: subsetOf(set, names, held) };
+  return { isMatch, matched, matchedExpressions: subsetOf(c, held) };
 }
 
 /**
