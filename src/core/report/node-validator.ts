@@ -256,13 +256,29 @@ function matchedExpressions(
     }
   }
   if (rows.length === 0) return null;
-  if (rows.length > 1) {
-    rows.sort(
-      (a, b) =>
-        compareBytes(a.row.feature, b.row.feature) ||
-        compareBytes(a.row.name, b.row.name) ||
-        compareBytes(sortKey(a), sortKey(b)),
-    );
+  if (rows.length > SHORT_ROWS) {
+    rows.sort(compareRows);
+  } else {
+    // Insertion sort (stable, like Array.prototype.sort), as Go's sort.Slice does for short lists:
+    // for a rule's few rows it costs a fraction of Array.prototype.sort's setup, a tenth of a node's
+    // evaluation in a sweep over many nodes.
+    for (let i = 1; i < rows.length; i++) {
+      const r = rows[i]!;
+      let j = i - 1;
+      for (; j >= 0 && compareRows(rows[j]!, r) > 0; j--) rows[j + 1] = rows[j]!;
+      rows[j + 1] = r;
+    }
   }
   return rows.map((r) => r.row);
+}
+
+/** Longer row lists are sorted by Array.prototype.sort (Go's sort.Slice switches at 12 as well). */
+const SHORT_ROWS = 12;
+
+function compareRows(a: SortableRow, b: SortableRow): number {
+  return (
+    compareBytes(a.row.feature, b.row.feature) ||
+    compareBytes(a.row.name, b.row.name) ||
+    compareBytes(sortKey(a), sortKey(b))
+  );
 }
