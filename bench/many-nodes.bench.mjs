@@ -83,9 +83,9 @@ export async function run() {
       throw new Error(`ours and NFD's disagree: ${JSON.stringify({ ours: runs.ours, nfd: runs.nfd })}`);
     }
     const side = (list) => ({
-      medianEvaluationWallMs: median(list.map((r) => r.evaluationWallMs)),
-      medianEvaluationCpuMs: median(list.map((r) => r.evaluationCpuMs)),
-      medianPeakRssMB: median(list.map((r) => r.peakRssMB)),
+      medianEvaluationWallMs: r2(median(list.map((r) => r.evaluationWallMs))),
+      medianEvaluationCpuMs: r2(median(list.map((r) => r.evaluationCpuMs))),
+      medianPeakRssMB: r2(median(list.map((r) => r.peakRssMB))),
       runs: list,
     });
     const o = side(runs.ours);
