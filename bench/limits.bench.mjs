@@ -1,4 +1,4 @@
-// Issue 11: the worst case of each template and scale class, each run once in a fresh child process
+// Issue 11: the worst case of each template, YAML and scale class, each run once in a fresh child process
 // (bench/lib/limits-case.mjs) through the CLI's in-process `run`, so the peak RSS is the case's own.
 // Reports wall time, peak RSS and exit code per case against the targets (<= 2 s, <= 300 MB), and the
 // exit code the case must end with (3 for a hostile template refused as an invalid input file; 0 or 1
@@ -20,6 +20,13 @@ const CASES = [
   ['class2-nested-range-until-1000', [3]],
   ['class12-2000-rules-85000-pci', [0, 1]],
   ['class12-4MB-spec-95000-expressions', [0, 1]],
+  // Class 3: the YAML reader on its worst inputs (valid ones load; hostile ones are refused, exit 3).
+  ['class3-4MB-spec-95000-expressions-validate', [0]],
+  ['class3-flat-flow-list-999000-scalars', [0]],
+  ['class3-flat-flow-list-over-node-limit', [3]],
+  ['class3-deep-flow-nesting-4MiB', [3]],
+  ['class3-1000000-documents', [3]],
+  ['class3-lint-1000-rules', [0, 1]],
 ];
 
 export async function run() {

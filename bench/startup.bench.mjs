@@ -9,6 +9,8 @@
 //                          with skopeo) and its artifact (examples/image-spec.yaml, `imgcompat attach`).
 //                          docker-registry, not the referrers-API registry: NFD finds no artifact there.
 //   - validateNodeLayout:  validate-node --image oci:examples/layout:app (NFD has no OCI layout support).
+//   - validateNodeSpec:    validate-node --spec examples/image-spec.yaml --features examples/features.json:
+//                          start-up, YAML and evaluation only (no registry, no discovery; NFD has no such mode).
 //   - exportFeatures:      export features.
 //   - help:                --help.
 //   - nodeBaseline:        `node -e 0` on each Node, for imgcompat's own cost over bare Node.
@@ -180,6 +182,10 @@ export async function run() {
     const jobs = {
       validateNode: { args: ['validate-node', '--image', ref, '--plain-http'], accept: any },
       validateNodeLayout: { args: ['validate-node', '--image', 'oci:examples/layout:app'], accept: any },
+      validateNodeSpec: {
+        args: ['validate-node', '--spec', 'examples/image-spec.yaml', '--features', 'examples/features.json'],
+        accept: any,
+      },
       exportFeatures: { args: ['export', 'features'], accept: ok },
       help: { args: ['--help'], accept: ok },
     };

@@ -5,8 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * commander loads node:child_process at start-up for "executable" subcommands (a separate program per
@@ -28,13 +31,139 @@ const commanderWithoutChildProcess = {
   },
 };
 
+/**
+ * Modules loaded on first use though their callers are synchronous (src/cli/lazy-module.ts): each is an
+ * entry chunk `dist/chunks/<file>`, and every import of it from outside gets a stand-in module of
+ * `lazyExport` proxies instead. Only function and class exports can be stood in for; importing anything
+ * else from outside fails the build ("No matching export").
+ */
+const templateDir = join(root, 'src', 'template') + sep;
+const LAZY = [
+  {
+    file: 'lazy-re2js.mjs',
+    entry: fileURLToPath(import.meta.resolve('re2js')),
+    /** `import ... from 're2js'`, from anywhere (the template engine's too: one instance). */
+    redirects: (args) => args.path === 're2js',
+  },
+  {
+    file: 'lazy-template.mjs',
+    entry: join(root, 'src', 'template', 'index.ts'),
+    /** A module of src/template imported from outside it (core/validate, core/match). */
+    redirects: (args) =>
+      args.path.startsWith('.') &&
+      resolve(args.resolveDir, args.path).startsWith(templateDir) &&
+      !args.importer.startsWith(templateDir),
+  },
+];
+const lazyRuntime = join(root, 'src', 'cli', 'lazy-module.ts');
+/**
+ * Built-in modules imported at the top of modules on start-up paths but used only on rarer ones: the
+ * same stand-ins, loading the built-in with `require()` on first use. node:child_process (~3 MB of
+ * resident memory) is imported by the registry's credential helpers, which run only when a Docker
+ * config names one.
+ */
+const LAZY_BUILTINS = ['node:child_process'];
+for (const specifier of LAZY_BUILTINS) {
+  const ns = await import(specifier);
+  LAZY.push({
+    file: specifier,
+    /** A named import from our own sources (commander's require() keeps its own handling). */
+    redirects: (args) =>
+      args.kind === 'import-statement' &&
+      (args.path === specifier || `node:${args.path}` === specifier) &&
+      args.importer.startsWith(join(root, 'src') + sep),
+    exports: Object.keys(ns).filter((k) => k !== 'default' && typeof ns[k] === 'function'),
+  });
+}
+
+/** The names of the function and class exports of `entry` (bundled and imported here to look). */
+async function functionExports(entry) {
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'warning',
+  });
+  const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`;
+  const ns = await import(url);
+  return Object.keys(ns).filter((k) => typeof ns[k] === 'function');
+}
+for (const lazy of LAZY) lazy.exports ??= await functionExports(lazy.entry);
+
+/** The lazy modules that are chunks of ours (not built-ins). */
+const CHUNKS = () => LAZY.filter((l) => l.entry !== undefined);
+
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point' || args.namespace === 'lazy') return undefined;
+      const lazy = LAZY.find((l) => l.redirects(args));
+      return lazy ? { path: lazy.file, namespace: 'lazy' } : undefined;
+    });
+    b.onResolve({ filter: /^library-entry$/ }, () => ({ path: 'library-entry', namespace: 'lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
+      const runtime = JSON.stringify(lazyRuntime);
+      if (args.path === 'library-entry') {
+        // The library loads them up front, as before: its API is synchronous and it may run on a Node
+        // without require(esm).
+        return {
+          contents: [
+            `export * from ${JSON.stringify(join(root, 'src', 'index.ts'))};`,
+            `import { provideLazyModule } from ${runtime};`,
+            ...CHUNKS().map((l, i) => `import * as lazy${i} from ${JSON.stringify(l.entry)};`),
+            ...CHUNKS().map((l, i) => `provideLazyModule(${JSON.stringify(l.file)}, lazy${i});`),
+          ].join('\n'),
+          resolveDir: root,
+          loader: 'js',
+        };
+      }
+      const lazy = LAZY.find((l) => l.file === args.path);
+      return {
+        contents: [
+          `import { lazyExport } from ${runtime};`,
+          ...lazy.exports.map(
+            (name) =>
+              `export const ${name} = /* @__PURE__ */ lazyExport(${JSON.stringify(lazy.file)}, import.meta.url, ${JSON.stringify(name)});`,
+          ),
+        ].join('\n'),
+        resolveDir: root,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
+ * The `yaml` package's ES module build (what its `exports` give every runtime but Node, and what
+ * dist/core.mjs inlines) instead of its CommonJS build. esbuild wraps a CommonJS file in a function, and
+ * V8 compiles that function lazily, at every start: the compile cache (src/cli/compile-cache.ts) only
+ * holds code compiled up front. As ES modules, yaml's top-level code joins the chunk's and is cached.
+ * Same code; it differs only in where its rare warnings go (console.warn, not process.emitWarning) and
+ * in `!!binary` scalars decoding to a Uint8Array (atob) instead of a Buffer.
+ */
+const yamlEsm = {
+  name: 'yaml-esm',
+  setup(b) {
+    const esm = join(dirname(fileURLToPath(import.meta.resolve('yaml'))), '..', 'browser', 'index.js');
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: esm }));
+  },
+};
+
 // Stale chunks from earlier builds would otherwise pile up in dist/chunks.
 await rm('dist', { recursive: true, force: true });
 // Minified with names kept: error classes name themselves (`err.name`), and a
 // bug report's stack should still read.
 const minify = { minify: true, keepNames: true };
 const nodeBuild = await build({
-  entryPoints: { cli: 'src/cli/bin.ts', nfd: 'src/cli/nfd-bin.ts', index: 'src/index.ts' },
+  entryPoints: {
+    cli: 'src/cli/bin.ts',
+    nfd: 'src/cli/nfd-bin.ts',
+    index: 'library-entry',
+    ...Object.fromEntries(CHUNKS().map((l) => [`chunks/${l.file.replace(/\.mjs$/, '')}`, l.entry])),
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -48,7 +177,9 @@ const nodeBuild = await build({
   legalComments: 'none',
   metafile: true,
   ...minify,
-  plugins: [commanderWithoutChildProcess],
+  plugins: [commanderWithoutChildProcess, yamlEsm, lazyModules],
+  // The CLI entries load the lazy chunks up front on a Node without require(esm) (src/cli/bin.ts).
+  define: { __IC_LAZY_CHUNKS__: JSON.stringify(CHUNKS().map((l) => l.file)) },
   // commander is CommonJS and require()s node builtins; give the ESM bundle a real require.
   banner: {
     js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);",
@@ -56,6 +187,9 @@ const nodeBuild = await build({
   logLevel: 'warning',
 });
 await chmod('dist/cli.mjs', 0o755);
+// Which source files each output chunk holds: test/cli/lazy-module.test.ts maps the chunks a command
+// loads back to their inputs (not in the package: `files` ships dist/*.mjs only).
+await writeFile('dist/bundle-meta.json', `${JSON.stringify(chunkInputs(nodeBuild.metafile))}\n`);
 await chmod('dist/nfd.mjs', 0o755);
 
 // The core alone, for any JavaScript runtime: platform `neutral` fails the build on a `node:` import.
@@ -79,6 +213,16 @@ const coreBuild = await build({
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], {
   stdio: 'inherit',
 });
+
+/** Output file (relative to dist/) → the input files bundled into it. */
+function chunkInputs(meta) {
+  const out = {};
+  for (const [file, o] of Object.entries(meta.outputs)) {
+    if (file.endsWith('.map')) continue;
+    out[file.replace(/^dist\//, '')] = Object.keys(o.inputs).sort();
+  }
+  return out;
+}
 
 /** The package directory (under node_modules) of every inlined input file. */
 function inlinedPackages(...metafiles) {

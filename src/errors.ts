@@ -2,7 +2,7 @@
  * Error classes shared by every layer. Each has a stable `code` (branch on it, never on message text)
  * and a `kind` that `cli/main.ts` alone turns into an exit code (see README "Exit codes").
  * Brand checks use Symbol.for so `instanceof`-like tests work across duplicate copies of the library
- * (the undici pattern).
+ * (a registered symbol is the same in every copy).
  */
 
 /** What category of failure this is; `cli/main.ts` maps each to one exit code. */
@@ -69,16 +69,27 @@ function plural(n: number, word: string): string {
 export function formatDiagnostics(list: readonly Diagnostic[], max = MAX_PRINTED_DIAGNOSTICS): string[] {
   const lines: string[] = [];
   for (let i = 0; i < list.length && i < max; i++) lines.push(formatDiagnostic(list[i]!));
-  if (list.length > max) {
-    let errors = 0;
-    for (let i = max; i < list.length; i++) if (list[i]!.severity === 'error') errors++;
-    const warnings = list.length - max - errors;
-    const rest = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '']
-      .filter((x) => x !== '')
-      .join(' and ');
-    lines.push(`... and ${rest} (not shown)`);
-  }
+  const rest = omittedDiagnostics(list, max);
+  if (rest) lines.push(rest.summary);
   return lines;
+}
+
+/**
+ * What `formatDiagnostics` leaves out of a list: how many errors and warnings past the first `max`, and
+ * the `... and N more warnings (not shown)` line; undefined when nothing is left out.
+ */
+export function omittedDiagnostics(
+  list: readonly Diagnostic[],
+  max = MAX_PRINTED_DIAGNOSTICS,
+): { errors: number; warnings: number; summary: string } | undefined {
+  if (list.length <= max) return undefined;
+  let errors = 0;
+  for (let i = max; i < list.length; i++) if (list[i]!.severity === 'error') errors++;
+  const warnings = list.length - max - errors;
+  const rest = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '']
+    .filter((x) => x !== '')
+    .join(' and ');
+  return { errors, warnings, summary: `... and ${rest} (not shown)` };
 }
 
 /**

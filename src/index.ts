@@ -48,7 +48,10 @@ export interface RegistryAccessOptions {
   caFile?: string;
   /** Deadline of each request attempt, milliseconds (default 30 000). */
   timeoutMs?: number;
-  /** Environment for credential files and helpers (`DOCKER_CONFIG`, `HOME`, `PATH`); default `process.env`. */
+  /**
+   * Environment for credential files and helpers (`DOCKER_CONFIG`, `HOME`, `PATH`) and proxies
+   * (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`); default `process.env`.
+   */
   env?: Record<string, string | undefined>;
   /** Base directory of relative `oci:DIR` references; default `process.cwd()`. */
   cwd?: string;

@@ -66,6 +66,40 @@ function bigSpec(n) {
   return s;
 }
 
+/** One In expression whose value is a flat flow list of `n` two-letter scalars (about 4n bytes). */
+function flatListSpec(n) {
+  return `version: v1alpha1
+compatibilities:
+- rules:
+  - name: flat
+    matchFeatures:
+    - feature: cpu.cpuid
+      matchExpressions:
+        AVX: {op: In, value: [${'ab, '.repeat(n - 1)}ab]}
+`;
+}
+
+/** A NodeFeatureRule of `rules` rules, the shape of bench/lint.bench.mjs. */
+function ruleFile(rules) {
+  let out =
+    'apiVersion: nfd.k8s-sigs.io/v1alpha1\nkind: NodeFeatureRule\nmetadata:\n  name: bench\nspec:\n  rules:\n';
+  for (let i = 0; i < rules; i++) {
+    out += `  - name: rule-${i}
+    labels:
+      feature-${i}: "true"
+    matchFeatures:
+    - feature: cpu.cpuid
+      matchExpressions:
+        AVX2: {op: Exists}
+    - feature: pci.device
+      matchExpressions:
+        vendor: {op: In, value: ["10de"]}
+        class: {op: In, value: ["0300", "0302"]}
+`;
+  }
+  return out;
+}
+
 const CASES = {
   'class1-parentheses-1700': () => ({
     files: { 's.yaml': templateSpec(`{{${'('.repeat(1700)}1${')'.repeat(1700)}}}`) },
@@ -106,6 +140,31 @@ const CASES = {
   'class12-4MB-spec-95000-expressions': () => ({
     files: { 's.yaml': bigSpec(95000), 'f.json': CPU_FEATURES },
     args: ['eval', '--spec', 's.yaml', '--features', 'f.json', '--output', 'json'],
+  }),
+  // Class 3, the YAML reader at its limits: each input is just under the 4 MiB size cap.
+  'class3-4MB-spec-95000-expressions-validate': () => ({
+    files: { 's.yaml': bigSpec(95000) },
+    args: ['validate-spec', 's.yaml'],
+  }),
+  'class3-flat-flow-list-999000-scalars': () => ({
+    files: { 's.yaml': flatListSpec(999_000) },
+    args: ['validate-spec', 's.yaml'],
+  }),
+  'class3-flat-flow-list-over-node-limit': () => ({
+    files: { 's.yaml': `[${'a, '.repeat(1_398_000)}a]\n` },
+    args: ['validate-spec', 's.yaml'],
+  }),
+  'class3-deep-flow-nesting-4MiB': () => ({
+    files: { 's.yaml': '['.repeat(4 * 1024 * 1024 - 1) },
+    args: ['validate-spec', 's.yaml'],
+  }),
+  'class3-1000000-documents': () => ({
+    files: { 's.yaml': '---\n'.repeat(1_000_000) },
+    args: ['validate-spec', 's.yaml'],
+  }),
+  'class3-lint-1000-rules': () => ({
+    files: { 'r.yaml': ruleFile(1000) },
+    args: ['lint', 'r.yaml'],
   }),
 };
 

@@ -8,6 +8,8 @@ export const EXIT = {
   invalidInput: 3,
   registry: 4,
   artifactNotFound: 5,
+  /** No set passed, and a set failed only on features this host's discovery could not read. */
+  undetermined: 6,
   internal: 70,
 } as const;
 

@@ -10,7 +10,7 @@ import { buildProgram, type CommandContext } from './program.ts';
 
 export async function run(argv: string[], io: Io, programName = 'imgcompat'): Promise<number> {
   const ctx: CommandContext = { io, exitCode: EXIT.ok };
-  const program = buildProgram(ctx, programName);
+  const program = buildProgram(ctx, programName, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /** The `nfd` executable: NFD's client command line on imgcompat (see nfd.ts); compile cache as in bin.ts. */
 import { enableCompileCache } from './compile-cache.ts';
+import { preloadIfNeeded } from './lazy-module.ts';
 
 enableCompileCache();
+await preloadIfNeeded(import.meta.url);
 const [{ processIo }, { runNfd }] = await Promise.all([import('./io.ts'), import('./nfd.ts')]);
 process.exitCode = await runNfd(process.argv.slice(2), processIo());

@@ -1,15 +1,21 @@
 /**
  * Printing a validate-node report and choosing the verdict's exit status, shared by `eval`,
  * `validate-node` and the `nfd` drop-in. The table and JSON are NFD's (byte-identical); the verdict line
- * after the table, the YAML form and `--summary` are ours.
+ * after the table, the YAML form and `--summary` are ours. The table renderer and the YAML emitter are
+ * imported only for the output that needs them (start-up: see src/cli/lazy-module.ts).
  */
 import type { CompatibilityStatus } from '../core/model/report.ts';
 import type { Spec } from '../core/model/spec.ts';
+import {
+  type ExplainedReport,
+  renderExplanation,
+  type UndeterminedExpression,
+  undeterminedExpressions,
+  withExplanations,
+} from '../core/report/explain.ts';
 import { marshalReport } from '../core/report/go-json.ts';
 import { compatibleSets, isSetCompatible } from '../core/report/node-validator.ts';
-import { cliColorEnabled, renderReport } from '../core/report/table.ts';
 import { escapeControlChars, UsageError } from '../errors.ts';
-import { toKubeYaml } from '../k8s/kube-yaml.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
 
@@ -34,6 +40,13 @@ export interface ReportOutputOptions {
    * with NFD). `-o json` ends with a newline, as every other JSON we print.
    */
   nfdJson?: boolean;
+  /**
+   * The report with its traces (`validateNodeExplained`): needed for `--explain`, and for the
+   * `undetermined` verdict when discovery could not read some features.
+   */
+  explained?: ExplainedReport;
+  /** `--explain`: print the traces (text under the table, an `explain` field per set in JSON/YAML). */
+  explain?: boolean;
 }
 
 function describeSet(set: CompatibilityStatus, index: number): string {
@@ -41,10 +54,29 @@ function describeSet(set: CompatibilityStatus, index: number): string {
   return label ? `#${index + 1} (${label})` : `#${index + 1}`;
 }
 
+function undeterminedLines(list: readonly UndeterminedExpression[]): string[] {
+  return list.map(
+    (u) =>
+      `  set #${u.set}, rule ${JSON.stringify(u.rule)}: ${u.feature}${u.name ? ` ${u.name}` : ''} ${u.expression}: ${u.reason}`,
+  );
+}
+
 /** Our addition after NFD's tables: which sets passed. */
-export function verdictLine(report: readonly CompatibilityStatus[], color: boolean): string {
+export function verdictLine(
+  report: readonly CompatibilityStatus[],
+  color: boolean,
+  explained?: ExplainedReport,
+): string {
   const passed = compatibleSets(report);
   const paint = (s: string, code: number) => (color ? `\x1b[${code};1m${s}\x1b[0m` : s);
+  if (passed.length === 0 && explained?.verdict === 'undetermined') {
+    const list = undeterminedExpressions(explained);
+    return (
+      `${paint('Verdict: undetermined', 33)} - no compatibility set passed (${report.length} evaluated), ` +
+      'but these expressions need features that could not be read on this host:\n' +
+      `${undeterminedLines(list).join('\n')}\n`
+    );
+  }
   if (passed.length > 0) {
     const names = passed.map((p) => describeSet(p.set, p.index)).join(', ');
     const total = `${report.length} set${report.length === 1 ? '' : 's'}`;
@@ -68,10 +100,13 @@ function firstFailure(rule: NonNullable<CompatibilityStatus['rules']>[number]): 
 export function summarize(
   report: readonly CompatibilityStatus[],
   extra: Record<string, unknown> = {},
+  explained?: ExplainedReport,
 ): Record<string, unknown> {
+  const undetermined = explained?.verdict === 'undetermined' ? undeterminedExpressions(explained) : [];
   return {
     ...extra,
     compatible: compatibleSets(report).length > 0,
+    ...(undetermined.length > 0 ? { verdict: 'undetermined', undetermined } : {}),
     sets: report.map((set, i) => ({
       index: i + 1,
       ...(set.tag ? { tag: set.tag } : {}),
@@ -95,9 +130,16 @@ function summaryText(s: ReturnType<typeof summarize>, source: string): string {
     compatible: boolean;
     rules: { firstFailure?: string; isMatch: boolean; name: string }[];
   }[];
-  const lines = [`${source}: ${s.compatible ? 'compatible' : 'incompatible'}`];
+  const verdict =
+    s.verdict === 'undetermined' ? 'undetermined' : s.compatible ? 'compatible' : 'incompatible';
+  const lines = [`${source}: ${verdict}`];
   for (const [key, value] of Object.entries(s)) {
-    if (key !== 'compatible' && key !== 'sets') lines.push(`  ${key}: ${String(value)}`);
+    if (key !== 'compatible' && key !== 'sets' && key !== 'verdict' && key !== 'undetermined')
+      lines.push(`  ${key}: ${String(value)}`);
+  }
+  if (s.verdict === 'undetermined') {
+    lines.push('  expressions on features that could not be read on this host:');
+    lines.push(...undeterminedLines(s.undetermined as UndeterminedExpression[]).map((l) => `  ${l}`));
   }
   for (const set of sets) {
     const label = set.tag ? ` (tag ${set.tag})` : set.description ? ` (${set.description})` : '';
@@ -124,16 +166,21 @@ function escapeStrings<T>(value: T): T {
   return value;
 }
 
+async function toYaml(value: unknown): Promise<string> {
+  const { toKubeYaml } = await import('../k8s/kube-yaml.ts');
+  return toKubeYaml(value);
+}
+
 /**
- * Prints the report in the chosen form and returns the exit status: 0 when at least one set passed,
+ * Prints the report in the chosen form and resolves to the exit status: 0 when at least one set passed,
  * 1 when none did. A `--tags` that names no set of the spec is a usage error (thrown).
  */
-export function printReport(
+export async function printReport(
   report: CompatibilityStatus[],
   spec: Spec,
   io: Io,
   opts: ReportOutputOptions,
-): number {
+): Promise<number> {
   if (opts.tags.length > 0 && report.length === 0) {
     const known = [...new Set(spec.compatibilities.map((c) => c.tag ?? '').filter((t) => t !== ''))];
     const message =
@@ -145,24 +192,49 @@ export function printReport(
     io.stderr.write(`imgcompat: ${message}\n`);
     if (opts.output === 'table' && !opts.summary) return EXIT.incompatible;
   }
+  const explained = opts.explained;
   if (opts.summary) {
-    const s = summarize(report, opts.context);
+    const s = summarize(report, opts.context, explained);
     io.stdout.write(
       opts.output === 'yaml'
-        ? toKubeYaml(s)
+        ? await toYaml(s)
         : opts.output === 'json'
           ? `${JSON.stringify(s, null, 2)}\n`
           : summaryText(s, opts.specSource),
     );
   } else if (opts.output === 'json') {
-    // NFD's exact bytes (json.Marshal, no trailing newline) for NFD's flag; a newline after `-o json`.
-    io.stdout.write(marshalReport(report) + (opts.nfdJson || opts.nfdExact ? '' : '\n'));
+    if (opts.explain && explained) {
+      io.stdout.write(`${JSON.stringify(withExplanations(JSON.parse(marshalReport(report)), explained))}\n`);
+    } else {
+      // NFD's exact bytes (json.Marshal, no trailing newline) for NFD's flag; a newline after `-o json`.
+      io.stdout.write(marshalReport(report) + (opts.nfdJson || opts.nfdExact ? '' : '\n'));
+    }
   } else if (opts.output === 'yaml') {
-    io.stdout.write(toKubeYaml(JSON.parse(marshalReport(report))));
+    const doc = JSON.parse(marshalReport(report));
+    io.stdout.write(await toYaml(opts.explain && explained ? withExplanations(doc, explained) : doc));
   } else {
+    const { cliColorEnabled, renderReport } = await import('../core/report/table.ts');
     const color = cliColorEnabled(io.env, io.stdout.isTTY === true, { nfdExact: opts.nfdExact === true });
     const shown = escapeStrings(report);
-    io.stdout.write(renderReport(shown, { color }) + (opts.nfdExact ? '' : verdictLine(shown, color)));
+    const shownExplained = explained === undefined ? undefined : escapeStrings(explained);
+    io.stdout.write(
+      renderReport(shown, { color }) +
+        (opts.nfdExact ? '' : verdictLine(shown, color, shownExplained)) +
+        (opts.explain && shownExplained ? renderExplanation(shownExplained) : ''),
+    );
   }
-  return compatibleSets(report).length > 0 ? EXIT.ok : EXIT.incompatible;
+  if (compatibleSets(report).length > 0) return EXIT.ok;
+  if (explained?.verdict === 'undetermined') {
+    // The table's verdict line and the summary say it; for JSON/YAML the reason goes to stderr.
+    if (opts.output !== 'table' && !opts.summary) {
+      io.stderr.write(
+        escapeControlChars(
+          'imgcompat: verdict undetermined: these expressions need features that could not be read on this host:\n' +
+            `${undeterminedLines(undeterminedExpressions(explained)).join('\n')}\n`,
+        ),
+      );
+    }
+    return EXIT.undetermined;
+  }
+  return EXIT.incompatible;
 }

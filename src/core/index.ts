@@ -9,11 +9,12 @@
  *
  * @packageDocumentation
  */
-import type { Diagnostic } from '../errors.ts';
+import { type Diagnostic, SpecError } from '../errors.ts';
 import { misuse } from './api-misuse.ts';
 import { hasErrors } from './load/diagnostics.ts';
 import { loadFeatures as loadFeaturesText, singleFeatures } from './load/load-features.ts';
 import { checkSpec, loadSpec as loadSpecText } from './load/load-spec.ts';
+import { decodeSpecBytes } from './load/spec-text.ts';
 import type { Features } from './model/features.ts';
 import type { CompatibilityStatus } from './model/report.ts';
 import type { Spec } from './model/spec.ts';
@@ -121,10 +122,17 @@ function checkFile(fn: string, options: LoadSpecOptions | undefined): string | u
   return options.file;
 }
 
-/** The spec text: a string or bytes (UTF-8). */
-function specText(fn: string, text: unknown): string {
-  if (typeof text === 'string') return text;
-  if (text instanceof Uint8Array) return new TextDecoder().decode(text);
+/**
+ * The spec text: a string, or bytes decoded as NFD's YAML reader decodes them (spec-text.ts: a BOM
+ * selects UTF-16; invalid UTF-8 and control characters are errors).
+ */
+function specText(
+  fn: string,
+  text: unknown,
+  file: string | undefined,
+): { text: string } | { error: Diagnostic } {
+  if (typeof text === 'string') return { text };
+  if (text instanceof Uint8Array) return decodeSpecBytes(text, file ?? 'spec');
   return misuse(fn, 'the spec', 'a string or a Uint8Array of YAML/JSON text', text);
 }
 
@@ -138,7 +146,9 @@ function specText(fn: string, text: unknown): string {
  */
 export function loadSpec(text: string | Uint8Array, options?: LoadSpecOptions): LoadedSpec {
   const file = checkFile('loadSpec', options);
-  const { spec, warnings } = loadSpecText(specText('loadSpec', text), file === undefined ? {} : { file });
+  const decoded = specText('loadSpec', text, file);
+  if ('error' in decoded) throw new SpecError(decoded.error.message, [decoded.error]);
+  const { spec, warnings } = loadSpecText(decoded.text, file === undefined ? {} : { file });
   return { spec, warnings };
 }
 
@@ -151,7 +161,9 @@ export function loadSpec(text: string | Uint8Array, options?: LoadSpecOptions): 
  */
 export function validateSpec(text: string | Uint8Array, options?: LoadSpecOptions): SpecValidation {
   const file = checkFile('validateSpec', options);
-  const r = checkSpec(specText('validateSpec', text), file === undefined ? {} : { file });
+  const decoded = specText('validateSpec', text, file);
+  if ('error' in decoded) return { valid: false, diagnostics: [decoded.error] };
+  const r = checkSpec(decoded.text, file === undefined ? {} : { file });
   return { valid: r.spec !== undefined && !hasErrors(r.diagnostics), diagnostics: r.diagnostics };
 }
 

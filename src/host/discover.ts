@@ -10,6 +10,7 @@ import { selectSources } from './source-selection.ts';
 import { lastCpuidMethod } from './sources/cpu/index.ts';
 import { SOURCES } from './sources/index.ts';
 import type { DiscoveryContext, HostFiles, HostInfo, SourceProblem } from './types.ts';
+import { findUnavailable, type UnavailableFeature } from './unavailable.ts';
 
 export interface DiscoverOptions {
   /** NFD `-feature-sources` syntax (`all`, `all,-pci`, `cpu,kernel`); default `all`. */
@@ -27,6 +28,8 @@ export interface DiscoverOptions {
   onTrace?: (message: string) => void;
   /** Cancels the discovery: every host file read after it fires rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Also name the features that could not be read (`DiscoveryResult.unavailable`). */
+  reportUnavailable?: boolean;
 }
 
 export interface DiscoveryResult {
@@ -41,6 +44,8 @@ export interface DiscoveryResult {
   problems: SourceProblem[];
   /** How the cpu source read CPUID (`addon`, `dev-cpu`, `cpuinfo`, `fixture`) when it ran. */
   cpuidMethod?: string;
+  /** With `reportUnavailable`: the features the host's files could not tell (see unavailable.ts). */
+  unavailable?: UnavailableFeature[];
 }
 
 /** `files` whose every read first checks `signal` (sources then stop at their next read). */
@@ -123,5 +128,8 @@ export async function discoverHost(opts: DiscoverOptions = {}): Promise<Discover
   };
   const method = selection.enabled.includes('cpu') ? lastCpuidMethod() : undefined;
   if (method !== undefined) result.cpuidMethod = method;
+  if (opts.reportUnavailable) {
+    result.unavailable = await findUnavailable(files, features, selection.enabled, problems);
+  }
   return result;
 }

@@ -49,8 +49,11 @@ export interface JobOptions {
 
 const CERT_DIR = '/etc/imgcompat/certs';
 const DOCKER_CONFIG_DIR = '/var/run/imgcompat/docker';
-/** Exit codes that a retry cannot change (README "Exit codes"): incompatible, usage, invalid input, no artifact. */
-const FINAL_EXIT_CODES = [1, 2, 3, 5];
+/**
+ * Exit codes that a retry cannot change (README "Exit codes"): incompatible, usage, invalid input,
+ * no artifact, undetermined (the same host cannot read more features on a second try).
+ */
+const FINAL_EXIT_CODES = [1, 2, 3, 5, 6];
 
 /** A DNS-1123 label from arbitrary text, at most `max` characters. */
 export function dnsLabel(text: string, max = 63): string {

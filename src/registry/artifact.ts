@@ -60,7 +60,10 @@ import { indexProblem, isStringMap, manifestProblem } from './shape.ts';
 export interface RegistryOptions extends Omit<RemoteOptions, 'credentials'> {
   /** NFD's flags: --registry-username with --registry-password-stdin, or --registry-token-stdin. */
   credentials?: FlagCredentials;
-  /** Environment for credential files and helpers (DOCKER_CONFIG, REGISTRY_AUTH_FILE, HOME, PATH, ...). */
+  /**
+   * Environment for credential files and helpers (DOCKER_CONFIG, REGISTRY_AUTH_FILE, HOME, PATH, ...) and
+   * proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY: transport/proxy.ts).
+   */
   env?: Record<string, string | undefined>;
   /** An auth file (docker config.json format) read instead of the default credential files. */
   registryConfig?: string;
@@ -107,6 +110,7 @@ export function createClient(opts: RegistryOptions = {}): RegistryClient {
   const { credentials, env, registryConfig, ...rest } = opts;
   return new RegistryClient({
     ...rest,
+    ...(env ? { proxyEnv: env } : {}),
     credentials: credentialLookup(env ?? {}, credentials ?? {}, registryConfig),
   });
 }

@@ -129,6 +129,54 @@ describe('cluster validate', () => {
     assert.deepEqual(j.totals, { nodes: 5, compatible: 3, incompatible: 1, skipped: 1, perSet: [2, 3] });
   });
 
+  test('--explain -o json: an explain field per evaluated node, with the value that failed', async () => {
+    const r = await imgcompat([
+      'cluster',
+      'validate',
+      '--spec',
+      specFile,
+      ...kubeArgs(),
+      '-o',
+      'json',
+      '--explain',
+    ]);
+    assertExit(r, 0, 'cluster validate --explain');
+    const nodes = JSON.parse(r.out).nodes as {
+      node: string;
+      skipped?: string;
+      explain?: {
+        index: number;
+        verdict: string;
+        rules: {
+          name: string;
+          isMatch: boolean;
+          matchFeatures?: {
+            terms: { feature: string; expressions: { name: string; actual: unknown; reason?: string }[] }[];
+          };
+        }[];
+      }[];
+    }[];
+    const b = nodes.find((n) => n.node === 'node-b')!;
+    assert.deepEqual(
+      b.explain!.map((s) => [s.index, s.verdict]),
+      [
+        [1, 'incompatible'],
+        [2, 'compatible'],
+      ],
+    );
+    const avx = b.explain![0]!.rules.find((x) => x.name === 'avx512')!;
+    assert.equal(avx.isMatch, false);
+    const e = avx.matchFeatures!.terms[0]!.expressions[0]!;
+    assert.equal(e.name, 'AVX512F');
+    assert.deepEqual(e.actual, { present: false });
+    assert.match(e.reason ?? '', /^"AVX512F" is not in cpu\.cpuid \(\d+ elements?\)$/);
+    // A skipped node has no explanation; the table does not take --explain.
+    assert.equal(nodes.find((n) => n.node === 'node-d')!.explain, undefined);
+    const table = await imgcompat(['cluster', 'validate', '--spec', specFile, ...kubeArgs(), '--explain']);
+    assertExit(table, 2, 'cluster validate --explain without -o json');
+    assert.match(table.err, /--explain .* -o json/);
+  });
+
   test('the table shows the matrix, the first failing expression and the totals', async () => {
     const r = await imgcompat(['cluster', 'validate', '--spec', specFile, ...kubeArgs()]);
     assertExit(r, 0, 'table');

@@ -135,3 +135,40 @@ test('--host-prefix: /sys reads go to /host-sys, NFD absolute reads do not, all 
 test('a host prefix must be absolute', () => {
   assert.throws(() => createHostFiles({ prefix: 'host-' }), TypeError);
 });
+
+test('synchronous and asynchronous system calls give the same answers and errors', async () => {
+  const root = tree('both-ways', {
+    'sys/devices/pci0000:00/0000:00:01.0/vendor': '0x8086\n',
+    'sys/bus/pci/devices/0000:00:01.0': { link: '../../../devices/pci0000:00/0000:00:01.0' },
+    'sys/a': { link: 'b' },
+    'sys/b': { link: 'a' },
+    'etc/big': 'x'.repeat(1000),
+    'etc/dir': { dir: true },
+    'etc/escape': { link: '../../outside-both/x' },
+  });
+  const ask = async (calls: 'sync' | 'async') => {
+    const files = createHostFiles({ root, calls });
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        (v) => ({ v: v instanceof Uint8Array ? Buffer.from(v).toString() : v }),
+        (e: unknown) => ({ errno: e instanceof HostReadError ? e.errno : String(e) }),
+      );
+    return Promise.all([
+      settle(files.readText('/sys/bus/pci/devices/0000:00:01.0/vendor')),
+      settle(files.readDir('/sys/bus/pci/devices')),
+      settle(files.readLink('/sys/bus/pci/devices/0000:00:01.0')),
+      settle(files.realPath('/sys/bus/pci/devices/0000:00:01.0')),
+      settle(files.kind('/sys/devices/pci0000:00')),
+      settle(files.readText('/sys/a')),
+      settle(files.readText('/etc/big', { maxBytes: 999 })),
+      settle(files.readBytes('/etc/big', { position: 10, length: 4 })),
+      settle(files.readText('/etc/dir')),
+      settle(files.readText('/etc/escape')),
+      settle(files.readText('/missing')),
+    ]);
+  };
+  const sync = await ask('sync');
+  assert.deepEqual(sync, await ask('async'));
+  assert.deepEqual(sync[0], { v: '0x8086\n' });
+  assert.deepEqual(sync[8], { errno: 'EISDIR' });
+});

@@ -76,6 +76,11 @@ test('flags are passed through and final exit codes fail the Job without retry',
   assert.equal(rule.action, 'FailJob');
   assert.ok(rule.onExitCodes.values.includes(1));
   assert.ok(!rule.onExitCodes.values.includes(4));
+  assert.deepEqual(
+    rule.onExitCodes.values,
+    [1, 2, 3, 5, 6],
+    'every verdict and bad input is final; only 4 is retried',
+  );
 });
 
 test('dnsLabel makes valid DNS-1123 labels', () => {

@@ -18,6 +18,7 @@ import { HttpClient } from '../../src/registry/transport/http-client.ts';
 import { NO_RETRY } from '../../src/registry/transport/retry.ts';
 import { json, type Recorded, startServer } from './helpers/http-server.ts';
 import { makeLayout } from './helpers/layout-fixture.ts';
+import { stubSend } from './helpers/stub-send.ts';
 
 const USER = 'alice';
 const PASS = 'CANARY-p4ss-91c2';
@@ -326,15 +327,15 @@ test('a public registry cannot point its token realm at private, link-local or l
     'https://127.0.0.1/token',
   ]) {
     const asked: string[] = [];
-    const fetch = async (input: string | URL) => {
-      const u = new URL(String(input));
+    const send = stubSend((u) => {
       asked.push(u.href);
-      return new Response('{}', {
+      return {
         status: 401,
+        body: '{}',
         headers: { 'www-authenticate': `Bearer realm="${realm}",service="s"` },
-      });
-    };
-    const auth = new Authenticator(new HttpClient({ fetch, retry: { ...NO_RETRY } }), {
+      };
+    });
+    const auth = new Authenticator(new HttpClient({ send, retry: { ...NO_RETRY } }), {
       credentials: async () => ({ username: USER, password: PASS, source: 'test' }),
     });
     await assert.rejects(
@@ -367,14 +368,15 @@ test('a registry on a private address may use a token server on another private 
     ['https://[fe80::1]/token', false],
   ] as const) {
     const asked: string[] = [];
-    const fetch = async (input: string | URL) => {
-      asked.push(new URL(String(input)).href);
-      return new Response('{}', {
+    const send = stubSend((u) => {
+      asked.push(u.href);
+      return {
         status: 401,
+        body: '{}',
         headers: { 'www-authenticate': `Bearer realm="${realm}",service="s"` },
-      });
-    };
-    const auth = new Authenticator(new HttpClient({ fetch, retry: { ...NO_RETRY } }), {
+      };
+    });
+    const auth = new Authenticator(new HttpClient({ send, retry: { ...NO_RETRY } }), {
       credentials: async () => ({ username: USER, password: PASS, source: 'test' }),
     });
     await assert.rejects(

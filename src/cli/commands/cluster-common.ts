@@ -4,8 +4,9 @@
  * NodeFeature objects.
  */
 import { loadSpec } from '../../core/load/load-spec.ts';
+import { specTextOf } from '../../core/load/spec-text.ts';
 import type { Spec } from '../../core/model/spec.ts';
-import { formatDiagnostic, UsageError } from '../../errors.ts';
+import { type Diagnostic, formatDiagnostics, UsageError } from '../../errors.ts';
 import type { KubePort } from '../../k8s/kube-client.ts';
 import { type StreamNodesOptions, type StreamStats, streamNodes } from '../../k8s/node-stream.ts';
 import { DEFAULT_NFD_NAMESPACE, type NodeObjects } from '../../k8s/nodefeatures.ts';
@@ -49,6 +50,11 @@ export function timeoutMs(flags: { timeout?: string }): number {
   return flags.timeout !== undefined ? parseDuration('--timeout', flags.timeout) : DEFAULT_TIMEOUT_MS;
 }
 
+/** The spec's warnings on stderr: the first 100, then how many more (formatDiagnostics). */
+function warn(ctx: CommandContext, warnings: readonly Diagnostic[]): void {
+  for (const line of formatDiagnostics(warnings)) ctx.io.stderr.write(`imgcompat: ${line}\n`);
+}
+
 /** The spec of `--image` (fetched once) or `--spec FILE`. */
 export async function loadImageSpec(
   source: { image?: string; spec?: string },
@@ -68,8 +74,8 @@ export async function loadImageSpec(
     );
     const src = `${fetched.repository}@${fetched.descriptor.digest}`;
     if (flags.verbose) ctx.io.stderr.write(`imgcompat: using compatibility artifact ${src}\n`);
-    const { spec, warnings } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: src });
-    for (const w of warnings) ctx.io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
+    const { spec, warnings } = loadSpec(specTextOf(fetched.bytes, src), { file: src });
+    warn(ctx, warnings);
     return {
       spec,
       source: src,
@@ -82,7 +88,7 @@ export async function loadImageSpec(
   if (source.spec === undefined) throw new UsageError('either --image or --spec is required');
   const { text, bytes } = await readFlagFileContent(ctx.io.cwd, source.spec, '--spec');
   const { spec, warnings } = loadSpec(text, { file: source.spec });
-  for (const w of warnings) ctx.io.stderr.write(`imgcompat: ${formatDiagnostic(w)}\n`);
+  warn(ctx, warnings);
   const digest = specDigest(bytes);
   return { spec, source: source.spec, digest, specDigest: digest };
 }

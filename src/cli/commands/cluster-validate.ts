@@ -5,6 +5,10 @@
  * merges it) and evaluated as soon as its objects are all read, keeping only its result row; a node × set
  * matrix with the first failing expression of each failed set is printed, sorted by node, then totals.
  */
+
+import type { Spec } from '../../core/model/spec.ts';
+import { validateNodeExplained } from '../../core/report/explain.ts';
+import { UsageError } from '../../errors.ts';
 import {
   byNodeName,
   type ClusterResult,
@@ -17,6 +21,7 @@ import {
   verdictInterner,
 } from '../../k8s/cluster-eval.ts';
 import { toKubeYaml } from '../../k8s/kube-yaml.ts';
+import { mergeNodeFeatures, type NodeObjects } from '../../k8s/nodefeatures.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import type { CommandContext } from '../program.ts';
@@ -28,6 +33,21 @@ export interface ClusterValidateOptions extends RegistryFlags, KubeFlags {
   spec?: string;
   tags: string[];
   output: 'table' | 'json' | 'yaml';
+  /** `--explain` (JSON/YAML only): an `explain` field per evaluated node. */
+  explain?: boolean;
+}
+
+/**
+ * `--explain`: the node's per-set traces (the set verdict and each rule's expressions with the node's
+ * values). A second evaluation, run only when asked; a node whose features do not evaluate has none.
+ */
+function explainNode(spec: Spec, node: NodeObjects, tags: readonly string[]): unknown {
+  try {
+    const ex = validateNodeExplained(spec, mergeNodeFeatures(node.objects), { tags });
+    return ex.sets.map((s) => ({ index: s.index + 1, verdict: s.verdict, rules: s.rules }));
+  } catch {
+    return undefined;
+  }
 }
 
 function setHeader(s: ClusterResult['sets'][number]): string {
@@ -79,6 +99,9 @@ export function printClusterResult(
 
 export async function run(opts: ClusterValidateOptions, ctx: CommandContext): Promise<number> {
   oneSource(opts);
+  if (opts.explain && opts.output === 'table') {
+    throw new UsageError('--explain adds a field to the JSON or YAML result: use it with -o json or -o yaml');
+  }
   // Connect first: a kubeconfig problem needs no registry round trip.
   const port = await connect(opts, ctx);
   const loaded = await loadImageSpec(opts, opts, ctx);
@@ -87,7 +110,14 @@ export async function run(opts: ClusterValidateOptions, ctx: CommandContext): Pr
   const compact = verdictInterner();
   const { missing } = await streamClusterNodes(port, opts, ctx, {
     keepFeatures: featuresRead(loaded.spec, opts.tags),
-    onNode: (n) => rows.push(compact(evaluateNode(loaded.spec, n, opts.tags))),
+    onNode: (n) => {
+      const row = compact(evaluateNode(loaded.spec, n, opts.tags));
+      if (opts.explain && row.skipped === undefined) {
+        const explain = explainNode(loaded.spec, n, opts.tags);
+        // A row of its own: the interned `sets` list stays shared.
+        rows.push(explain === undefined ? row : ({ ...row, explain } as NodeVerdict));
+      } else rows.push(row);
+    },
     onRestart: () => {
       rows.length = 0;
     },

@@ -6,6 +6,7 @@
  */
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadSpec } from '../../core/load/load-spec.ts';
+import { validateNodeExplained } from '../../core/report/explain.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
 import { formatDiagnostics } from '../../errors.ts';
 import type { CommandContext } from '../program.ts';
@@ -22,6 +23,8 @@ export interface EvalOptions {
   summary?: boolean;
   /** NFD's `--output-json`: its exact bytes (no trailing newline). */
   outputJson?: boolean;
+  /** `--explain`: the host's values and the reason for each expression. */
+  explain?: boolean;
 }
 
 export async function run(opts: EvalOptions, ctx: CommandContext): Promise<number> {
@@ -35,8 +38,11 @@ export async function run(opts: EvalOptions, ctx: CommandContext): Promise<numbe
   // A NodeFeatureList is accepted when it holds exactly one node.
   const features = singleFeatures(loaded, opts.features);
 
-  const report = validateNode(spec, features, { tags: opts.tags, source: opts.spec });
+  const vopts = { tags: opts.tags, source: opts.spec };
+  const explained = opts.explain ? validateNodeExplained(spec, features, vopts) : undefined;
+  const report = explained?.report ?? validateNode(spec, features, vopts);
   return printReport(report, spec, io, {
+    ...(explained ? { explained, explain: true } : {}),
     output: opts.output,
     summary: opts.summary === true,
     tags: opts.tags,

@@ -20,6 +20,8 @@ export interface ExportOptions {
   hostPrefix?: string;
   strict?: boolean;
   verbose?: boolean;
+  /** Name the features the host's files could not tell (`DiscoveryResult.unavailable`). */
+  reportUnavailable?: boolean;
 }
 
 function describeProblem(p: SourceProblem): string {
@@ -52,6 +54,7 @@ export async function discoverForExport(
     ...(hostRoot !== undefined ? { hostRoot } : {}),
     ...(opts.hostPrefix !== undefined ? { hostPrefix: opts.hostPrefix } : {}),
     env: io.env,
+    ...(opts.reportUnavailable ? { reportUnavailable: true } : {}),
     ...(opts.verbose ? { onTrace: (m: string) => io.stderr.write(`trace: ${m}\n`) } : {}),
   });
   for (const u of result.unknownSources.filter((x) => !alsoKnown.includes(x.replace(/^-/, ''))))

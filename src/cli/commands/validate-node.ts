@@ -9,11 +9,13 @@
  */
 import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadSpec } from '../../core/load/load-spec.ts';
+import { specTextOf } from '../../core/load/spec-text.ts';
+import type { UnavailableFeature } from '../../core/match/explain.ts';
 import type { Features } from '../../core/model/features.ts';
 import type { Spec } from '../../core/model/spec.ts';
+import { validateNodeExplained } from '../../core/report/explain.ts';
 import { validateNode } from '../../core/report/node-validator.ts';
 import { type Diagnostic, escapeControlChars, formatDiagnostics, UsageError } from '../../errors.ts';
-import { fetchNewestSpec, formatReference, parseReference } from '../../registry/index.ts';
 import { withDeadline } from '../deadline.ts';
 import type { Io } from '../io.ts';
 import type { CommandContext } from '../program.ts';
@@ -38,6 +40,10 @@ export interface ValidateNodeOptions extends RegistryFlags {
   nfdExact?: boolean;
   /** NFD's `--output-json`: its exact bytes (no trailing newline). */
   outputJson?: boolean;
+  /** `--explain`: the host's values and the reason for each expression. */
+  explain?: boolean;
+  /** The OS this runs on (`process.platform` when absent; tests set it). */
+  hostOs?: string;
 }
 
 /** NFD runs the whole command under a one-minute context (validate-node.go); so do we by default. */
@@ -58,6 +64,8 @@ export async function specFromRegistry(
   ctx: CommandContext,
   image: string,
 ): Promise<LoadedSpec> {
+  // The registry client (and node:tls, node:crypto under it) loads only when an image is named.
+  const { fetchNewestSpec, formatReference, parseReference } = await import('../../registry/index.ts');
   const reference = parseReference(image);
   const timeoutMs =
     opts.timeout !== undefined ? parseDuration('--timeout', opts.timeout) : DEFAULT_TIMEOUT_MS;
@@ -73,7 +81,7 @@ export async function specFromRegistry(
     ctx.io.stderr.write(`imgcompat: warning: ${escapeControlChars(w)}\n`);
   const source = `${fetched.repository}@${fetched.descriptor.digest}`;
   if (opts.verbose) ctx.io.stderr.write(`imgcompat: using compatibility artifact ${source}\n`);
-  const { spec, warnings } = loadSpec(new TextDecoder().decode(fetched.bytes), { file: source });
+  const { spec, warnings } = loadSpec(specTextOf(fetched.bytes, source), { file: source });
   warn(ctx.io, warnings);
   return {
     spec,
@@ -92,6 +100,18 @@ export async function hostFeatures(
   opts: Omit<ValidateNodeOptions, 'tags' | 'output' | 'image' | 'spec'>,
   ctx: CommandContext,
 ): Promise<Features> {
+  return (await hostDiscovery(opts, ctx)).features;
+}
+
+/**
+ * The features to evaluate, from `--features` or discovery, and (from discovery) the features the
+ * host's files could not tell.
+ */
+export async function hostDiscovery(
+  opts: Omit<ValidateNodeOptions, 'tags' | 'output' | 'image' | 'spec'>,
+  ctx: CommandContext,
+  reportUnavailable = false,
+): Promise<{ features: Features; unavailable: UnavailableFeature[] }> {
   if (opts.features !== undefined) {
     const loaded = loadFeatures(
       await readFlagFile(ctx.io.cwd, opts.features, '--features', ctx.io.readStdin),
@@ -100,10 +120,28 @@ export async function hostFeatures(
       },
     );
     warn(ctx.io, loaded.warnings);
-    return singleFeatures(loaded, opts.features);
+    return { features: singleFeatures(loaded, opts.features), unavailable: [] };
   }
-  const result = await withProgress(ctx.io, 'discovering host features', discoverForExport(opts, ctx));
-  return result.features;
+  const result = await withProgress(
+    ctx.io,
+    'discovering host features',
+    discoverForExport({ ...opts, ...(reportUnavailable ? { reportUnavailable: true } : {}) }, ctx),
+  );
+  return { features: result.features, unavailable: result.unavailable ?? [] };
+}
+
+/**
+ * Discovery reads Linux's /proc and /sys; elsewhere it would report a host with almost no features,
+ * and every rule would fail for want of data.
+ */
+function requireLinuxForDiscovery(opts: ValidateNodeOptions): void {
+  const platform = opts.hostOs ?? process.platform;
+  if (opts.features !== undefined || platform === 'linux') return;
+  throw new UsageError(
+    `validate-node discovers the features of a Linux host, and this is ${platform}: ` +
+      'evaluate a saved features file with --features FILE (from `imgcompat export features` on the node), ' +
+      'run the check on the node itself (`imgcompat job` prints a Kubernetes Job for it), or run it on a Linux host',
+  );
 }
 
 export async function run(opts: ValidateNodeOptions, ctx: CommandContext): Promise<number> {
@@ -123,17 +161,24 @@ export async function run(opts: ValidateNodeOptions, ctx: CommandContext): Promi
       '--features replaces discovery; it cannot be combined with --host-root, --host-prefix or --sources',
     );
   }
+  requireLinuxForDiscovery(opts);
   // Fetch and parse the spec before discovery: a missing artifact or bad spec needs no host scan.
   const loaded =
     opts.image !== undefined
       ? await specFromRegistry(opts, ctx, opts.image)
       : await specFromFile(ctx.io, opts.spec!);
-  const features = await hostFeatures(opts, ctx);
-  const report = validateNode(loaded.spec, features, {
-    tags: opts.tags,
-    source: opts.image ?? opts.spec,
-  });
+  const { features, unavailable } = await hostDiscovery(opts, ctx, true);
+  const vopts = { tags: opts.tags, source: opts.image ?? opts.spec };
+  // The traces are needed for --explain, and to tell "undetermined" from "incompatible" when some
+  // features could not be read.
+  const explained =
+    opts.explain || unavailable.length > 0
+      ? validateNodeExplained(loaded.spec, features, { ...vopts, unavailable })
+      : undefined;
+  const report = explained?.report ?? validateNode(loaded.spec, features, vopts);
   return printReport(report, loaded.spec, ctx.io, {
+    ...(explained ? { explained } : {}),
+    explain: opts.explain === true,
     output: opts.output,
     summary: opts.summary === true,
     tags: opts.tags,

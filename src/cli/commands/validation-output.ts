@@ -1,10 +1,16 @@
 /**
  * Shared output of `validate-spec` and `nfr validate`: every diagnostic as
  * `file:line:column: severity: message` on stderr and a one-line verdict per file on stdout, or one
- * JSON document on stdout with `--output json`.
+ * JSON document on stdout with `--output json`. Both list the first 100 diagnostics of a file and count
+ * the rest, so 100,000 warnings make kilobytes of output, not megabytes.
  */
 import { countSummary, hasErrors } from '../../core/load/diagnostics.ts';
-import { type Diagnostic, formatDiagnostics } from '../../errors.ts';
+import {
+  type Diagnostic,
+  formatDiagnostics,
+  MAX_PRINTED_DIAGNOSTICS,
+  omittedDiagnostics,
+} from '../../errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';
 
@@ -26,6 +32,12 @@ function jsonDiagnostic(d: Diagnostic) {
   };
 }
 
+/** `omitted: {errors, warnings, summary}` when the file has more diagnostics than are listed. */
+function omitted(list: readonly Diagnostic[]) {
+  const rest = omittedDiagnostics(list);
+  return rest ? { omitted: rest } : {};
+}
+
 /** Print the results; exit 0 when every file is valid (warnings allowed), 3 otherwise. */
 export function report(results: FileResult[], format: OutputFormat, ctx: CommandContext): number {
   const { io } = ctx;
@@ -38,7 +50,8 @@ export function report(results: FileResult[], format: OutputFormat, ctx: Command
         valid: !hasErrors(r.diagnostics),
         errors: r.diagnostics.filter((d) => d.severity === 'error').length,
         warnings: r.diagnostics.filter((d) => d.severity === 'warning').length,
-        diagnostics: r.diagnostics.map(jsonDiagnostic),
+        diagnostics: r.diagnostics.slice(0, MAX_PRINTED_DIAGNOSTICS).map(jsonDiagnostic),
+        ...omitted(r.diagnostics),
       })),
     };
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

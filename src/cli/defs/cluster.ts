@@ -85,12 +85,16 @@ Examples:
   const validate = cluster
     .command('validate')
     .description('node x compatibility-set matrix for the whole cluster, from NFD NodeFeature objects');
-  addSpecSourceOptions(
-    validate,
-    'only evaluate sets with one of these tags (comma-separated, repeatable)',
-  ).addOption(
-    new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'),
-  );
+  addSpecSourceOptions(validate, 'only evaluate sets with one of these tags (comma-separated, repeatable)')
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['table', 'json', 'yaml'])
+        .default('table'),
+    )
+    .option(
+      '--explain',
+      "with -o json/yaml: an `explain` field per node (each expression with the node's value(s) and why it failed)",
+    );
   addKubeOptions(validate, { nodes: true });
   addRegistryOptions(validate, { platform: true, ociLayout: true });
   validate
@@ -113,7 +117,12 @@ Examples:
     .action(async (opts) => {
       const { run } = await import('../commands/cluster-validate.ts');
       ctx.exitCode = await run(
-        { ...opts, tags: opts.tags ?? [], output: opts.output as 'table' | 'json' | 'yaml' },
+        {
+          ...opts,
+          tags: opts.tags ?? [],
+          output: opts.output as 'table' | 'json' | 'yaml',
+          explain: opts.explain === true,
+        },
         ctx,
       );
     });

@@ -66,6 +66,10 @@ export function addReportOutputOptions(cmd: Command): Command {
     .option(
       '--summary',
       'print a verdict summary (per set: compatible, first failing expression) in the chosen format instead',
+    )
+    .option(
+      '--explain',
+      "explain each expression: the host's value(s) it was compared with, why it failed, the closest matchAny branch (text under the table; an `explain` field per set with -o json/yaml)",
     );
 }
 
@@ -92,6 +96,7 @@ export const registerEval: Register = (program, ctx) => {
       'after',
       `
 Exit status: 0 when at least one compatibility set passed, 1 when none did, 3 for an invalid file.
+--explain adds, under the table, each expression with the host's value(s) and why it failed.
 The table and JSON are byte-identical to \`nfd compat validate-node\`; the table is followed by a
 one-line verdict. Colour follows NO_COLOR / FORCE_COLOR / TERM and is off when stdout is not a terminal.
 
@@ -108,6 +113,7 @@ Example:
           output: reportFormat(opts),
           summary: opts.summary === true,
           outputJson: opts.outputJson === true,
+          explain: opts.explain === true,
         },
         ctx,
       );

@@ -41,13 +41,18 @@ export const registerValidateNode: Register = (program, ctx) => {
       'after',
       `
 Exit status: 0 compatible (at least one compatibility set passed), 1 incompatible, 2 usage error,
-3 invalid spec or features file, 4 registry/network/authentication error, 5 no compatibility artifact.
+3 invalid spec or features file, 4 registry/network/authentication error, 5 no compatibility artifact,
+6 undetermined (no set passed, and a set failed only on features this host's files could not tell,
+e.g. no /proc/modules in a container or a --host-root without /sys; the verdict line names them).
+Discovery needs Linux: on other systems pass --features FILE.
+--explain adds, under the table, each expression with the host's value(s) and why it failed.
 
 Examples:
   imgcompat validate-node --image registry.example/app:1.0
   imgcompat validate-node --image registry.example/app:1.0 --tags gpu --output json
   imgcompat validate-node --image oci:examples/layout:app
   imgcompat validate-node --spec spec.yaml --features node-features.json
+  imgcompat validate-node --spec spec.yaml --explain
   echo "$TOKEN" | imgcompat validate-node --image reg.example/app:1 --registry-token-stdin
   imgcompat validate-node --image reg.example/app:1 --host-prefix /host-     # in a Job, see \`imgcompat job\``,
     )

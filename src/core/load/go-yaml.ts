@@ -4,9 +4,11 @@
  * text where the Go field is a string), then `encoding/json` into the Go struct (case-insensitive
  * field names, unknown fields ignored, type mismatches are errors). See gopkg.in/yaml.v2 resolve.go and sigs.k8s.io/yaml
  *
- * The `yaml` package parses with the failsafe schema, so every scalar keeps its text and style; we
- * walk its AST alongside a `TypeDesc` of the Go target type and resolve each scalar the goyaml.v2 way
- * (go-scalar.ts). Every produced value gets a source position (positions.ts).
+ * The text is read into a light node tree (yaml-nodes.ts) where every scalar keeps its text and style:
+ * by the fast reader of the common YAML subset (yaml-subset.ts), or, for anything else, by the `yaml`
+ * package with the failsafe schema. We walk the tree alongside a `TypeDesc` of the Go target type and
+ * resolve each scalar the goyaml.v2 way (go-scalar.ts). Every produced value gets a source position
+ * (positions.ts), kept as an offset until a line and column are asked for.
  *
  * Differences from Go, on purpose: unknown fields and duplicate keys are reported as warnings (Go
  * ignores unknown fields and lets the last duplicate win silently); and hostile input is refused before
@@ -25,7 +27,6 @@ import {
   LineCounter,
   Parser,
   Scalar,
-  type YAMLMap,
 } from 'yaml';
 import type { Diagnostic } from '../../errors.ts';
 import { foldName } from '../../go/json.ts';
@@ -41,7 +42,9 @@ import {
   TAG_BINARY,
   TAG_MERGE,
 } from './go-scalar.ts';
-import { childPath, Positions } from './positions.ts';
+import { type PathNode, Positions } from './positions.ts';
+import { YAlias, type YDocument, YMap, type YNode, YScalar, YSeq } from './yaml-nodes.ts';
+import { readSubset, type SubsetLimits } from './yaml-subset.ts';
 
 /** Largest input accepted, in bytes (issue 2 "a spec over 4 MiB"). */
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
@@ -65,6 +68,17 @@ export const MAX_DOCUMENTS = 10_000;
  * about 1 KB per node while composing; the 4 MiB cap alone would allow two million.
  */
 export const MAX_NODES = 1_000_000;
+
+/**
+ * Most nodes in one input read by the `yaml` package, i.e. YAML outside the fast reader's subset
+ * (folded and `|+` block scalars, multi-line plain or quoted scalars, tabs, other tags). That path keeps
+ * about 1.4 KB per node: 150,000 nodes stay near 200 MB, where a million took 1.4 GB. A spec or rule
+ * file that needs more nodes than this can be written in the common subset.
+ */
+export const MAX_NODES_OUTSIDE_SUBSET = 150_000;
+
+const LIMITS: SubsetLimits = { maxDepth: MAX_DEPTH, maxDocuments: MAX_DOCUMENTS, maxNodes: MAX_NODES };
+const LIMITS_OUTSIDE_SUBSET: SubsetLimits = { ...LIMITS, maxNodes: MAX_NODES_OUTSIDE_SUBSET };
 
 /** Lexeme types (yaml's `CST.tokenType`) that each start one node. */
 const NODE_LEXEMES = new Set([
@@ -103,6 +117,11 @@ export interface StructDesc {
   zero?: Record<string, () => unknown>;
   /** Unknown fields are expected (Kubernetes ObjectMeta has many): no warning. */
   open?: boolean;
+  /**
+   * Unknown fields are not decoded at all: for a first look at a few fields of a document whose full
+   * decode follows and reports everything else (TypeMeta before the object).
+   */
+  skipUnknown?: boolean;
 }
 
 export const STRING: TypeDesc = { kind: 'string' };
@@ -114,14 +133,14 @@ export const mapOf = (elem: TypeDesc, nullElemError?: string): TypeDesc =>
 export function struct(
   name: string,
   fields: Record<string, TypeDesc>,
-  opts: { zero?: Record<string, () => unknown>; open?: boolean } = {},
+  opts: { zero?: Record<string, () => unknown>; open?: boolean; skipUnknown?: boolean } = {},
 ): StructDesc {
   return { kind: 'struct', name, fields, ...opts };
 }
 
 export interface ParsedYaml {
-  /** The composed documents (empty when there were syntax errors or the text was refused). */
-  documents: Document.Parsed[];
+  /** The documents (empty when there were syntax errors or the text was refused). */
+  documents: YDocument[];
   lineCounter: LineCounter;
   /** Syntax errors, size and depth errors, and parser warnings. */
   diagnostics: Diagnostic[];
@@ -167,6 +186,7 @@ function cstTooDeep(tokens: CST.Token[], limit: number): number | undefined {
 function scanTokens(
   text: string,
   lineCounter: LineCounter,
+  lim: SubsetLimits,
 ): { tokens: CST.Token[] } | { problem: string; offset: number } {
   const parser = new Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0); // what Parser.parse does first
@@ -178,19 +198,19 @@ function scanTokens(
   for (const lexeme of new Lexer().lex(text)) {
     const type = CST.tokenType(lexeme);
     if (type === 'flow-map-start' || type === 'flow-seq-start') {
-      if (++flowDepth > MAX_DEPTH)
-        return { problem: `nesting is deeper than the limit of ${MAX_DEPTH} levels`, offset };
+      if (++flowDepth > lim.maxDepth)
+        return { problem: `nesting is deeper than the limit of ${lim.maxDepth} levels`, offset };
     } else if (type === 'flow-map-end' || type === 'flow-seq-end') {
       flowDepth = Math.max(0, flowDepth - 1);
     } else if (type === 'doc-mode' || type === 'doc-start') {
       flowDepth = 0;
     }
-    if (type !== null && NODE_LEXEMES.has(type) && ++nodes > MAX_NODES)
-      return { problem: `more than ${MAX_NODES} YAML nodes (the limit)`, offset };
+    if (type !== null && NODE_LEXEMES.has(type) && ++nodes > lim.maxNodes)
+      return { problem: `more than ${lim.maxNodes} YAML nodes (the limit)`, offset };
     // The parser hands over each document as soon as it is complete.
     for (const t of parser.next(lexeme)) {
-      if (t.type === 'document' && ++documents > MAX_DOCUMENTS)
-        return { problem: `more than ${MAX_DOCUMENTS} YAML documents (the limit)`, offset: t.offset };
+      if (t.type === 'document' && ++documents > lim.maxDocuments)
+        return { problem: `more than ${lim.maxDocuments} YAML documents (the limit)`, offset: t.offset };
       tokens.push(t);
     }
     // Control lexemes (doc-mode, scalar markers) have no source length.
@@ -208,7 +228,8 @@ export function parseYaml(text: string, file?: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const whole = file === undefined ? undefined : { file, line: 1, column: 1 };
-  const size = utf8Length(text);
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short texts need no count.
+  const size = text.length * 3 <= MAX_INPUT_BYTES ? 0 : utf8Length(text);
   if (size > MAX_INPUT_BYTES) {
     diagnostics.push({
       severity: 'error',
@@ -219,7 +240,32 @@ export function parseYaml(text: string, file?: string): ParsedYaml {
   }
   // goyaml.v2 reads a lone CR as a line break (YAML 1.1); the yaml package does not. Same length, so
   // offsets and columns are unchanged.
-  const scanned = scanTokens(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text, lineCounter);
+  const source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  // The common subset is read in one pass; anything else (and every syntax error) goes to `yaml`.
+  const fast = readSubset(source, LIMITS);
+  if (fast) {
+    if ('problem' in fast) {
+      diagnostics.push({
+        severity: 'error',
+        message: fast.problem,
+        position: pos(fast.lineCounter, fast.offset, file),
+      });
+      return { documents: [], lineCounter: fast.lineCounter, diagnostics };
+    }
+    return { documents: fast.documents, lineCounter: fast.lineCounter, diagnostics };
+  }
+  return parseWithYamlPackage(source, file, LIMITS_OUTSIDE_SUBSET);
+}
+
+/**
+ * The `yaml` package's reading of `source` (lone CRs already turned into LFs): the reference the fast
+ * reader of the subset must agree with, and the reader of everything outside it.
+ */
+export function parseWithYamlPackage(source: string, file?: string, lim: SubsetLimits = LIMITS): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const whole = file === undefined ? undefined : { file, line: 1, column: 1 };
+  const scanned = scanTokens(source, lineCounter, lim);
   if ('problem' in scanned) {
     diagnostics.push({
       severity: 'error',
@@ -229,11 +275,11 @@ export function parseYaml(text: string, file?: string): ParsedYaml {
     return { documents: [], lineCounter, diagnostics };
   }
   const { tokens } = scanned;
-  const deep = cstTooDeep(tokens, MAX_DEPTH);
+  const deep = cstTooDeep(tokens, lim.maxDepth);
   if (deep !== undefined) {
     diagnostics.push({
       severity: 'error',
-      message: `nesting is deeper than the limit of ${MAX_DEPTH} levels`,
+      message: `nesting is deeper than the limit of ${lim.maxDepth} levels`,
       position: pos(lineCounter, deep, file),
     });
     return { documents: [], lineCounter, diagnostics };
@@ -277,15 +323,56 @@ export function parseYaml(text: string, file?: string): ParsedYaml {
       });
     }
   }
-  return { documents: hasErrors ? [] : documents, lineCounter, diagnostics };
+  return { documents: hasErrors ? [] : documents.map(toLight), lineCounter, diagnostics };
+}
+
+/**
+ * The light tree of a document the `yaml` package composed. An alias points at the nearest preceding
+ * node with its anchor in document order, as yaml's `Alias.resolve` finds it (without its walk of the
+ * whole document for every alias).
+ */
+function toLight(doc: Document.Parsed): YDocument {
+  const anchors = new Map<string, YNode>();
+  const offset = (n: { range?: [number, number, number] | null }) => n.range?.[0] ?? -1;
+  const conv = (n: unknown): YNode | null => {
+    if (n === null || n === undefined) return null;
+    if (isAlias(n)) return new YAlias(offset(n), n.source, anchors.get(n.source));
+    if (isScalar(n)) {
+      const v = n.value;
+      const s = new YScalar(
+        offset(n),
+        typeof v === 'string' || v instanceof Uint8Array ? v : String(v ?? ''),
+        n.type === Scalar.PLAIN,
+        n.tag,
+      );
+      if (n.anchor) anchors.set(n.anchor, s);
+      return s;
+    }
+    if (isSeq(n)) {
+      const seq = new YSeq(offset(n), []);
+      if (n.anchor) anchors.set(n.anchor, seq);
+      for (const item of n.items) seq.items.push(conv(item));
+      return seq;
+    }
+    if (isMap(n)) {
+      const map = new YMap(offset(n), []);
+      if (n.anchor) anchors.set(n.anchor, map);
+      for (const pair of n.items) {
+        if (!isPair(pair)) continue;
+        const key = conv(pair.key);
+        map.items.push({ key, value: conv(pair.value) });
+      }
+      return map;
+    }
+    return null;
+  };
+  return { range: [doc.range[0]], contents: conv(doc.contents) };
 }
 
 // ---------------------------------------------------------------------------------------------------
 
 /** Thrown inside the decoder to stop at a document-fatal problem (excessive aliasing, depth). */
 class Abort extends Error {}
-
-type YNode = unknown;
 
 function typeLabel(t: TypeDesc): string {
   switch (t.kind) {
@@ -351,11 +438,22 @@ function applyZero(t: StructDesc, obj: Record<string, unknown>): Record<string, 
 
 interface Entry {
   key: string;
-  keyNode: YNode;
-  value: YNode;
+  keyNode: YNode | null;
+  value: YNode | null;
   /** Came in through a merge key (`<<`); overriding those is not a duplicate. */
   fromMerge: boolean;
 }
+
+interface StructInfo {
+  /** Field names in declaration order. */
+  names: string[];
+  /** Index of each field name, and of its case-folded form (Go's encoding/json matches those too). */
+  index: Map<string, number>;
+  folded: Map<string, number>;
+  zero: ((() => unknown) | undefined)[];
+}
+
+const STRUCT_INFO = new WeakMap<StructDesc, StructInfo>();
 
 class Decoder {
   readonly diagnostics: Diagnostic[] = [];
@@ -364,48 +462,45 @@ class Decoder {
   private aliasCount = 0;
   private aliasDepth = 0;
   private depth = 0;
-  private readonly activeAliases = new Set<unknown>();
-  private readonly foldCache = new WeakMap<StructDesc, Map<string, string>>();
+  private readonly activeAliases = new Set<YAlias>();
 
-  private readonly doc: Document.Parsed;
+  private readonly doc: YDocument;
   private readonly lc: LineCounter;
   private readonly file: string | undefined;
 
-  constructor(doc: Document.Parsed, lc: LineCounter, file: string | undefined) {
+  constructor(doc: YDocument, lc: LineCounter, file: string | undefined) {
     this.doc = doc;
     this.lc = lc;
     this.file = file;
-    this.positions = new Positions(file);
+    this.positions = new Positions(file, lc);
   }
 
-  private where(node: YNode) {
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    return range ? pos(this.lc, range[0], this.file) : undefined;
+  private where(node: YNode | null | undefined) {
+    return node && node.offset >= 0 ? pos(this.lc, node.offset, this.file) : undefined;
   }
 
-  error(message: string, node: YNode, path?: string): void {
-    this.report('error', message, node, path);
+  error(message: string, node: YNode | null | undefined, at?: PathNode): void {
+    this.report('error', message, node, at);
   }
 
-  warning(message: string, node: YNode, path?: string): void {
-    this.report('warning', message, node, path);
+  warning(message: string, node: YNode | null | undefined, at?: PathNode): void {
+    this.report('warning', message, node, at);
   }
 
-  private report(severity: 'error' | 'warning', message: string, node: YNode, path?: string): void {
+  private report(
+    severity: 'error' | 'warning',
+    message: string,
+    node: YNode | null | undefined,
+    at?: PathNode,
+  ): void {
     const position = this.where(node);
+    const path = at === undefined ? '' : this.positions.pathOf(at);
     this.diagnostics.push({
       severity,
       message,
       ...(position ? { position } : {}),
-      ...(path !== undefined && path !== '' ? { path } : {}),
+      ...(path !== '' ? { path } : {}),
     });
-  }
-
-  private record(path: string, node: YNode): void {
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    if (!range) return;
-    const { line, col } = this.lc.linePos(range[0]);
-    this.positions.setValue(path, line, col);
   }
 
   private count(): void {
@@ -421,28 +516,27 @@ class Decoder {
   }
 
   /** Resolve an alias to its anchored node, guarding against self-reference. */
-  private withAlias<T>(node: YNode, f: (target: YNode) => T): T {
-    const alias = node as { source: string; resolve(doc: Document): unknown };
-    if (this.activeAliases.has(node)) {
+  private withAlias<T>(alias: YAlias, f: (target: YNode | null) => T): T {
+    if (this.activeAliases.has(alias)) {
       throw new Abort(`anchor '${alias.source}' value contains itself`);
     }
-    const target = alias.resolve(this.doc);
+    const target = alias.target;
     if (target === undefined) {
-      this.error(`unknown anchor '${alias.source}' referenced`, node);
+      this.error(`unknown anchor '${alias.source}' referenced`, alias);
       return f(null);
     }
-    this.activeAliases.add(node);
+    this.activeAliases.add(alias);
     this.aliasDepth++;
     try {
       return f(target);
     } finally {
       this.aliasDepth--;
-      this.activeAliases.delete(node);
+      this.activeAliases.delete(alias);
     }
   }
 
   /** The goyaml.v2 value of a scalar node. */
-  scalar(node: Scalar): GoScalar | undefined {
+  scalar(node: YScalar): GoScalar | undefined {
     const tag = node.tag ?? '';
     if (tag === TAG_BINARY) {
       // !!binary: goyaml.v2 base64-decodes it into a Go string (the `yaml` package already decoded it).
@@ -452,8 +546,7 @@ class Decoder {
       return undefined;
     }
     const text = typeof node.value === 'string' ? node.value : String(node.value ?? '');
-    const plain = node.type === Scalar.PLAIN;
-    if (!plain && tag === '') return { t: 'str', v: text };
+    if (!node.plain && tag === '') return { t: 'str', v: text };
     // The non-specific tag `!` makes goyaml.v2 keep the text.
     if (tag === '!') return { t: 'str', v: text };
     try {
@@ -473,11 +566,11 @@ class Decoder {
    * say so: it is rarely what the author meant.
    */
   private noteConversion(
-    node: Scalar,
+    node: YScalar,
     s: GoScalar,
     result: string,
     what: 'key' | 'value',
-    path?: string,
+    at?: PathNode,
   ): void {
     if (s.t === 'str') return;
     const text = typeof node.value === 'string' ? node.value : '';
@@ -487,65 +580,69 @@ class Decoder {
     this.warning(
       `unquoted ${what} ${text} is ${kind} and NFD reads it as ${goQuote(result)}; quote it (${goQuote(text)}) if the text was meant`,
       node,
-      path,
+      at,
     );
   }
 
   /** A node's mapping entries, with merge keys (`<<`) applied and keys turned into JSON keys. */
-  private entries(node: YAMLMap, path: string, out: Map<string, Entry>, fromMerge: boolean): void {
+  private entries(node: YMap, at: PathNode, out: Map<string, Entry>, fromMerge: boolean): void {
     for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const keyNode = pair.key as YNode;
+      const keyNode = pair.key;
       this.count();
-      if (isScalar(keyNode) && this.isMergeKey(keyNode)) {
-        this.merge(pair.value as YNode, path, out);
+      if (keyNode instanceof YScalar && this.isMergeKey(keyNode)) {
+        this.merge(pair.value, at, out);
         continue;
       }
       const key = this.keyString(keyNode);
       if (key === undefined) continue;
-      if (out.has(key) && !fromMerge && !out.get(key)!.fromMerge) {
-        this.warning(
-          `duplicate key ${goQuote(key)}: the later value is used, as NFD does`,
-          keyNode,
-          childPath(path, key),
-        );
+      if (!fromMerge) {
+        const prev = out.get(key);
+        if (prev !== undefined && !prev.fromMerge) {
+          this.warning(
+            `duplicate key ${goQuote(key)}: the later value is used, as NFD does`,
+            keyNode,
+            this.positions.child(at, key),
+          );
+        }
       }
-      out.set(key, { key, keyNode, value: pair.value as YNode, fromMerge });
+      out.set(key, { key, keyNode, value: pair.value, fromMerge });
     }
   }
 
-  private isMergeKey(k: Scalar): boolean {
-    return (k.type === Scalar.PLAIN && k.tag === undefined && k.value === '<<') || k.tag === TAG_MERGE;
+  private isMergeKey(k: YScalar): boolean {
+    return (k.plain && k.tag === undefined && k.value === '<<') || k.tag === TAG_MERGE;
   }
 
   /** goyaml.v2 `merge`: a mapping, an alias to one, or a sequence of those (earlier ones win). */
-  private merge(value: YNode, path: string, out: Map<string, Entry>): void {
+  private merge(value: YNode | null, at: PathNode, out: Map<string, Entry>): void {
     const want = 'map merge requires map or sequence of maps as the value';
-    const one = (n: YNode): void => {
-      if (isAlias(n)) {
+    const one = (n: YNode | null): void => {
+      if (n instanceof YAlias) {
         this.withAlias(n, (t) => {
-          if (isMap(t)) this.entries(t, path, out, true);
+          if (t instanceof YMap) this.entries(t, at, out, true);
           else this.error(want, n);
         });
-      } else if (isMap(n)) this.entries(n, path, out, true);
+      } else if (n instanceof YMap) this.entries(n, at, out, true);
       else this.error(want, n);
     };
-    if (isSeq(value)) {
-      for (let i = value.items.length - 1; i >= 0; i--) one(value.items[i]);
+    if (value instanceof YSeq) {
+      for (let i = value.items.length - 1; i >= 0; i--) one(value.items[i] ?? null);
     } else one(value);
   }
 
   /** The JSON object key for a YAML key node (sigs.k8s.io/yaml rules), or undefined after an error. */
-  private keyString(k: YNode): string | undefined {
-    if (isAlias(k)) return this.withAlias(k, (t) => this.keyString(t));
-    if (k === null || k === undefined) {
+  private keyString(k: YNode | null): string | undefined {
+    if (k instanceof YAlias) return this.withAlias(k, (t) => this.keyString(t));
+    if (k === null) {
       this.error('unsupported map key: null (NFD fails to read such a document)', k);
       return undefined;
     }
-    if (!isScalar(k)) {
+    if (!(k instanceof YScalar)) {
       this.error('a map key must be a scalar, not a list or map', k);
       return undefined;
     }
+    // Most keys are plain words: no number, boolean or null reading, no conversion to report.
+    if (k.plain && k.tag === undefined && typeof k.value === 'string' && isPlainWord(k.value)) return k.value;
     const s = this.scalar(k);
     if (s === undefined) return undefined;
     const key = goScalarToKey(s);
@@ -562,64 +659,76 @@ class Decoder {
    * Decode `node` into Go type `t`. Returns `undefined` for YAML null (JSON null leaves a Go value
    * untouched) and after a reported error.
    */
-  decode(node: YNode, t: TypeDesc, path: string): unknown {
-    if (isAlias(node)) {
+  decode(node: YNode | null, t: TypeDesc, at: PathNode): unknown {
+    if (node instanceof YAlias) {
       this.count();
-      this.record(path, node);
-      return this.withAlias(node, (target) => this.decode(target, t, path));
+      this.positions.recordValue(at, node.offset);
+      return this.withAlias(node, (target) => this.decode(target, t, at));
     }
     this.count();
-    if (node === null || node === undefined) return undefined;
-    this.record(path, node);
-    if (isScalar(node)) return this.decodeScalar(node, t, path);
+    if (node === null) return undefined;
+    this.positions.recordValue(at, node.offset);
+    if (node instanceof YScalar) return this.decodeScalar(node, t, at);
     if (++this.depth > MAX_DEPTH) throw new Abort(`nesting is deeper than the limit of ${MAX_DEPTH} levels`);
     try {
-      if (isSeq(node)) return this.decodeSeq(node.items as YNode[], node, t, path);
-      if (isMap(node)) return this.decodeMap(node, t, path);
+      if (node instanceof YSeq) return this.decodeSeq(node.items, node, t, at);
+      return this.decodeMap(node, t, at);
     } finally {
       this.depth--;
     }
-    return undefined;
   }
 
-  private decodeScalar(node: Scalar, t: TypeDesc, path: string): unknown {
+  private label(at: PathNode): string {
+    return this.positions.pathOf(at) || 'document';
+  }
+
+  private decodeScalar(node: YScalar, t: TypeDesc, at: PathNode): unknown {
+    // The common case first: a plain word (or any quoted text) into a string field is that text.
+    if (
+      t.kind === 'string' &&
+      node.tag === undefined &&
+      typeof node.value === 'string' &&
+      (!node.plain || isPlainWord(node.value))
+    ) {
+      return node.value;
+    }
     const s = this.scalar(node);
     if (s === undefined) return undefined;
     if (s.t === 'null') return undefined;
     switch (t.kind) {
       case 'string': {
         const str = goScalarToString(s)!;
-        this.noteConversion(node, s, str, 'value', path);
+        this.noteConversion(node, s, str, 'value', at);
         return str;
       }
       case 'int':
-        return this.toInt(s, node, path);
+        return this.toInt(s, node, at);
       case 'any':
         if (s.t === 'float' && !Number.isFinite(s.v)) {
           // No target type: the float reaches json.Marshal, which refuses NaN and infinities.
           this.error(
             `json: unsupported value: ${goScalarToString(s)} (NFD fails to read such a document)`,
             node,
-            path,
+            at,
           );
           return undefined;
         }
         return s.t === 'int' || s.t === 'uint' ? Number(s.v) : s.v;
       default:
-        this.error(`${path || 'document'}: expected ${typeLabel(t)}, found ${describeScalar(s)}`, node, path);
+        this.error(`${this.label(at)}: expected ${typeLabel(t)}, found ${describeScalar(s)}`, node, at);
         return undefined;
     }
   }
 
   /** encoding/json into a Go `int` from what json.Marshal printed for the YAML value. */
-  private toInt(s: GoScalar, node: YNode, path: string): number | undefined {
+  private toInt(s: GoScalar, node: YNode, at: PathNode): number | undefined {
     const min = -(1n << 63n);
     const max = (1n << 63n) - 1n;
     let v: bigint | undefined;
     if (s.t === 'int' || s.t === 'uint') v = s.v;
     else if (s.t === 'float') {
       if (!Number.isFinite(s.v)) {
-        this.error(`json: unsupported value: ${goScalarToString(s)}`, node, path);
+        this.error(`json: unsupported value: ${goScalarToString(s)}`, node, at);
         return undefined;
       }
       // json.Marshal prints integral floats below 1e21 without a fraction or exponent, which an
@@ -633,47 +742,69 @@ class Decoder {
           : s.t === 'bool'
             ? describeScalar(s)
             : `the number ${goScalarToString(s)}`;
-      this.error(`${path}: expected an integer, found ${what}`, node, path);
+      this.error(`${this.positions.pathOf(at)}: expected an integer, found ${what}`, node, at);
       return undefined;
     }
     return Number(v);
   }
 
-  private decodeSeq(items: YNode[], node: YNode, t: TypeDesc, path: string): unknown {
-    if (t.kind === 'any') return items.map((n, i) => this.decode(n, ANY, childPath(path, i)) ?? null);
+  /**
+   * Decode list item `i` of `at`. A scalar item's position is recorded without a path node of its own
+   * (one is made only if the item needs one for a diagnostic): long lists are mostly scalars.
+   */
+  private item(item: YNode | null, t: TypeDesc, at: PathNode, i: number): unknown {
+    if (!(item instanceof YScalar)) return this.decode(item, t, this.positions.child(at, i));
+    this.count();
+    this.positions.recordItem(at, i, item.offset);
+    if (
+      t.kind === 'string' &&
+      item.tag === undefined &&
+      typeof item.value === 'string' &&
+      (!item.plain || isPlainWord(item.value))
+    ) {
+      return item.value;
+    }
+    return this.decodeScalar(item, t, this.positions.child(at, i));
+  }
+
+  private decodeSeq(items: (YNode | null)[], node: YNode, t: TypeDesc, at: PathNode): unknown {
+    if (t.kind === 'any') {
+      this.positions.list(at, items.length);
+      const out: unknown[] = new Array(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = this.item(items[i] ?? null, ANY, at, i) ?? null;
+      return out;
+    }
     if (t.kind !== 'list') {
-      this.error(`${path || 'document'}: expected ${typeLabel(t)}, found a list`, node, path);
+      this.error(`${this.label(at)}: expected ${typeLabel(t)}, found a list`, node, at);
       // Still walk the items for errors Go would also report (aliasing, NaN in unknown data).
       return undefined;
     }
+    this.positions.list(at, items.length);
     const out: unknown[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
-      const v = this.decode(items[i], t.elem, childPath(path, i));
+      const v = this.item(items[i] ?? null, t.elem, at, i);
       out[i] = v === undefined ? zeroValue(t.elem) : v;
     }
     return out;
   }
 
-  private decodeMap(node: YAMLMap, t: TypeDesc, path: string): unknown {
+  private decodeMap(node: YMap, t: TypeDesc, at: PathNode): unknown {
     const entries = new Map<string, Entry>();
-    this.entries(node, path, entries, false);
+    this.entries(node, at, entries, false);
     for (const e of entries.values()) {
-      const kr = (e.keyNode as { range?: [number, number, number] } | null)?.range;
-      if (kr) {
-        const { line, col } = this.lc.linePos(kr[0]);
-        this.positions.setKey(childPath(path, e.key), line, col);
-      }
+      if (e.keyNode !== null && e.keyNode.offset >= 0)
+        this.positions.recordKey(this.positions.child(at, e.key), e.keyNode.offset);
     }
     if (t.kind === 'any') {
       const out: Record<string, unknown> = {};
       for (const e of entries.values())
-        setOwn(out, e.key, this.decode(e.value, ANY, childPath(path, e.key)) ?? null);
+        setOwn(out, e.key, this.decode(e.value, ANY, this.positions.child(at, e.key)) ?? null);
       return out;
     }
     if (t.kind === 'map') {
       const out: Record<string, unknown> = {};
       for (const e of entries.values()) {
-        const p = childPath(path, e.key);
+        const p = this.positions.child(at, e.key);
         let v = this.decode(e.value, t.elem, p);
         if (v === undefined) {
           if (t.nullElemError !== undefined && this.isNull(e.value)) {
@@ -686,46 +817,57 @@ class Decoder {
       }
       return out;
     }
-    if (t.kind === 'struct') return this.decodeStruct(entries, t, path);
-    this.error(`${path || 'document'}: expected ${typeLabel(t)}, found a map`, node, path);
+    if (t.kind === 'struct') return this.decodeStruct(entries, t, at);
+    this.error(`${this.label(at)}: expected ${typeLabel(t)}, found a map`, node, at);
     return undefined;
   }
 
-  private isNull(n: YNode): boolean {
-    if (n === null || n === undefined) return true;
-    if (isAlias(n)) return false;
-    return isScalar(n) && this.scalar(n)?.t === 'null';
+  private isNull(n: YNode | null): boolean {
+    if (n === null) return true;
+    if (n instanceof YAlias) return false;
+    return n instanceof YScalar && this.scalar(n)?.t === 'null';
   }
 
-  private folded(t: StructDesc): Map<string, string> {
-    let m = this.foldCache.get(t);
-    if (!m) {
-      m = new Map();
-      for (const name of Object.keys(t.fields)) m.set(foldName(name), name);
-      this.foldCache.set(t, m);
+  /** The fields of a struct type, looked up once per type. */
+  private info(t: StructDesc): StructInfo {
+    let info = STRUCT_INFO.get(t);
+    if (!info) {
+      const names = Object.keys(t.fields);
+      const index = new Map<string, number>();
+      const folded = new Map<string, number>();
+      names.forEach((name, i) => {
+        index.set(name, i);
+        folded.set(foldName(name), i);
+      });
+      info = { names, index, folded, zero: names.map((n) => t.zero?.[n]) };
+      STRUCT_INFO.set(t, info);
     }
-    return m;
+    return info;
   }
 
-  private decodeStruct(entries: Map<string, Entry>, t: StructDesc, path: string): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const folded = this.folded(t);
-    const seen = new Map<string, string>();
+  private decodeStruct(entries: Map<string, Entry>, t: StructDesc, at: PathNode): Record<string, unknown> {
+    const info = this.info(t);
+    const { names } = info;
+    const values: unknown[] = new Array(names.length);
+    /** The key that set each field (case variants of one field are told apart by it). */
+    const setBy: (string | undefined)[] = new Array(names.length);
     // json.Marshal sorts the keys of the intermediate map, and encoding/json lets the last of several
     // case variants of one field win: walk in byte order so the same key wins here.
-    const sorted = [...entries.values()].sort((a, b) => compareBytes(a.key, b.key));
+    const sorted = [...entries.values()];
+    if (sorted.length > 1) sorted.sort((a, b) => compareBytes(a.key, b.key));
     for (const e of sorted) {
-      const p = childPath(path, e.key);
-      const field = Object.hasOwn(t.fields, e.key) ? e.key : folded.get(foldName(e.key));
-      if (field === undefined) {
+      const p = this.positions.child(at, e.key);
+      const i = info.index.get(e.key) ?? info.folded.get(foldName(e.key));
+      if (i === undefined) {
         if (!t.open) {
           // NFD (encoding/json) ignores unknown fields silently; a typo would go unnoticed there.
           this.warning(`unknown field ${goQuote(e.key)} in ${t.name} (NFD ignores it)`, e.keyNode, p);
         }
-        this.decode(e.value, ANY, p);
+        if (!t.skipUnknown) this.decode(e.value, ANY, p);
         continue;
       }
-      const other = seen.get(field);
+      const field = names[i]!;
+      const other = setBy[i];
       if (other !== undefined) {
         this.warning(
           `${goQuote(e.key)} and ${goQuote(other)} both set field ${goQuote(field)} (field names match case-insensitively); ${goQuote(e.key)} is used, as NFD does`,
@@ -739,21 +881,21 @@ class Decoder {
           p,
         );
       }
-      seen.set(field, e.key);
-      const fp = childPath(path, field);
-      if (e.key !== field) {
-        const kp = this.positions.key(p);
-        if (kp) this.positions.setKey(fp, kp.line, kp.column);
-      }
-      const v = this.decode(e.value, t.fields[field]!, fp);
-      if (v === undefined) delete out[field];
-      else out[field] = v;
+      setBy[i] = e.key;
+      const fp = field === e.key ? p : this.positions.child(at, field);
+      if (e.key !== field) this.positions.recordKey(fp, this.positions.keyAt(p));
+      // A null value leaves the field unset, also when an earlier case variant had set it.
+      values[i] = this.decode(e.value, t.fields[field]!, fp);
     }
     // Fields in the Go struct's order (the order NFD's types and the model declare them).
     const ordered: Record<string, unknown> = {};
-    for (const name of Object.keys(t.fields)) {
-      if (out[name] !== undefined) ordered[name] = out[name];
-      else if (t.zero?.[name]) ordered[name] = t.zero[name]!();
+    for (let i = 0; i < names.length; i++) {
+      const v = values[i];
+      if (v !== undefined) ordered[names[i]!] = v;
+      else {
+        const zero = info.zero[i];
+        if (zero) ordered[names[i]!] = zero();
+      }
     }
     return ordered;
   }
@@ -761,11 +903,11 @@ class Decoder {
   /** Decode the whole document into `t`; document-fatal problems end up as one error. */
   run(t: TypeDesc): unknown {
     try {
-      const v = this.decode(this.doc.contents as YNode, t, '');
+      const v = this.decode(this.doc.contents, t, this.positions.root);
       return v === undefined ? zeroValue(t) : v;
     } catch (e) {
       if (e instanceof Abort) {
-        this.error(e.message, this.doc.contents as YNode);
+        this.error(e.message, this.doc.contents);
         return undefined;
       }
       throw e;
@@ -773,12 +915,32 @@ class Decoder {
   }
 }
 
+/** goyaml.v2 `resolveMap`'s words that start with a letter (go-scalar.ts `RESOLVE_MAP`). */
+const YAML11_WORDS = new Set(
+  'y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF null Null NULL'.split(
+    ' ',
+  ),
+);
+
+/**
+ * A plain scalar goyaml.v2 reads as the same string whatever the target: it does not start with a
+ * digit, sign or dot (go-scalar.ts `hint`), is not `~`, `<<` or one of YAML 1.1's boolean and null
+ * words. Such text needs no resolving and no conversion note.
+ */
+export function isPlainWord(text: string): boolean {
+  if (text === '') return false;
+  const c = text.charCodeAt(0);
+  // 0-9 + - . ~ (go-scalar.ts `hint` D, S, '.', and the null word), and `<` for the merge key.
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 60 || c === 126) return false;
+  return !YAML11_WORDS.has(text);
+}
+
 /**
  * Decode one parsed document into Go type `t`. The value is shaped like the model (canonical field
  * names, Go zero values for required fields, absent keys for Go nil).
  */
 export function decodeDocument(
-  doc: Document.Parsed,
+  doc: YDocument,
   t: TypeDesc,
   lineCounter: LineCounter,
   file?: string,
@@ -789,15 +951,15 @@ export function decodeDocument(
 }
 
 /** Whether a document's top level is a mapping (after following an alias). */
-export function topLevelKind(doc: Document.Parsed): 'map' | 'seq' | 'scalar' | 'empty' {
-  let c: unknown = doc.contents;
-  if (isAlias(c)) c = c.resolve(doc);
+export function topLevelKind(doc: YDocument): 'map' | 'seq' | 'scalar' | 'empty' {
+  let c: YNode | null | undefined = doc.contents;
+  if (c instanceof YAlias) c = c.target;
   if (c === null || c === undefined) return 'empty';
-  if (isMap(c)) return 'map';
-  if (isSeq(c)) return 'seq';
-  if (isScalar(c)) {
+  if (c instanceof YMap) return 'map';
+  if (c instanceof YSeq) return 'seq';
+  if (c instanceof YScalar) {
     const v = c.value;
-    return c.type === Scalar.PLAIN &&
+    return c.plain &&
       c.tag === undefined &&
       (v === '' || v === '~' || v === 'null' || v === 'Null' || v === 'NULL')
       ? 'empty'
@@ -807,13 +969,13 @@ export function topLevelKind(doc: Document.Parsed): 'map' | 'seq' | 'scalar' | '
 }
 
 /** The top-level keys of a mapping document, as JSON keys (for detecting what a document is). */
-export function topLevelKeys(doc: Document.Parsed): string[] {
-  let c: unknown = doc.contents;
-  if (isAlias(c)) c = c.resolve(doc);
-  if (!isMap(c)) return [];
+export function topLevelKeys(doc: YDocument): string[] {
+  let c: YNode | null | undefined = doc.contents;
+  if (c instanceof YAlias) c = c.target;
+  if (!(c instanceof YMap)) return [];
   const keys: string[] = [];
   for (const p of c.items) {
-    if (isPair(p) && isScalar(p.key)) keys.push(String(p.key.value));
+    if (p.key instanceof YScalar) keys.push(String(p.key.value));
   }
   return keys;
 }

@@ -137,8 +137,11 @@ export const NODE_FEATURE_GROUP = struct(
   },
 );
 
-/** Only `kind` (and `apiVersion`), as `kubectl nfd` first reads a file into metav1.TypeMeta. */
-export const TYPE_META_ONLY = struct('object', TYPE_META, { open: true });
+/**
+ * Only `kind` (and `apiVersion`), as `kubectl nfd` first reads a file into metav1.TypeMeta. The rest
+ * of the document is not walked: the full decode that follows reports its problems.
+ */
+export const TYPE_META_ONLY = struct('object', TYPE_META, { open: true, skipUnknown: true });
 
 /** `Nil` (`struct{}`), the value of a flag element. */
 const NIL = struct('flag element', {}, { open: true });

@@ -38,6 +38,11 @@ export interface ValidateNodeOptions {
   tags?: readonly string[];
   /** Where the spec came from (its file or image reference), named in evaluation errors. */
   source?: string;
+  /**
+   * Called after each rule is evaluated, with the features it saw (`rule.matched` as it was then):
+   * `--explain` hooks in here. Absent, evaluation does nothing more.
+   */
+  onRule?: (setIndex: number, rule: GroupRule, features: Features, status: MatchStatus) => void;
 }
 
 /**
@@ -67,6 +72,7 @@ export function validateNode(
       const { matchStatus, vars } = executeNamed(rule, work, opts.source, setIndex, c.tag);
       status.rules ??= [];
       status.rules.push(ruleStatus(rule, matchStatus));
+      opts.onRule?.(setIndex, rule, work, matchStatus);
       // Back-reference for later rules; happens for every rule, even a failed one (NFD v0.19.0 pkg/nfd-master/nfd-master.go `processNodeFeatureRule`).
       insertAttributeFeatures(work, BACKREF_DOMAIN, BACKREF_FEATURE, vars);
     }

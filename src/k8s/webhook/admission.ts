@@ -32,10 +32,25 @@
  * characters (JSON annotations drop their last entries and say how many under the key `…`; text is cut
  * with `… (N more characters)`), so the five together stay under 128 KiB; at most `MAX_WARNINGS`
  * warnings, and the denial message is cut at `MAX_MESSAGE_CHARS`.
+ *
+ * The affinity added is bounded too. Kubernetes puts no limit on the number of node affinity terms,
+ * expressions or values (k8s.io/kubernetes pkg/apis/core/validation/validation.go `ValidateNodeSelector`,
+ * `ValidatePreferredSchedulingTerms` check each one's content only); what bounds a pod is its stored size:
+ * etcd refuses a request over 1.5 MiB (go.etcd.io/etcd/server/v3 embed/config.go `DefaultMaxRequestBytes`)
+ * and the API server a body over 3 MiB (k8s.io/apiserver pkg/server/config.go `MaxRequestBodyBytes`), and
+ * the scheduler evaluates every term on every node. So the merged required affinity has at most
+ * `MAX_REQUIRED_TERMS` (64, k8s/affinity.ts) terms, `MAX_REQUIRED_EXPRESSIONS` expressions and
+ * `MAX_REQUIRED_VALUES` values in all (the user's terms are copied into every product term and count),
+ * and at most `MAX_PREFERRED_TERMS` preferred terms are added per pod. Worst case, with label keys of
+ * Kubernetes' longest qualified name (317 characters) and values of 63: 512 × ~340 + 2,048 × ~66 +
+ * 64 × ~380 bytes ≈ 330 KiB, a fifth of etcd's limit; with our own labels (≤ 90 characters) under 100 KiB.
+ * An image whose required terms would go past a bound gets preferred terms only (its
+ * `imgcompat.io/reason` says so); preferred terms past the bound are dropped and counted in
+ * `imgcompat.io/applied`; both add a warning.
  * A pod that already carries `imgcompat.io/artifacts` is left alone (re-invocation is idempotent).
  */
 import type { Affinity } from '../affinity.ts';
-import { mergeAffinity } from '../affinity.ts';
+import { MAX_REQUIRED_TERMS, mergeAffinity } from '../affinity.ts';
 import { ANNOTATION_PREFIX } from '../set-names.ts';
 
 export const ARTIFACTS_ANNOTATION = `${ANNOTATION_PREFIX}/artifacts`;
@@ -50,6 +65,12 @@ export const MAX_IMAGES = 64;
 export const MAX_ANNOTATION_CHARS = 8192;
 export const MAX_WARNINGS = 16;
 export const MAX_MESSAGE_CHARS = 4096;
+/** Expressions in all the required nodeSelectorTerms of a merged affinity (see the header for why). */
+export const MAX_REQUIRED_EXPRESSIONS = 512;
+/** Values of those expressions, in all. */
+export const MAX_REQUIRED_VALUES = 2048;
+/** Preferred terms the webhook adds to one pod. */
+export const MAX_PREFERRED_TERMS = 64;
 /** Characters of one error message kept in `imgcompat.io/errors` or a warning. */
 const MAX_ENTRY_CHARS = 512;
 
@@ -191,6 +212,39 @@ export function affinityOf(required: readonly CompatSet[], preferred: readonly C
         : {}),
     },
   };
+}
+
+/**
+ * Why merging `required` into `affinity` would make required node affinity past its bounds (terms,
+ * expressions or values), or undefined when it fits. Counted before building: a product of terms is
+ * not allocated to find out it is too big.
+ */
+function requiredOverflow(
+  affinity: Affinity | undefined,
+  required: readonly CompatSet[],
+): string | undefined {
+  const user =
+    affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const userCount = Math.max(1, user.length);
+  const terms = userCount * required.length;
+  if (terms > MAX_REQUIRED_TERMS)
+    return `the pod would have ${terms} required nodeSelectorTerms (at most ${MAX_REQUIRED_TERMS})`;
+  // Every user term is copied once per set, each copy gaining one expression with one value.
+  let expressions = 0;
+  let values = 0;
+  for (const t of user) {
+    for (const e of [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])]) {
+      expressions++;
+      values += Array.isArray(e.values) ? e.values.length : 0;
+    }
+  }
+  expressions = expressions * required.length + terms;
+  values = values * required.length + terms;
+  if (expressions > MAX_REQUIRED_EXPRESSIONS)
+    return `the pod would have ${expressions} required node affinity expressions (at most ${MAX_REQUIRED_EXPRESSIONS})`;
+  if (values > MAX_REQUIRED_VALUES)
+    return `the pod would have ${values} required node affinity values (at most ${MAX_REQUIRED_VALUES})`;
+  return undefined;
 }
 
 export type FailurePolicy = 'Ignore' | 'Fail';
@@ -373,6 +427,7 @@ export function respond(
     const reasons: Record<string, string> = {};
     let requiredSets = 0;
     let preferredSets = 0;
+    let preferredCut = 0;
     const used: string[] = [];
     for (const [image, o] of compat) {
       const v = judge(o.sets, view);
@@ -391,17 +446,27 @@ export function respond(
         warnings.push(`imgcompat: ${image}: ${reasonText(v, labels)}`);
       }
       if (mode === 'annotate') continue;
-      const required = mode === 'required' && v.kind === 'carried' ? v.required : [];
-      requiredSets += required.length;
-      preferredSets += o.sets.length;
-      used.push(...o.sets.map((s) => s.label));
-      try {
-        affinity = mergeAffinity(affinity, affinityOf(required, o.sets));
-      } catch (e) {
-        const message = (e as Error).message;
-        if (policy === 'Fail') return { answer: deny(r.uid, 400, `imgcompat: ${message}`), noNode: [] };
-        return { answer: allow(r.uid, [`imgcompat: affinity not applied: ${message}`]), noNode };
+      let required = mode === 'required' && v.kind === 'carried' ? v.required : [];
+      const preferred = o.sets.slice(0, Math.max(0, MAX_PREFERRED_TERMS - preferredSets));
+      preferredCut += o.sets.length - preferred.length;
+      if (required.length > 0) {
+        const over = requiredOverflow(affinity, required);
+        if (over !== undefined) {
+          required = [];
+          const why = `required affinity not added: ${over}; preferred terms only`;
+          reasons[image] = reasons[image] === undefined ? why : `${reasons[image]}; ${why}`;
+          warnings.push(`imgcompat: ${image}: required affinity not added: ${over}`);
+        }
       }
+      requiredSets += required.length;
+      preferredSets += preferred.length;
+      used.push(...preferred.map((s) => s.label));
+      affinity = mergeAffinity(affinity, affinityOf(required, preferred));
+    }
+    if (preferredCut > 0) {
+      warnings.push(
+        `imgcompat: ${preferredCut} preferred affinity term(s) not added: at most ${MAX_PREFERRED_TERMS} per pod`,
+      );
     }
     if (mode !== 'annotate') {
       ops.push({
@@ -419,7 +484,7 @@ export function respond(
       mode === 'annotate'
         ? `mode annotate: no affinity added for ${compat.length} image(s)`
         : `mode ${mode}: node affinity for ${compat.length} image(s): ${requiredSets} set(s) required (pod has ${required} required nodeSelectorTerm(s), user terms kept, each ANDed with one compatibility set), ` +
-            `${preferredSets} preferred weighted term(s); labels: ${used.join(', ')}`,
+            `${preferredSets} preferred weighted term(s)${preferredCut > 0 ? ` (${preferredCut} more not added: at most ${MAX_PREFERRED_TERMS} per pod)` : ''}; labels: ${used.join(', ')}`,
       MAX_ANNOTATION_CHARS,
     );
     if (Object.keys(reasons).length > 0)

@@ -127,12 +127,17 @@ export function registryLookup(
     const source = `${fetched.repository}@${fetched.descriptor.digest}`;
     // Labels are keyed by the spec blob's digest (the spec layer's digest), as `nfr generate` keys
     // them: one spec, one set of labels, whichever image carries it.
-    const digest = specDigest(fetched.bytes);
+    // fetchBlob verified the bytes against the layer's digest: when that is sha256 it is the digest, and
+    // the 4 MiB spec is not hashed a second time on the event loop.
+    const digest = fetched.layer.digest.startsWith('sha256:')
+      ? fetched.layer.digest
+      : specDigest(fetched.bytes);
     const known = failures.get(digest);
     if (known && known.expires > Date.now()) throw new ArtifactFailure(known.message, fetched.subjectDigest);
     let sets: CompatSet[];
     try {
-      sets = await evaluate(new TextDecoder().decode(fetched.bytes), source, digest);
+      // Decoded (Go's YAML reader: spec-text.ts) in the worker, off the event loop.
+      sets = await evaluate(fetched.bytes, source, digest);
     } catch (e) {
       const message = `unusable compatibility artifact ${source}: ${messageOf(e)}`;
       failures.delete(digest);
@@ -205,6 +210,9 @@ export async function startWebhook(opts: WebhookOptions): Promise<RunningWebhook
     workers: opts.specWorkers ?? 2,
     log: opts.log,
   });
+  // Started now rather than by the first review: booting a worker is a one-time cost on the event loop
+  // that would otherwise land in an admission.
+  specs.warm();
   const lookup =
     opts.lookup ??
     registryLookup(

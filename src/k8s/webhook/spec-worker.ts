@@ -14,16 +14,27 @@
  * `import.meta.url` is not a file Node can load in a worker (the single executable) falls back to
  * evaluating in the main thread, and says so once in the log.
  */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadSpec } from '../../core/load/load-spec.ts';
+import { specTextOf } from '../../core/load/spec-text.ts';
 import { nameSets } from '../set-names.ts';
 import type { CompatSet } from './admission.ts';
 
-/** The sets of one spec, from its text; rejects when the spec does not parse or evaluate. */
-export type EvaluateSpec = (text: string, source: string, digest: string) => Promise<CompatSet[]>;
+/**
+ * The sets of one spec, from its bytes as stored (decoded in the worker, as Go's YAML reader decodes
+ * them: spec-text.ts) or its text; rejects when the spec does not decode, parse or evaluate.
+ */
+export type EvaluateSpec = (
+  spec: Uint8Array | string,
+  source: string,
+  digest: string,
+) => Promise<CompatSet[]>;
 
 /** Evaluation in the calling thread (what the worker runs; also the fallback). */
-export const evaluateInProcess: EvaluateSpec = async (text, source, digest) => {
+export const evaluateInProcess: EvaluateSpec = async (input, source, digest) => {
+  const text = typeof input === 'string' ? input : specTextOf(input, source);
   const { spec } = loadSpec(text, { file: source });
   return nameSets(spec, digest).map((s) => ({ label: s.label, weight: s.affinityWeight }));
 };
@@ -31,16 +42,38 @@ export const evaluateInProcess: EvaluateSpec = async (text, source, digest) => {
 const WORKER_MARK = 'imgcompat-spec-worker';
 
 interface Request {
-  text: string;
+  spec: Uint8Array | string;
   source: string;
   digest: string;
 }
 type Reply = { ok: true; sets: CompatSet[] } | { ok: false; message: string };
 
+/** How much nicer a spec worker's thread is than the thread that started it (at most nice 19). */
+export const WORKER_NICE_INCREMENT = 10;
+
+/**
+ * Lowers this thread's scheduling priority, so a spec worker evaluating a hostile spec gives way to the
+ * main thread (/healthz, other reviews) whenever both want a CPU: in the webhook's pod they compete for
+ * the same CPU limit. On Linux the nice value is per thread and setpriority(2) with a thread id sets
+ * that thread's only (man 2 setpriority, NOTES); the id is in /proc/thread-self (`<pid>/task/<tid>`,
+ * proc(5)). Elsewhere, or when it cannot be read, nothing changes.
+ */
+export function lowerThreadPriority(): boolean {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid <= 0 || tid === process.pid) return false;
+    setPriority(tid, Math.min(19, getPriority(tid) + WORKER_NICE_INCREMENT));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === WORKER_MARK) {
   const port = parentPort;
+  lowerThreadPriority();
   port.on('message', (req: Request) => {
-    evaluateInProcess(req.text, req.source, req.digest).then(
+    evaluateInProcess(req.spec, req.source, req.digest).then(
       (sets) => port.postMessage({ ok: true, sets } satisfies Reply),
       (e: unknown) =>
         port.postMessage({ ok: false, message: e instanceof Error ? e.message : String(e) } satisfies Reply),
@@ -86,14 +119,22 @@ export class SpecWorkers {
     this.#opts = opts;
   }
 
-  readonly evaluate: EvaluateSpec = (text, source, digest) => {
+  readonly evaluate: EvaluateSpec = (spec, source, digest) => {
     if (this.#closed) return Promise.reject(new Error('the webhook is shutting down'));
-    if (this.#fallback) return evaluateInProcess(text, source, digest);
+    if (this.#fallback) return evaluateInProcess(spec, source, digest);
     return new Promise<CompatSet[]>((resolve, reject) => {
-      this.#queue.push({ text, source, digest, resolve, reject });
+      this.#queue.push({ spec, source, digest, resolve, reject });
       this.#pump();
     });
   };
+
+  /** Starts the pool's workers ahead of the first evaluation (idle until then). */
+  warm(): void {
+    while (!this.#closed && !this.#fallback && this.#live < this.#opts.workers) {
+      const w = this.#spawn();
+      if (w) this.#idle.push(w);
+    }
+  }
 
   #spawn(): Worker | undefined {
     try {
@@ -129,7 +170,7 @@ export class SpecWorkers {
       const w = this.#idle.pop() ?? this.#spawn();
       if (!w) {
         for (const t of this.#queue.splice(0)) {
-          evaluateInProcess(t.text, t.source, t.digest).then(t.resolve, t.reject);
+          evaluateInProcess(t.spec, t.source, t.digest).then(t.resolve, t.reject);
         }
         return;
       }
@@ -188,7 +229,16 @@ export class SpecWorkers {
     w.on('message', onMessage);
     w.once('error', onError);
     w.once('exit', onExit);
-    w.postMessage({ text: task.text, source: task.source, digest: task.digest } satisfies Request);
+    // Bytes go over as a transferred copy of just the spec: structured clone of a view would copy its
+    // whole underlying buffer, and the caller keeps its own bytes.
+    if (typeof task.spec === 'string') {
+      w.postMessage({ spec: task.spec, source: task.source, digest: task.digest } satisfies Request);
+    } else {
+      const copy = task.spec.slice();
+      w.postMessage({ spec: copy, source: task.source, digest: task.digest } satisfies Request, [
+        copy.buffer,
+      ]);
+    }
   }
 
   /** Terminates every worker; queued evaluations are rejected. */

@@ -6,9 +6,17 @@
 import type { RegistryErrorDetails } from '../../errors.ts';
 import { REGISTRY_CODES, registryError, safeRemoteText } from '../registry-errors.ts';
 import { abortableSleep, raceAbort, throwIfAborted } from './abort.ts';
+import { proxyConfigFromEnv } from './proxy.ts';
 import { decideRedirect, REDIRECT_STATUSES } from './redirect.ts';
 import { DEFAULT_RETRY_POLICY, networkErrorCode, type RetryPolicy, retryDelay } from './retry.ts';
-import { type FetchLike, fetchFor } from './tls.ts';
+import { tlsSettings } from './tls.ts';
+import {
+  createSender,
+  ProxyConnectError,
+  type ResponseHeaders,
+  type Send,
+  type WireResponse,
+} from './wire.ts';
 
 export interface TransportOptions {
   /** Per-attempt timeout (connect, headers and body), milliseconds. Default 30 s. */
@@ -18,8 +26,13 @@ export interface TransportOptions {
   caFile?: string;
   /** Receives one line per request/response for `--verbose`. */
   trace?: (line: string) => void;
-  /** Injected fetch (tests); default: global fetch, or undici's for --insecure/--ca-file. */
-  fetch?: FetchLike;
+  /**
+   * The environment HTTPS_PROXY, HTTP_PROXY, NO_PROXY and REQUEST_METHOD are read from (proxy.ts);
+   * without it no proxy is used.
+   */
+  proxyEnv?: Record<string, string | undefined>;
+  /** Injected wire function (tests); default: node:http/node:https per wire.ts. */
+  send?: Send;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   userAgent?: string;
@@ -53,7 +66,7 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: Uint8Array;
   /** The final URL after redirects. */
   url: URL;
@@ -64,17 +77,21 @@ const ERROR_BODY_CAP = 8 * 1024;
 
 export class HttpClient {
   private readonly opts: TransportOptions;
-  private fetchImpl: Promise<FetchLike> | undefined;
+  private sendImpl: Send | undefined;
   private readonly warnings = new Set<string>();
 
   constructor(opts: TransportOptions = {}) {
     this.opts = opts;
   }
 
-  private getFetch(): Promise<FetchLike> {
-    if (this.opts.fetch) return Promise.resolve(this.opts.fetch);
-    this.fetchImpl ??= fetchFor({ insecure: this.opts.insecure, caFile: this.opts.caFile });
-    return this.fetchImpl;
+  private getSend(): Send {
+    if (this.opts.send) return this.opts.send;
+    this.sendImpl ??= createSender({
+      tls: () => tlsSettings({ insecure: this.opts.insecure, caFile: this.opts.caFile }),
+      proxy: this.opts.proxyEnv ? proxyConfigFromEnv(this.opts.proxyEnv) : undefined,
+      trace: this.opts.trace,
+    });
+    return this.sendImpl;
   }
 
   /** The client's cancellation signal (credential helpers it starts listen to it too). */
@@ -161,10 +178,10 @@ export class HttpClient {
     body: Uint8Array | undefined,
     authorization: string | undefined,
   ): Promise<HttpResponse> {
-    const fetchImpl = await this.getFetch();
+    const send = this.getSend();
     if (url.username || url.password) {
       // User-info in a URL a server sent (Location, Link, a token realm) is never used — credentials go
-      // in Authorization only — and never shown: fetch would refuse the URL with an error quoting it.
+      // in Authorization only — and never shown.
       url = new URL(url.href);
       url.username = '';
       url.password = '';
@@ -185,7 +202,7 @@ export class HttpClient {
     );
     const signal = req.signal ? AbortSignal.any([attempt.signal, req.signal]) : attempt.signal;
     try {
-      return await this.exchange(req, url, method, body, headers, signal, fetchImpl);
+      return await this.exchange(req, url, method, body, headers, signal, send);
     } finally {
       clearTimeout(timer);
     }
@@ -198,21 +215,15 @@ export class HttpClient {
     body: Uint8Array | undefined,
     headers: Record<string, string>,
     signal: AbortSignal,
-    fetchImpl: FetchLike,
+    send: Send,
   ): Promise<HttpResponse> {
     this.trace(`> ${method} ${redactUrl(url)}`);
     if (this.opts.stats) this.opts.stats.requests++;
-    const res = await fetchImpl(url, {
-      method,
-      headers,
-      body: body as RequestInit['body'],
-      redirect: 'manual',
-      signal,
-    });
+    const res = await send({ method, url, headers, body, signal });
     const isError = res.status >= 400;
     let bytes: Uint8Array;
     if (method === 'HEAD' || REDIRECT_STATUSES.has(res.status)) {
-      await res.body?.cancel().catch(() => {});
+      res.discard();
       bytes = new Uint8Array(0);
     } else {
       bytes = await readCapped(
@@ -247,8 +258,7 @@ export class HttpClient {
 
   private networkError(req: HttpRequest, error: unknown) {
     const code = networkErrorCode(error);
-    const timeout =
-      code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+    const timeout = code === 'ETIMEDOUT' && !(error instanceof ProxyConnectError);
     return registryError(
       `${req.what ?? 'request'} ${req.method} ${redactUrl(req.url)} failed: ${
         timeout
@@ -286,8 +296,6 @@ const NETWORK_ERROR_TEXT: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset by the server',
   EPIPE: 'connection closed by the server while sending',
-  UND_ERR_SOCKET: 'connection closed by the server before the response was complete',
-  UND_ERR_CLOSED: 'connection closed',
   ENOTFOUND: 'host name not found',
   EAI_AGAIN: 'host name lookup failed (temporary)',
   ENETUNREACH: 'network unreachable',
@@ -296,7 +304,12 @@ const NETWORK_ERROR_TEXT: Record<string, string> = {
 };
 
 function describeNetworkError(error: unknown): string {
+  // Its message names the proxy (never its credentials) and what it answered.
+  if (error instanceof ProxyConnectError) return error.message;
   const code = networkErrorCode(error);
+  if (code === 'ECONNRESET' && error instanceof Error && error.message === 'aborted') {
+    return 'connection closed by the server before the response was complete';
+  }
   if (code && NETWORK_ERROR_TEXT[code]) return NETWORK_ERROR_TEXT[code];
   if (code && /SSL|TLS/.test(code) && /VERSION|PROTOCOL|PACKET/.test(code)) {
     return `TLS handshake failed (${code}); if the registry speaks plain HTTP, use --plain-http`;
@@ -306,7 +319,7 @@ function describeNetworkError(error: unknown): string {
   }
   if (code) return `network error (${code})`;
   let e: unknown = error;
-  // fetch wraps the real reason ("self-signed certificate", ...) in `cause`.
+  // The real reason may be wrapped in `cause`.
   while (typeof e === 'object' && e !== null && (e as { cause?: unknown }).cause)
     e = (e as { cause: unknown }).cause;
   // Any URL quoted by a lower layer loses its user-info (credentials never in messages).
@@ -314,26 +327,22 @@ function describeNetworkError(error: unknown): string {
 }
 
 async function readCapped(
-  res: Response,
+  res: WireResponse,
   cap: number,
   truncate: boolean,
   tooLarge: () => Error,
 ): Promise<Uint8Array> {
-  const declared = Number(res.headers.get('content-length'));
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
   if (!truncate && Number.isFinite(declared) && declared > cap) {
-    await res.body?.cancel().catch(() => {});
+    res.discard();
     throw tooLarge();
   }
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+  for await (const value of res.body) {
     total += value.byteLength;
     if (total > cap) {
-      await reader.cancel().catch(() => {});
+      // Leaving the loop ends the stream (and the connection): nothing more is read.
       if (truncate) {
         chunks.push(value.subarray(0, value.byteLength - (total - cap)));
         total = cap;

@@ -33,7 +33,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export const NO_RETRY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 };
 
-/** Error codes of Node/undici network failures that are worth another attempt. */
+/** Error codes of Node network failures that are worth another attempt. */
 const RETRYABLE_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -42,14 +42,9 @@ const RETRYABLE_ERROR_CODES = new Set([
   'EAI_AGAIN',
   'ENETUNREACH',
   'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
 ]);
 
-/** The code of a network error, looking through fetch's `TypeError: fetch failed` wrapper. */
+/** The code of a network error, looking through wrappers that keep the reason in `cause`. */
 export function networkErrorCode(err: unknown): string | undefined {
   let e: unknown = err;
   for (let i = 0; i < 4 && e; i++) {

@@ -183,3 +183,71 @@ test('eval takes the output flags validate-node takes: -o yaml, --output-json, -
       '  set #2 (tag slow): compatible\n',
   );
 });
+
+test('--explain: the default output unchanged, then each expression with the host value and the reason', async () => {
+  const plain = await evalCli(base);
+  const r = await evalCli([...base, '--explain']);
+  assert.equal(r.code, 0);
+  assert.ok(r.out.startsWith(plain.out));
+  assert.equal(
+    r.out.slice(plain.out.length),
+    [
+      '',
+      'Explanation:',
+      'Set #1 (tag fast): incompatible',
+      '  Rule "avx512": FAIL',
+      '    matchFeatures:',
+      '      FAIL cpu.cpuid AVX512F {op: "Exists"}',
+      '           host: absent',
+      '           why: "AVX512F" is not in cpu.cpuid (1 element)',
+      'Set #2 (tag slow): compatible',
+      '  Rule "sse": OK',
+      '    matchFeatures:',
+      '      OK   cpu.cpuid SSE42 {op: "Exists"}',
+      '           host: present',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('--explain -o json: NFD fields unchanged, an explain object per set', async () => {
+  const plain = JSON.parse((await evalCli([...base, '-o', 'json'])).out);
+  const r = await evalCli([...base, '-o', 'json', '--explain']);
+  assert.equal(r.code, 0);
+  const doc = JSON.parse(r.out);
+  assert.deepEqual(
+    doc.map(({ explain: _, ...rest }: Record<string, unknown>) => rest),
+    plain,
+  );
+  assert.deepEqual(doc[0].explain, {
+    verdict: 'incompatible',
+    rules: [
+      {
+        name: 'avx512',
+        isMatch: false,
+        matchFeatures: {
+          isMatch: false,
+          held: 0,
+          total: 1,
+          terms: [
+            {
+              feature: 'cpu.cpuid',
+              isMatch: false,
+              expressions: [
+                {
+                  name: 'AVX512F',
+                  matcherType: 'matchExpression',
+                  expression: { op: 'Exists' },
+                  isMatch: false,
+                  actual: { present: false },
+                  reason: '"AVX512F" is not in cpu.cpuid (1 element)',
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+  });
+  assert.equal(doc[1].explain.verdict, 'compatible');
+});

@@ -428,3 +428,116 @@ describe('control characters from a spec', () => {
     assert.match(e.err, /missing closing \): `\(\\u001b`/);
   });
 });
+
+describe('undetermined: the host could not be read for what a rule needs', () => {
+  const container = 'test/fixtures/hosts/minimal-container/root';
+  const spec = join(scratch, 'needs-modules.yaml');
+  writeFileSync(
+    spec,
+    [
+      'version: v1alpha1',
+      'compatibilities:',
+      '- tag: vfio',
+      '  rules:',
+      '  - name: vfio',
+      '    matchFeatures:',
+      '    - feature: kernel.loadedmodule',
+      '      matchExpressions:',
+      '        vfio_pci: {op: Exists}',
+      '- tag: ancient',
+      '  rules:',
+      '  - name: kernel',
+      '    matchFeatures:',
+      '    - feature: kernel.version',
+      '      matchExpressions:',
+      '        major: {op: In, value: ["1"]}',
+      '',
+    ].join('\n'),
+  );
+
+  test('no /proc/modules under --host-root: exit 6 and the verdict names the expression and the file', async () => {
+    const r = await vn('--spec', spec, '--host-root', container, '--sources', 'kernel');
+    assert.equal(r.code, 6, r.err);
+    assert.ok(
+      r.out.endsWith(
+        'Verdict: undetermined - no compatibility set passed (2 evaluated), but these expressions need features ' +
+          'that could not be read on this host:\n' +
+          '  set #1, rule "vfio": kernel.loadedmodule vfio_pci {op: "Exists"}: /proc/modules could not be read on this host\n',
+      ),
+      r.out,
+    );
+  });
+
+  test('-o json: NFD JSON on stdout, the reason on stderr, exit 6; --summary says undetermined', async () => {
+    const r = await vn('--spec', spec, '--host-root', container, '--sources', 'kernel', '-o', 'json');
+    assert.equal(r.code, 6, r.err);
+    assert.equal(JSON.parse(r.out).length, 2);
+    assert.match(
+      r.err,
+      /verdict undetermined: .*\n {2}set #1, rule "vfio": kernel\.loadedmodule vfio_pci \{op: "Exists"\}: \/proc\/modules could not be read on this host\n/,
+    );
+    const s = await vn(
+      '--spec',
+      spec,
+      '--host-root',
+      container,
+      '--sources',
+      'kernel',
+      '--summary',
+      '-o',
+      'json',
+    );
+    assert.equal(s.code, 6, s.err);
+    const summary = JSON.parse(s.out);
+    assert.equal(summary.compatible, false);
+    assert.equal(summary.verdict, 'undetermined');
+    assert.deepEqual(summary.undetermined, [
+      {
+        set: 1,
+        rule: 'vfio',
+        feature: 'kernel.loadedmodule',
+        name: 'vfio_pci',
+        expression: '{op: "Exists"}',
+        reason: '/proc/modules could not be read on this host',
+      },
+    ]);
+  });
+
+  test('the same rules from a features file without the module list: plainly incompatible (exit 1)', async () => {
+    const features = join(scratch, 'no-modules.json');
+    writeFileSync(
+      features,
+      JSON.stringify({ attributes: { 'kernel.version': { elements: { major: '5' } } } }),
+    );
+    const r = await vn('--spec', spec, '--features', features);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /Verdict: incompatible/);
+  });
+
+  test('macOS or Windows without --features: usage error (exit 2) with a hint; with --features it runs', async () => {
+    const { run: runValidateNode } = await import('../../../src/cli/commands/validate-node.ts');
+    for (const os of ['darwin', 'win32']) {
+      const io = memoryIo({ cwd: repo });
+      await assert.rejects(
+        runValidateNode({ spec, tags: [], output: 'table', hostOs: os }, { io, exitCode: 0 }),
+        (e: Error & { kind?: string }) => {
+          assert.equal(e.kind, 'usage');
+          assert.match(e.message, new RegExp(`this is ${os}: .*--features FILE.*imgcompat job.*Linux host`));
+          return true;
+        },
+      );
+    }
+    const io = memoryIo({ cwd: repo });
+    const code = await runValidateNode(
+      {
+        spec: 'examples/spec.yaml',
+        features: 'examples/features.json',
+        tags: [],
+        output: 'table',
+        hostOs: 'darwin',
+      },
+      { io, exitCode: 0 },
+    );
+    assert.equal(code, 1, io.err());
+  });
+});

@@ -238,6 +238,32 @@ test('130,000 warnings: no crash, the first 100 printed, the rest counted', asyn
   assert.match(r.out, /many-warnings\.yaml: valid.*130000 warnings/);
 });
 
+test('--output json with 130,000 warnings: the first 100 listed, the rest counted with a summary', async () => {
+  const values = Array.from({ length: 130_000 }, () => '01').join(',');
+  write('many-warnings-json.yaml', spec(`AVX: {op: In, value: [${values}]}`));
+  const r = await cli(['--output', 'json', 'many-warnings-json.yaml']);
+  noStackTrace(r.err + r.out);
+  assert.equal(r.code, 0, r.err.slice(0, 2000));
+  assert.equal(r.err, '');
+  // Every diagnostic listed made a 20 MB document.
+  assert.ok(r.out.length < 100_000, `${r.out.length} bytes on stdout`);
+  const doc = JSON.parse(r.out) as {
+    files: Array<{ warnings: number; diagnostics: unknown[]; omitted?: Record<string, unknown> }>;
+  };
+  const f = doc.files[0]!;
+  assert.equal(f.warnings, 130_000);
+  assert.equal(f.diagnostics.length, 100);
+  assert.deepEqual(f.omitted, {
+    errors: 0,
+    warnings: 129_900,
+    summary: '... and 129,900 more warnings (not shown)',
+  });
+  const few = await cli(['--output', 'json', write('few.yaml', spec('AVX: {op: In, value: [01]}'))]);
+  const fewDoc = JSON.parse(few.out) as { files: Array<Record<string, unknown>> };
+  assert.equal(fewDoc.files[0]!.warnings, 1);
+  assert.equal('omitted' in fewDoc.files[0]!, false);
+});
+
 test("Go's YAML reader: UTF-16 with a BOM and CR-only line ends are read; invalid UTF-8 and control characters are errors", async () => {
   const text = readFileSync(join(repo, 'examples', 'spec.yaml'), 'utf8');
   writeFileSync(

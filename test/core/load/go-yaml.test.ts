@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { resolveGoScalar } from '../../../src/core/load/go-scalar.ts';
 import {
   decodeDocument,
   INT,
+  isPlainWord,
   MAX_DEPTH,
   MAX_DOCUMENTS,
   MAX_INPUT_BYTES,
   MAX_NODES,
+  MAX_NODES_OUTSIDE_SUBSET,
   mapOf,
   parseYaml,
   STRING,
@@ -267,4 +270,96 @@ test('hostile YAML fails at the first violation in bounded memory: 4 MB of "[", 
   // At the document limit exactly, all documents are read.
   assert.equal(parseYaml('a\n---\n'.repeat(MAX_DOCUMENTS - 1) + 'a\n').documents.length, MAX_DOCUMENTS);
   assert.equal(MAX_NODES, 1_000_000);
+});
+
+test('YAML outside the fast subset (here a tab) has its own node limit of 150,000', () => {
+  assert.equal(MAX_NODES_OUTSIDE_SUBSET, 150_000);
+  const list = (n: number) => `\t[${'1,'.repeat(n - 1)}1]\n`;
+  // One node for the sequence, n for its scalars.
+  assert.deepEqual(parseYaml(list(149_999)).diagnostics, []);
+  const over = parseYaml(list(150_000), 'tab.yaml');
+  assert.match(over.diagnostics[0]?.message ?? '', /^more than 150000 YAML nodes \(the limit\)$/);
+  // Without the tab the same list is read by the fast reader, under the general limit.
+  assert.deepEqual(parseYaml(list(150_000).slice(1)).diagnostics, []);
+});
+
+test('isPlainWord holds only for plain text goyaml.v2 reads as that same string', () => {
+  const chars = [
+    'a',
+    'y',
+    'Y',
+    'n',
+    'o',
+    'O',
+    'N',
+    'e',
+    's',
+    'u',
+    'l',
+    'L',
+    'f',
+    'F',
+    'T',
+    't',
+    '0',
+    '1',
+    '.',
+    '-',
+    '+',
+    '~',
+    '<',
+    '_',
+    'x',
+    'b',
+    'i',
+  ];
+  const words = new Set([
+    'yes',
+    'Yes',
+    'YES',
+    'true',
+    'True',
+    'TRUE',
+    'false',
+    'False',
+    'FALSE',
+    'null',
+    'Null',
+    'NULL',
+    'off',
+    'Off',
+    'OFF',
+    'on',
+    'ON',
+    'no',
+    'NO',
+    'No',
+    '<<',
+    '.inf',
+    '.nan',
+    '-.inf',
+    '0x1f',
+    '1e3',
+    '0o17',
+    '0b101',
+    '1_000',
+    '2006-01-02',
+  ]);
+  for (const a of chars) {
+    words.add(a);
+    for (const b of chars) {
+      words.add(a + b);
+      for (const c of chars) words.add(a + b + c);
+    }
+  }
+  let plain = 0;
+  for (const w of words) {
+    if (!isPlainWord(w)) continue;
+    plain++;
+    assert.deepEqual(resolveGoScalar('', w), { t: 'str', v: w }, w);
+  }
+  assert.ok(plain > 1000);
+  for (const w of ['y', 'no', 'Off', 'NULL', '~', '0', '-x', '.5', '<<', ''])
+    assert.equal(isPlainWord(w), false, w);
+  for (const w of ['In', 'op', 'value', 'yess', 'nul', 'cpu.cpuid']) assert.equal(isPlainWord(w), true, w);
 });

@@ -1,6 +1,7 @@
 /**
  * Key material for the TLS and token-auth registries, made with the `openssl` CLI: a throw-away CA with
- * a server certificate for 127.0.0.1 (for `--ca-file` / `--insecure` tests), and a self-signed signing
+ * a server certificate for 127.0.0.1 (for `--ca-file` / `--insecure` tests; also valid for `registry.proxy.test`,
+ * the name the proxy tests reach a registry by), and a self-signed signing
  * certificate for the token server (docker-registry trusts it through `auth.token.rootcertbundle`).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -56,7 +57,7 @@ export async function makeTlsMaterial(dir: string): Promise<TlsMaterial> {
   ]);
   writeFileSync(
     ext,
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:registry.proxy.test\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
   );
   await execOk(openssl, [
     'x509',

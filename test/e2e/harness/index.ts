@@ -8,6 +8,7 @@ export * from './fixtures.ts';
 export * from './images.ts';
 export * from './oras.ts';
 export * from './proc.ts';
+export * from './proxy.ts';
 export * from './registries.ts';
 export * from './registry-api.ts';
 export * from './token-server.ts';

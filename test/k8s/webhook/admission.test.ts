@@ -7,6 +7,7 @@ import {
   type ClusterView,
   type ImageOutcome,
   judge,
+  MAX_PREFERRED_TERMS,
   parseReview,
   podImages,
   REASON_ANNOTATION,
@@ -278,4 +279,138 @@ test('no artifact: allowed without a patch; errors follow the failure policy', (
   const patched = applyPatch(pod, JSON.parse(Buffer.from(ignored.response.patch!, 'base64').toString()));
   assert.match(JSON.stringify(patched.metadata), /registry down/);
   assert.ok(ignored.response.warnings!.some((w) => /failure policy Ignore/.test(w)));
+});
+
+test('huge affinity from many images and sets: at most 64 preferred terms added, the rest counted', () => {
+  // 64 images × 1,000 sets each: every set would add a preferred term (64,000 terms, an 8 MB patch).
+  const images = Array.from({ length: 64 }, (_, i) => `img${i}`);
+  const pod = { metadata: { name: 'p' }, spec: { containers: images.map((image) => ({ image })) } };
+  const outcomes = new Map<string, ImageOutcome>(
+    images.map((image, i) => [
+      image,
+      {
+        ...compat,
+        sets: Array.from({ length: 1000 }, (_, k) => ({
+          label: `compat.feature.node.kubernetes.io/${String(i).padStart(12, '0')}.s${k}`,
+          weight: 1 + (k % 100),
+        })),
+      },
+    ]),
+  );
+  const { answer } = respond(parseReview(review(pod)), outcomes, 'Fail', 'preferred', view({}));
+  assert.equal(answer.response.allowed, true);
+  assert.ok(answer.response.patch!.length < 200_000, `${answer.response.patch!.length} bytes of patch`);
+  const patched = patchedPod(pod, answer);
+  const preferred = patched.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution;
+  assert.equal(preferred.length, MAX_PREFERRED_TERMS);
+  assert.equal(patched.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, undefined);
+  assert.match(
+    patched.metadata.annotations[APPLIED_ANNOTATION]!,
+    /64 preferred weighted term\(s\) \(63936 more not added: at most 64 per pod\)/,
+  );
+  assert.ok(
+    answer.response.warnings!.some(
+      (w) => w === 'imgcompat: 63936 preferred affinity term(s) not added: at most 64 per pod',
+    ),
+    JSON.stringify(answer.response.warnings),
+  );
+});
+
+test('required terms past the bounds: that image gets preferred terms only, with the reason', () => {
+  const carried = (labels: string[]) => view(Object.fromEntries(labels.map((l) => [l, 1])), { nfdNodes: 1 });
+  const sets = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, k) => ({
+      label: `compat.feature.node.kubernetes.io/${tag}.s${k}`,
+      weight: 1,
+    }));
+  const labelsOf = (xs: { label: string }[]) => xs.map((x) => x.label);
+
+  // One image with 100 carried sets: 100 required terms (at most 64).
+  const many = sets(100, 'aaaaaaaaaaaa');
+  const pod = { metadata: { name: 'p' }, spec: { containers: [{ image: 'a' }] } };
+  const one = respond(
+    parseReview(review(pod)),
+    new Map([['a', { ...compat, sets: many }]]),
+    'Fail',
+    'required',
+    carried(labelsOf(many)),
+  ).answer;
+  assert.equal(one.response.allowed, true);
+  const p1 = patchedPod(pod, one);
+  assert.equal(p1.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, undefined);
+  assert.equal(p1.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution.length, 64);
+  assert.match(
+    JSON.parse(p1.metadata.annotations[REASON_ANNOTATION]!).a,
+    /required affinity not added: the pod would have 100 required nodeSelectorTerms \(at most 64\); preferred terms only/,
+  );
+
+  // The user's 10 terms of 60 expressions each, an image with 6 carried sets: 60 product terms of 61
+  // expressions = 3,660 expressions (at most 512); the user's terms are kept unchanged.
+  const userTerms = Array.from({ length: 10 }, (_, t) => ({
+    matchExpressions: Array.from({ length: 60 }, (_, e) => ({ key: `k${t}-${e}`, operator: 'Exists' })),
+  }));
+  const affinity = {
+    nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: userTerms } },
+  };
+  const userPod = { metadata: { name: 'p' }, spec: { containers: [{ image: 'b' }], affinity } };
+  const six = sets(6, 'bbbbbbbbbbbb');
+  const two = respond(
+    parseReview(review(userPod)),
+    new Map([['b', { ...compat, sets: six }]]),
+    'Fail',
+    'required',
+    carried(labelsOf(six)),
+  ).answer;
+  const p2 = patchedPod(userPod, two);
+  assert.deepEqual(p2.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, {
+    nodeSelectorTerms: userTerms,
+  });
+  assert.match(
+    JSON.parse(p2.metadata.annotations[REASON_ANNOTATION]!).b,
+    /the pod would have 3660 required node affinity expressions \(at most 512\)/,
+  );
+  assert.ok(two.response.warnings!.some((w) => /^imgcompat: b: required affinity not added: /.test(w)));
+
+  // Few user expressions with many values: 2 terms with 1 expression of 200 values, 8 sets: 16 terms,
+  // 3,216 values (at most 2,048).
+  const wide = {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: Array.from({ length: 2 }, () => ({
+          matchExpressions: [
+            { key: 'zone', operator: 'In', values: Array.from({ length: 200 }, (_, v) => `z${v}`) },
+          ],
+        })),
+      },
+    },
+  };
+  const widePod = { metadata: { name: 'p' }, spec: { containers: [{ image: 'c' }], affinity: wide } };
+  const eight = sets(8, 'cccccccccccc');
+  const three = respond(
+    parseReview(review(widePod)),
+    new Map([['c', { ...compat, sets: eight }]]),
+    'Fail',
+    'required',
+    carried(labelsOf(eight)),
+  ).answer;
+  assert.match(
+    JSON.parse(patchedPod(widePod, three).metadata.annotations[REASON_ANNOTATION]!).c,
+    /the pod would have 3216 required node affinity values \(at most 2048\)/,
+  );
+
+  // Within the bounds: required terms are added as before.
+  const fits = sets(8, 'dddddddddddd');
+  const four = respond(
+    parseReview(review(pod)),
+    new Map([['a', { ...compat, sets: fits }]]),
+    'Fail',
+    'required',
+    carried(labelsOf(fits)),
+  ).answer;
+  const p4 = patchedPod(pod, four);
+  assert.equal(
+    p4.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.length,
+    8,
+  );
+  assert.equal(p4.metadata.annotations[REASON_ANNOTATION], undefined);
 });

@@ -5,6 +5,7 @@ import { Authenticator } from '../../../src/registry/auth/authenticator.ts';
 import type { Credential } from '../../../src/registry/auth/credentials.ts';
 import { HttpClient } from '../../../src/registry/transport/http-client.ts';
 import { json, type Recorded, startServer } from '../helpers/http-server.ts';
+import { stubSend } from '../helpers/stub-send.ts';
 
 const USER = 'alice';
 const PASS = 'CANARY-p4ss-7f3a';
@@ -198,18 +199,19 @@ test('identity token: OAuth2 refresh-token POST to the realm', async () => {
 });
 
 test('token realm safety: http realm for an https registry and loopback realm for a remote registry are refused', async () => {
-  const fakeFetch = (realm: string) => async (input: string | URL) => {
-    const u = new URL(String(input));
-    if (u.hostname === 'reg.example') {
-      return new Response('{}', {
-        status: 401,
-        headers: { 'www-authenticate': `Bearer realm="${realm}",service="s"` },
-      });
-    }
-    throw new Error(`must not contact ${u.href}`);
-  };
+  const fakeRegistry = (realm: string) =>
+    stubSend((u) => {
+      if (u.hostname === 'reg.example') {
+        return {
+          status: 401,
+          body: '{}',
+          headers: { 'www-authenticate': `Bearer realm="${realm}",service="s"` },
+        };
+      }
+      throw new Error(`must not contact ${u.href}`);
+    });
   for (const realm of ['http://auth.example/token', 'https://127.0.0.1:9999/token']) {
-    const auth = new Authenticator(new HttpClient({ fetch: fakeFetch(realm) }), {
+    const auth = new Authenticator(new HttpClient({ send: fakeRegistry(realm) }), {
       credentials: async () => ({ username: 'u', password: 'p', source: 't' }),
     });
     await assert.rejects(

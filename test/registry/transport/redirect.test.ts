@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { HttpClient, redactUrl } from '../../../src/registry/transport/http-client.ts';
 import { decideRedirect } from '../../../src/registry/transport/redirect.ts';
 import { startServer } from '../helpers/http-server.ts';
+import { stubSend } from '../helpers/stub-send.ts';
 
 test('redirect policy: same origin keeps auth, another origin drops it, https→http refused', () => {
   const from = new URL('https://reg.example/v2/a/blobs/sha256:1');
@@ -62,9 +63,9 @@ test('HttpClient follows a blob redirect to another origin without the Authoriza
 });
 
 test('HttpClient refuses a redirect from https to http (E_REDIRECT_REFUSED)', async () => {
-  // A fetch stand-in answering like an https registry that redirects to plain http.
+  // A stand-in answering like an https registry that redirects to plain http.
   const http = new HttpClient({
-    fetch: async () => new Response(null, { status: 307, headers: { location: 'http://evil.example/blob' } }),
+    send: stubSend(() => ({ status: 307, headers: { location: 'http://evil.example/blob' } })),
   });
   await assert.rejects(
     http.request({

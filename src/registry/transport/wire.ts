@@ -1,0 +1,435 @@
+/**
+ * One HTTP/1.1 exchange over node:http / node:https: no redirects, retries or size policy (http-client.ts
+ * has those), just the request on the wire, the status and headers, and the body as a stream.
+ * - node:http, node:https, node:net and node:tls are loaded when the first request needs them (node:http
+ *   alone for plain http), so a command that makes no request (help, OCI layouts) does not load them;
+ * - keep-alive connections per client, TLS verified per tls.ts;
+ * - any port is allowed (fetch refuses the ports of fetch.spec.whatwg.org "port blocking"; a registry
+ *   may listen on them and the user named it);
+ * - proxies per proxy.ts: https through an HTTP CONNECT tunnel (TLS to the registry inside it, its
+ *   certificate verified against the registry's host name), http as absolute-form requests to the
+ *   proxy (RFC 9112 §3.2.2); the proxy URL's user-info becomes Proxy-Authorization (Basic) sent to the
+ *   proxy only, as Go's net/http Transport does (`Transport.connectMethodForRequest`, `dialConn`).
+ * The request's signal cancels everything, including the body stream; the promise and the stream then
+ * reject with the signal's reason.
+ */
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
+import type * as Net from 'node:net';
+import type * as Tls from 'node:tls';
+import { type ProxyConfig, parseIp, proxyFor, showProxy } from './proxy.ts';
+import type { TlsSettings } from './tls.ts';
+
+export interface WireRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: Uint8Array | undefined;
+  signal: AbortSignal;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: ResponseHeaders;
+  /** The body, chunk by chunk. */
+  body: AsyncIterable<Uint8Array>;
+  /** Ends the exchange without reading (the rest of) the body. */
+  discard(): void;
+}
+
+export type Send = (req: WireRequest) => Promise<WireResponse>;
+
+/** Response headers by lower-case name; repeated fields joined with ", " (RFC 9110 §5.3), as fetch does. */
+export class ResponseHeaders {
+  private readonly map = new Map<string, string>();
+
+  constructor(fields: Record<string, string> | readonly string[] = {}) {
+    if (Array.isArray(fields)) {
+      for (let i = 0; i + 1 < fields.length; i += 2) this.append(fields[i]!, fields[i + 1]!);
+    } else {
+      for (const [k, v] of Object.entries(fields)) this.append(k, v);
+    }
+  }
+
+  private append(name: string, value: string): void {
+    const k = name.toLowerCase();
+    const old = this.map.get(k);
+    this.map.set(k, old === undefined ? value : `${old}, ${value}`);
+  }
+
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+}
+
+export interface SenderOptions {
+  /** TLS settings, resolved on the first https request (reading --ca-file may fail with a UsageError). */
+  tls: () => Promise<TlsSettings>;
+  proxy?: ProxyConfig | undefined;
+  trace?: ((line: string) => void) | undefined;
+}
+
+/** A failure reaching or using the proxy: `proxy` names it for messages (scheme, host and port only). */
+export class ProxyConnectError extends Error {
+  readonly code: string;
+  readonly proxy: string;
+  readonly status: number | undefined;
+
+  constructor(message: string, code: string, proxy: string, status?: number, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'ProxyConnectError';
+    this.code = code;
+    this.proxy = proxy;
+    this.status = status;
+  }
+}
+
+const CONNECT_RESPONSE_CAP = 16 * 1024;
+
+interface Modules {
+  http: typeof Http;
+  https: typeof Https;
+  net: typeof Net;
+  tls: typeof Tls;
+}
+
+/**
+ * The built-in modules, loaded on first use. process.getBuiltinModule (Node >= 20.16) rather than
+ * `import()`: synchronous, and it works the same in the ESM bundle and in the single executable's
+ * CommonJS script with its startup snapshot.
+ */
+function modules(): Modules {
+  return {
+    http: process.getBuiltinModule('node:http'),
+    https: process.getBuiltinModule('node:https'),
+    net: process.getBuiltinModule('node:net'),
+    tls: process.getBuiltinModule('node:tls'),
+  };
+}
+
+/** A `Send` with its own connection pools. */
+export function createSender(opts: SenderOptions): Send {
+  let secure: Promise<TlsSettings> | undefined;
+  let httpAgent: Http.Agent | undefined;
+  let httpsAgent: Https.Agent | undefined;
+  const loadSecure = async (): Promise<Modules & { settings: TlsSettings }> => {
+    // A failed read (an unreadable --ca-file) is not kept: every request reports it.
+    secure ??= opts.tls().catch((e) => {
+      secure = undefined;
+      throw e;
+    });
+    const settings = await secure;
+    return { ...modules(), settings };
+  };
+
+  return async (req) => {
+    const { url } = req;
+    const choice = opts.proxy ? proxyFor(opts.proxy, url) : { proxy: undefined };
+    if ('note' in choice && choice.note) opts.trace?.(`  ${choice.note}`);
+    const proxy = choice.proxy;
+    const headers: Record<string, string> = { ...req.headers, host: url.host };
+    if (req.body || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      headers['content-length'] = String(req.body?.byteLength ?? 0);
+    }
+    const hostname = unbracket(url.hostname);
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const path = `${url.pathname}${url.search}`;
+
+    if (proxy) {
+      if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        throw new ProxyConnectError(
+          `proxy ${showProxy(proxy)}: unsupported proxy scheme ${proxy.protocol} (http and https proxies are supported)`,
+          'E_PROXY_SCHEME',
+          showProxy(proxy),
+        );
+      }
+      opts.trace?.(`  via proxy ${showProxy(proxy)}`);
+    }
+
+    if (url.protocol === 'http:' && !proxy) {
+      const http = process.getBuiltinModule('node:http');
+      httpAgent ??= new http.Agent({ keepAlive: true });
+      return exchange(
+        req,
+        (h) => http.request({ agent: httpAgent, host: hostname, port, path, method: req.method, headers: h }),
+        headers,
+      );
+    }
+
+    const m = await loadSecure();
+    if (url.protocol === 'https:' && !proxy) {
+      httpsAgent ??= new m.https.Agent({ keepAlive: true, ...m.settings });
+      return exchange(
+        req,
+        (h) =>
+          m.https.request({ agent: httpsAgent, host: hostname, port, path, method: req.method, headers: h }),
+        headers,
+      );
+    }
+
+    const p = proxy!;
+    const auth = proxyAuthorization(p);
+    if (url.protocol === 'http:') {
+      // Absolute-form request to the proxy; only the proxy reads Proxy-Authorization (hop-by-hop).
+      const ph = unbracket(p.hostname);
+      const pport = Number(p.port || (p.protocol === 'https:' ? 443 : 80));
+      const h = auth ? { ...headers, 'proxy-authorization': auth } : headers;
+      const target = `${url.protocol}//${url.host}${path}`;
+      const send = () => {
+        if (p.protocol === 'https:') {
+          httpsAgent ??= new m.https.Agent({ keepAlive: true, ...m.settings });
+          return m.https.request({
+            agent: httpsAgent,
+            host: ph,
+            port: pport,
+            path: target,
+            method: req.method,
+            headers: h,
+          });
+        }
+        httpAgent ??= new m.http.Agent({ keepAlive: true });
+        return m.http.request({
+          agent: httpAgent,
+          host: ph,
+          port: pport,
+          path: target,
+          method: req.method,
+          headers: h,
+        });
+      };
+      return withProxyErrors(p, exchange(req, send, h));
+    }
+
+    // https through a CONNECT tunnel: one tunnel per request, closed with it.
+    const tunnel = await openTunnel(m, p, auth, hostname, port, req.signal);
+    const tlsSocket = m.tls.connect({
+      socket: tunnel,
+      host: hostname,
+      ...(parseIp(hostname) ? {} : { servername: hostname }),
+      ...m.settings,
+    });
+    return exchange(
+      req,
+      (h) =>
+        m.http.request({
+          createConnection: () => tlsSocket as unknown as Net.Socket,
+          host: hostname,
+          port,
+          path,
+          method: req.method,
+          headers: h,
+        }),
+      headers,
+    );
+  };
+}
+
+function unbracket(h: string): string {
+  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+}
+
+function proxyAuthorization(proxy: URL): string | undefined {
+  if (!proxy.username && !proxy.password) return undefined;
+  const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+  return `Basic ${Buffer.from(user, 'utf8').toString('base64')}`;
+}
+
+/** Errors of a request sent to a proxy name the proxy. */
+async function withProxyErrors<T>(proxy: URL, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    throw proxyFailure(proxy, e);
+  }
+}
+
+function proxyFailure(proxy: URL, e: unknown): unknown {
+  if (
+    e instanceof ProxyConnectError ||
+    !(e instanceof Error) ||
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError'
+  ) {
+    return e;
+  }
+  const code = (e as NodeJS.ErrnoException).code;
+  if (!code || !/^E[A-Z]+$/.test(code)) return e;
+  return new ProxyConnectError(
+    `proxy ${showProxy(proxy)}: ${code === 'ECONNREFUSED' ? 'connection refused' : e.message}`,
+    code,
+    showProxy(proxy),
+    undefined,
+    e,
+  );
+}
+
+/** Connects to the proxy and asks it for a tunnel to host:port (RFC 9110 §9.3.6 CONNECT). */
+function openTunnel(
+  m: Modules & { settings: TlsSettings },
+  proxy: URL,
+  auth: string | undefined,
+  host: string,
+  port: number,
+  signal: AbortSignal,
+): Promise<Net.Socket> {
+  const shown = showProxy(proxy);
+  const ph = unbracket(proxy.hostname);
+  const pport = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
+  const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return new Promise<Net.Socket>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const socket: Net.Socket =
+      proxy.protocol === 'https:'
+        ? m.tls.connect({ host: ph, port: pport, ...(parseIp(ph) ? {} : { servername: ph }), ...m.settings })
+        : m.net.connect({ host: ph, port: pport });
+    let buffered = Buffer.alloc(0);
+    const done = (err?: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      if (err !== undefined) {
+        socket.destroy();
+        reject(err);
+      }
+    };
+    const onAbort = () => done(signal.reason);
+    const onError = (e: Error) => done(proxyFailure(proxy, e));
+    const onClose = () =>
+      done(
+        new ProxyConnectError(
+          `proxy ${shown} closed the connection before answering CONNECT`,
+          'ECONNRESET',
+          shown,
+        ),
+      );
+    const onData = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (buffered.length > CONNECT_RESPONSE_CAP) {
+          done(
+            new ProxyConnectError(
+              `proxy ${shown}: CONNECT response headers too large`,
+              'E_PROXY_RESPONSE',
+              shown,
+            ),
+          );
+        }
+        return;
+      }
+      const statusLine = buffered.subarray(0, buffered.indexOf('\r\n')).toString('latin1');
+      const m2 = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+      if (!m2) {
+        done(
+          new ProxyConnectError(`proxy ${shown}: not an HTTP answer to CONNECT`, 'E_PROXY_RESPONSE', shown),
+        );
+        return;
+      }
+      const status = Number(m2[1]);
+      if (status < 200 || status > 299) {
+        const reason = (m2[2] ?? '').replace(/[^\x20-\x7e]/g, '').slice(0, 100);
+        done(
+          new ProxyConnectError(
+            `proxy ${shown} refused CONNECT to ${authority}: HTTP ${status}${reason ? ` ${reason}` : ''}`,
+            'E_PROXY_REFUSED',
+            shown,
+            status,
+          ),
+        );
+        return;
+      }
+      done();
+      const rest = buffered.subarray(end + 4);
+      if (rest.length) socket.unshift(rest);
+      resolve(socket);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
+    if (auth) lines.push(`Proxy-Authorization: ${auth}`);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  });
+}
+
+/** Sends the request made by `make`, resolves with the response; the signal ends both. */
+function exchange(
+  req: WireRequest,
+  make: (headers: Record<string, string>) => Http.ClientRequest,
+  headers: Record<string, string>,
+): Promise<WireResponse> {
+  const { signal } = req;
+  return new Promise<WireResponse>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const creq = make(headers);
+    let res: Http.IncomingMessage | undefined;
+    let settled = false;
+    const onAbort = () => {
+      const reason = signal.reason;
+      if (res) res.destroy(reason);
+      creq.destroy(reason);
+      if (!settled) {
+        settled = true;
+        reject(reason);
+      }
+    };
+    const cleanup = () => signal.removeEventListener('abort', onAbort);
+    signal.addEventListener('abort', onAbort, { once: true });
+    creq.on('error', (e) => {
+      if (res) return; // reported through the body stream
+      cleanup();
+      if (!settled) {
+        settled = true;
+        reject(signal.aborted ? signal.reason : e);
+      }
+    });
+    creq.on('response', (r) => {
+      res = r;
+      settled = true;
+      const stream = r;
+      resolve({
+        status: r.statusCode ?? 0,
+        headers: new ResponseHeaders(r.rawHeaders),
+        body: (async function* () {
+          try {
+            for await (const chunk of stream) yield chunk as Uint8Array;
+          } catch (e) {
+            throw signal.aborted ? signal.reason : e;
+          } finally {
+            cleanup();
+            // A message is released to the connection pool at its 'end', which needs it read to the end.
+            if (stream.complete) stream.resume();
+            else stream.destroy();
+          }
+        })(),
+        discard() {
+          cleanup();
+          const declared = Number(r.headers['content-length']);
+          // A short body (none for HEAD) is read to the end so the connection can be reused; anything
+          // else is cut.
+          if (
+            stream.complete ||
+            req.method === 'HEAD' ||
+            (Number.isFinite(declared) && declared <= 64 * 1024)
+          ) {
+            stream.resume();
+          } else stream.destroy();
+        },
+      });
+    });
+    if (req.body?.byteLength) creq.end(req.body);
+    else creq.end();
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (Go's ProxyFromEnvironment rules) against a real docker-registry
+ * behind the harness proxy (harness/proxy.ts). Loopback is never proxied, so the registry is addressed as
+ * `registry.proxy.test:PORT`, a name only the proxy resolves: a request that succeeds went through it.
+ */
+import assert from 'node:assert/strict';
+import { networkInterfaces } from 'node:os';
+import { after, before, describe, test } from 'node:test';
+import {
+  assertCleanFailure,
+  assertExit,
+  imgcompat,
+  isolatedEnv,
+  missingTools,
+  pushImage,
+  startDockerRegistry,
+  startTcpForwarder,
+  startTestProxy,
+  type TcpForwarder,
+  type TestProxy,
+  type TestRegistry,
+  validSpec,
+  writeSpec,
+} from './harness/index.ts';
+
+const skip = missingTools('docker-registry', 'skopeo', 'htpasswd', 'openssl');
+const NAME = 'registry.proxy.test';
+const PROXY_USER = 'proxy-user';
+const PROXY_SECRET = 'proxy-canary-7Hq2';
+
+function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/** A non-loopback IPv4 address of this machine, if it has one. */
+function externalIpv4(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+describe('registry requests through a proxy', { skip }, () => {
+  let tlsReg: TestRegistry;
+  let plainReg: TestRegistry;
+  let proxy: TestProxy;
+  let tlsPort: string;
+  let plainPort: string;
+  let password: string;
+  const proxyUrl = () => `http://${PROXY_USER}:${PROXY_SECRET}@127.0.0.1:${proxy.port}`;
+
+  before(async () => {
+    [tlsReg, plainReg] = await Promise.all([
+      startDockerRegistry({ auth: 'basic', tls: true }),
+      startDockerRegistry(),
+    ]);
+    tlsPort = tlsReg.host.split(':')[1]!;
+    plainPort = plainReg.host.split(':')[1]!;
+    password = tlsReg.credentials!.password;
+    await Promise.all([pushImage(tlsReg, 'proxied/app', 'v1'), pushImage(plainReg, 'proxied/plain', 'v1')]);
+    proxy = await startTestProxy({
+      hosts: { [NAME]: '127.0.0.1', 'other.proxy.test': '127.0.0.1' },
+      credentials: { username: PROXY_USER, password: PROXY_SECRET },
+    });
+  });
+  after(async () => {
+    await proxy?.close();
+    await tlsReg?.stop();
+    await plainReg?.stop();
+  });
+
+  const registryFlags = () => [
+    '--ca-file',
+    tlsReg.tls!.caCert,
+    '--registry-username',
+    tlsReg.credentials!.username,
+    '--registry-password-stdin',
+  ];
+
+  test('https through CONNECT: attach and get; the proxy sees only CONNECT with its own credentials', async () => {
+    const before = proxy.requests.length;
+    const env = isolatedEnv({ HTTPS_PROXY: proxyUrl() });
+    const ref = `${NAME}:${tlsPort}/proxied/app:v1`;
+    const spec = validSpec('proxied');
+    const attach = await imgcompat(['attach', ref, writeSpec(spec), ...registryFlags()], {
+      env,
+      stdin: password,
+    });
+    assertExit(attach, 0, 'attach through the proxy');
+    const got = await imgcompat(['get', ref, ...registryFlags(), '--verbose'], { env, stdin: password });
+    assertExit(got, 0, 'get through the proxy');
+    assert.equal(got.out, spec);
+    assert.match(got.err, new RegExp(`via proxy http://127\\.0\\.0\\.1:${proxy.port}`));
+    const seen = proxy.requests.slice(before);
+    assert.ok(seen.length >= 2, `the proxy saw ${seen.length} requests`);
+    for (const r of seen) {
+      assert.equal(r.method, 'CONNECT');
+      assert.equal(r.target, `${NAME}:${tlsPort}`);
+      assert.equal(r.headers['proxy-authorization'], basic(PROXY_USER, PROXY_SECRET));
+      assert.equal(r.headers.authorization, undefined, 'registry credentials reached the proxy');
+      assert.doesNotMatch(JSON.stringify(r.headers), new RegExp(password));
+    }
+    for (const text of [attach.out, attach.err, got.out, got.err]) {
+      assert.doesNotMatch(text, new RegExp(`${PROXY_SECRET}|${password}|${PROXY_USER}`));
+    }
+  });
+
+  test('the registry certificate is checked against the registry host inside the tunnel', async () => {
+    // other.proxy.test reaches the same registry, whose certificate does not name it.
+    const env = isolatedEnv({ HTTPS_PROXY: proxyUrl() });
+    const r = await imgcompat(['get', `other.proxy.test:${tlsPort}/proxied/app:v1`, ...registryFlags()], {
+      env,
+      stdin: password,
+    });
+    assertCleanFailure(r, 4, 'certificate for another name', /not trusted \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
+  });
+
+  test('http through the proxy as absolute-form requests, proxy credentials to the proxy only', async () => {
+    const before = proxy.requests.length;
+    const env = isolatedEnv({ HTTP_PROXY: proxyUrl() });
+    const ref = `${NAME}:${plainPort}/proxied/plain:v1`;
+    const spec = validSpec('plain-proxied');
+    assertExit(await imgcompat(['attach', ref, writeSpec(spec), '--plain-http'], { env }), 0, 'attach');
+    const got = await imgcompat(['get', ref, '--plain-http'], { env });
+    assertExit(got, 0, 'get');
+    assert.equal(got.out, spec);
+    const seen = proxy.requests.slice(before);
+    assert.ok(seen.length >= 2);
+    for (const r of seen) {
+      assert.notEqual(r.method, 'CONNECT');
+      assert.ok(r.target.startsWith(`http://${NAME}:${plainPort}/v2/`), r.target);
+      assert.equal(r.headers['proxy-authorization'], basic(PROXY_USER, PROXY_SECRET));
+    }
+  });
+
+  test('HTTP_PROXY alone is not used for an https registry', async () => {
+    const before = proxy.requests.length;
+    const env = isolatedEnv({ HTTP_PROXY: proxyUrl() });
+    // The https registry by its loopback address would be direct anyway; by name, with only HTTP_PROXY
+    // set, the name must be resolved directly, which fails.
+    const r = await imgcompat(
+      ['get', `${NAME}:${tlsPort}/proxied/app:v1`, ...registryFlags(), '--timeout', '10s'],
+      {
+        env,
+        stdin: password,
+      },
+    );
+    assertCleanFailure(r, 4, 'https without HTTPS_PROXY');
+    assert.equal(proxy.requests.length, before, 'the proxy was used for https with only HTTP_PROXY set');
+  });
+
+  test('NO_PROXY sends matching hosts directly; other hosts still use the proxy', async (t) => {
+    const ip = externalIpv4();
+    if (!ip) {
+      t.skip('no non-loopback IPv4 address on this machine');
+      return;
+    }
+    // The registry listens on loopback only: a forwarder makes it reachable at the external address.
+    const fwd: TcpForwarder = await startTcpForwarder(ip, plainReg.host);
+    t.after(() => fwd.close());
+    const ref = `${fwd.host}/proxied/plain:v1`;
+    const before = proxy.requests.length;
+    const direct = await imgcompat(['get', ref, '--plain-http'], {
+      env: isolatedEnv({ HTTP_PROXY: proxyUrl(), NO_PROXY: `example.com, ${ip.replace(/\.\d+$/, '.0')}/24` }),
+    });
+    assertExit(direct, 0, 'get with NO_PROXY matching');
+    assert.equal(proxy.requests.length, before, 'NO_PROXY host went through the proxy');
+    // The same reference without NO_PROXY goes to the proxy, which does not know the address: 502.
+    const proxied = await imgcompat(['get', ref, '--plain-http', '--timeout', '10s'], {
+      env: isolatedEnv({ HTTP_PROXY: proxyUrl(), NO_PROXY: 'example.com' }),
+    });
+    assertCleanFailure(proxied, 4, 'get through the proxy to an unknown address', /HTTP 502/);
+    assert.ok(proxy.requests.length > before);
+  });
+
+  test('a proxy refusing CONNECT is a clear exit-4 error naming the proxy and its answer, never credentials', async () => {
+    const refusing = await startTestProxy({
+      hosts: { [NAME]: '127.0.0.1' },
+      refuse: { status: 403, reason: 'Forbidden' },
+    });
+    try {
+      const r = await imgcompat(['get', `${NAME}:${tlsPort}/proxied/app:v1`, ...registryFlags()], {
+        env: isolatedEnv({ HTTPS_PROXY: `http://${PROXY_USER}:${PROXY_SECRET}@127.0.0.1:${refusing.port}` }),
+        stdin: password,
+      });
+      assertCleanFailure(
+        r,
+        4,
+        'refusing proxy',
+        new RegExp(
+          `proxy http://127\\.0\\.0\\.1:${refusing.port} refused CONNECT to ${NAME}:${tlsPort}: HTTP 403 Forbidden`,
+        ),
+      );
+      assert.doesNotMatch(r.err, new RegExp(`${PROXY_SECRET}|${password}|${PROXY_USER}`));
+      assert.equal(refusing.requests.length, 1, 'a refusal is not retried');
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  test('wrong proxy credentials: HTTP 407 from the proxy, exit 4', async () => {
+    const r = await imgcompat(['get', `${NAME}:${tlsPort}/proxied/app:v1`, ...registryFlags()], {
+      env: isolatedEnv({ HTTPS_PROXY: `http://${PROXY_USER}:wrong-${PROXY_SECRET}@127.0.0.1:${proxy.port}` }),
+      stdin: password,
+    });
+    assertCleanFailure(r, 4, 'wrong proxy credentials', /HTTP 407 Proxy Authentication Required/);
+    assert.doesNotMatch(r.err, new RegExp(PROXY_SECRET));
+  });
+
+  test('an unreachable proxy is a clear exit-4 error naming it', async () => {
+    const gone = await startTestProxy({ hosts: {} });
+    const port = gone.port;
+    await gone.close();
+    const r = await imgcompat(['get', `${NAME}:${tlsPort}/proxied/app:v1`, ...registryFlags()], {
+      env: isolatedEnv({ HTTPS_PROXY: `127.0.0.1:${port}` }),
+      stdin: password,
+    });
+    assertCleanFailure(
+      r,
+      4,
+      'unreachable proxy',
+      new RegExp(`proxy http://127\\.0\\.0\\.1:${port}: connection refused`),
+    );
+  });
+});

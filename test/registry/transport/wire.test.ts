@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { HttpClient } from '../../../src/registry/transport/http-client.ts';
+import { NO_RETRY } from '../../../src/registry/transport/retry.ts';
+import { createSender, ResponseHeaders } from '../../../src/registry/transport/wire.ts';
+
+// Ports on fetch.spec.whatwg.org's bad-port list, all above 1023 (no privilege needed to bind).
+const BAD_PORTS = [10080, 6666, 6667, 6668, 6669, 6665, 6000, 6566, 6679, 6697, 4190, 5060, 5061];
+
+async function listenOnBadPort(server: Server): Promise<number | undefined> {
+  for (const port of BAD_PORTS) {
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) return port;
+  }
+  return undefined;
+}
+
+test('a server on a port fetch blocks is reached: status, headers, body, HEAD, manual redirects', async (t) => {
+  const server = createServer((req, res) => {
+    if (req.url === '/moved') {
+      res.writeHead(307, { location: '/v2/' });
+      res.end();
+      return;
+    }
+    res.writeHead(req.url === '/v2/' ? 200 : 404, {
+      'content-type': 'application/json',
+      'x-echo': req.method,
+    });
+    res.end(JSON.stringify({ url: req.url, ua: req.headers['user-agent'] }));
+  });
+  const port = await listenOnBadPort(server);
+  t.after(() => server.close());
+  if (port === undefined) {
+    t.skip('every blocked port is taken on this machine');
+    return;
+  }
+  const http = new HttpClient({ userAgent: 'probe', retry: NO_RETRY });
+  const get = (path: string, method = 'GET') =>
+    http.request({ method, url: new URL(`http://127.0.0.1:${port}${path}`), maxBytes: 1000, context: {} });
+  const ok = await get('/v2/');
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get('X-Echo'), 'GET');
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(ok.body)), { url: '/v2/', ua: 'probe' });
+  assert.equal((await get('/nope')).status, 404);
+  const head = await get('/v2/', 'HEAD');
+  assert.equal(head.status, 200);
+  assert.equal(head.body.byteLength, 0);
+  const moved = await get('/moved');
+  assert.equal(moved.status, 200);
+  assert.equal(moved.url.pathname, '/v2/');
+});
+
+test('ResponseHeaders: case-insensitive, repeated fields joined with ", " in order', () => {
+  const h = new ResponseHeaders(['Link', '<a>; rel="next"', 'X-One', '1', 'link', '<b>; rel="prev"']);
+  assert.equal(h.get('LINK'), '<a>; rel="next", <b>; rel="prev"');
+  assert.equal(h.get('x-one'), '1');
+  assert.equal(h.get('missing'), null);
+});
+
+test("a signal fired while the body streams ends the read with the signal's reason", async () => {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('partial');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const send = createSender({ tls: async () => ({ rejectUnauthorized: true }) });
+  const ac = new AbortController();
+  const res = await send({
+    method: 'GET',
+    url: new URL(`http://127.0.0.1:${port}/`),
+    headers: {},
+    signal: ac.signal,
+  });
+  assert.equal(res.status, 200);
+  const reason = new Error('stop');
+  const read = (async () => {
+    for await (const _ of res.body) ac.abort(reason);
+  })();
+  await assert.rejects(read, (e) => e === reason);
+  server.closeAllConnections();
+  server.close();
+});
+
+test('a request to an unreachable proxy names the proxy, never its credentials', async () => {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  const lines: string[] = [];
+  const http = new HttpClient({
+    retry: NO_RETRY,
+    proxyEnv: { HTTPS_PROXY: `http://user:s3cret@127.0.0.1:${port}` },
+    trace: (l) => lines.push(l),
+  });
+  await assert.rejects(
+    http.request({
+      method: 'GET',
+      url: new URL('https://registry.example/v2/'),
+      maxBytes: 100,
+      context: { registry: 'registry.example' },
+    }),
+    (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'E_NETWORK');
+      assert.match(e.message, new RegExp(`proxy http://127\\.0\\.0\\.1:${port}: connection refused`));
+      assert.doesNotMatch(e.message, /s3cret|user/);
+      return true;
+    },
+  );
+  assert.ok(lines.includes(`  via proxy http://127.0.0.1:${port}`), lines.join('\n'));
+  assert.doesNotMatch(lines.join('\n'), /s3cret/);
+});
+
+test('connections are released after HEAD, redirects, error bodies and truncated reads: reused, and the process can exit', async (t) => {
+  let connections = 0;
+  const server = createServer((req, res) => {
+    if (req.url === '/moved') {
+      res.writeHead(307, { location: '/v2/' }).end('see /v2/');
+      return;
+    }
+    if (req.url === '/big-error') {
+      res.writeHead(500).end('e'.repeat(20_000));
+      return;
+    }
+    res.writeHead(req.url === '/v2/' ? 200 : 404, { 'content-length': '2' }).end('ok');
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const { port } = server.address() as AddressInfo;
+  // A child process that must end by itself: a connection left attached to a request keeps it alive.
+  const client = new URL('../../../src/registry/transport/http-client.js', import.meta.url).href;
+  const script = `
+    const { HttpClient } = await import(${JSON.stringify(client)});
+    const http = new HttpClient({ retry: { maxAttempts: 1 } });
+    const statuses = [];
+    for (const [method, path] of [['HEAD', '/v2/'], ['GET', '/moved'], ['GET', '/nope'], ['GET', '/big-error'], ['GET', '/v2/']]) {
+      const res = await http.request({ method, url: new URL('http://127.0.0.1:${port}' + path), maxBytes: 100, context: {} });
+      statuses.push(res.status);
+    }
+    process.stdout.write(JSON.stringify(statuses));
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => {
+    out += c;
+  });
+  const hang = setTimeout(() => child.kill(), 20_000);
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  clearTimeout(hang);
+  assert.equal(code, 0, 'the client process did not end by itself');
+  assert.deepEqual(JSON.parse(out), [200, 200, 404, 500, 200]);
+  // The 500's body is cut at the error cap (a new connection after it); everything else reuses one.
+  assert.ok(connections <= 2, `${connections} connections`);
+});
