@@ -60,6 +60,10 @@ export function validateNode(
 ): CompatibilityStatus[] {
   const tags = opts.tags ?? [];
   const work = copyForBackrefs(features);
+  // One copy kept per spec keeps its hidden class (the node's attribute names plus `rule.matched`)
+  // alive across garbage collections, and with it the optimized code that has seen it (see `subsetOf`
+  // in src/core/match/expression.ts).
+  if (!shapeWitnesses.has(spec)) shapeWitnesses.set(spec, work.attributes!);
   const out: CompatibilityStatus[] = [];
   for (const [setIndex, c] of (spec.compatibilities ?? []).entries()) {
     if (tags.length > 0 && !tags.includes(c.tag ?? '')) continue;
@@ -126,13 +130,21 @@ export function compatibleSets(report: readonly CompatibilityStatus[]): PassedSe
   return out;
 }
 
+const shapeWitnesses = new WeakMap<Spec, NonNullable<Features['attributes']>>();
+
 /**
  * A shallow copy of `features` in which only `rule.matched` is private: the engine never mutates
  * features, and `insertAttributeFeatures` writes only into that one attribute set.
  */
 function copyForBackrefs(features: Features): Features {
   const copy: Features = { ...features };
-  const attributes: NonNullable<Features['attributes']> = { ...(features.attributes ?? {}) };
+  const source = features.attributes ?? {};
+  // Object.assign, not a spread: V8 adds `rule.matched` to an assigned copy through a cached transition,
+  // to a spread copy only slowly (about 1 µs per node). Assign would set the prototype for a
+  // `__proto__` key, so a map with one is spread.
+  const attributes: NonNullable<Features['attributes']> = Object.hasOwn(source, '__proto__')
+    ? { ...source }
+    : Object.assign({}, source);
   const key = `${BACKREF_DOMAIN}.${BACKREF_FEATURE}`;
   if (Object.hasOwn(attributes, key)) {
     const existing = attributes[key]!;
