@@ -32,7 +32,12 @@ const EXIT_STATUS: [number, string][] = [
   [3, 'invalid input file (spec, rule or features file; messages give file:line:column)'],
   [4, 'registry, network, authentication or Kubernetes API server error'],
   [5, 'no compatibility artifact found for the image'],
+  [
+    6,
+    'undetermined (validate-node): no set passed, and a set failed only on features this host could not read',
+  ],
   [70, 'internal error (a bug: please report it)'],
+  [141, 'standard output closed by its reader (| head): a quiet stop, as for a Go program ended by SIGPIPE'],
 ];
 
 function collect(programName: string): Node[] {

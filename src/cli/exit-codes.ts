@@ -11,6 +11,11 @@ export const EXIT = {
   /** No set passed, and a set failed only on features this host's discovery could not read. */
   undetermined: 6,
   internal: 70,
+  /**
+   * Standard output or error was closed by its reader (`imgcompat ... | head`): what a shell reports
+   * for a Go program such as NFD's `nfd`, which SIGPIPE ends (os/signal "SIGPIPE"), 128 + 13.
+   */
+  brokenPipe: 141,
 } as const;
 
 export function exitCodeFor(kind: ErrorKind): number {

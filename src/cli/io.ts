@@ -2,6 +2,7 @@
  * The process environment a command runs in. Commands receive this instead of touching `process`
  * directly, so tests can run the CLI in-process (`run(argv, io)`) and capture stdout/stderr.
  */
+import { EXIT } from './exit-codes.ts';
 export interface Io {
   stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
@@ -21,7 +22,29 @@ export interface Io {
   promptSecret?(question: string): Promise<string>;
 }
 
+/**
+ * A reader that stops early (`| head`) makes the next write fail with EPIPE, emitted as an 'error'
+ * event that, unhandled, ends Node with a stack trace. Go programs end silently on SIGPIPE instead; so
+ * do we, with the status a shell shows for them (EXIT.brokenPipe). Any other write failure of the
+ * standard streams is one line, never a trace.
+ */
+function endOnStreamErrors(): void {
+  const onError = (name: string) => (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && name === 'output') {
+      try {
+        process.stderr.write(`imgcompat: cannot write to standard ${name}: ${e.message}\n`);
+      } catch {
+        // standard error is gone too
+      }
+    }
+    process.exit(e.code === 'EPIPE' ? EXIT.brokenPipe : EXIT.internal);
+  };
+  if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', onError('output'));
+  if (process.stderr.listenerCount('error') === 0) process.stderr.on('error', onError('error'));
+}
+
 export function processIo(): Io {
+  endOnStreamErrors();
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -67,6 +67,22 @@ export const FINDING_KINDS = {
     severity: 'error',
     title: 'IsTrue/IsFalse on kernel.config: values are y, m or strings',
   },
+  templateFeature: {
+    id: 'IC1016',
+    severity: 'error',
+    title: 'template reads a feature the matched branch has no term on: it fails at run time',
+  },
+  templateKey: {
+    id: 'IC1017',
+    severity: 'error',
+    title:
+      'template reads a key the matched elements never have (.Value of a flag, .Name of an instance, ...)',
+  },
+  sprigOctal: {
+    id: 'IC1018',
+    severity: 'warning',
+    title: 'Sprig int/add/... on a leading-zero or hex value: "0302" is read as octal 194, "10de" as 0',
+  },
 } as const satisfies Record<string, FindingKind>;
 
 export type FindingKey = keyof typeof FINDING_KINDS;

@@ -16,26 +16,45 @@ export function atLeast(s: Severity, threshold: Severity): boolean {
   return RANK[s] >= RANK[threshold];
 }
 
-function counts(files: readonly LintedFile[]): Record<Severity, number> {
-  const c: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const f of files) for (const x of f.findings) c[x.severity]++;
-  return c;
+function emptyCounts(): Record<Severity, number> {
+  return { error: 0, warning: 0, info: 0 };
+}
+
+/**
+ * An output document written file by file, so that linting many files keeps no more than one file's
+ * findings: `file` returns the text for one file as soon as it is linted, `end` the rest (summary,
+ * closing brackets). Concatenated, the pieces are the whole document.
+ */
+export interface LintWriter {
+  file(f: LintedFile): string;
+  end(): string;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** `file:line:col: severity IC1xxx: message` and an indented `fix:` line, then a summary line. */
-export function formatText(files: readonly LintedFile[]): string {
-  let out = '';
-  for (const f of files) {
-    for (const x of f.findings) {
-      const where = formatPosition(x.position) || f.file;
-      out += `${where}: ${x.severity} ${x.id}: ${x.message}\n`;
-      if (x.fix) out += `  fix: ${x.fix}\n`;
-    }
-  }
-  const c = counts(files);
-  const n = c.error + c.warning + c.info;
-  out += `${files.length} file${files.length === 1 ? '' : 's'}: ${n === 0 ? 'no findings' : `${c.error} error${c.error === 1 ? '' : 's'}, ${c.warning} warning${c.warning === 1 ? '' : 's'}, ${c.info} info`}\n`;
-  return out;
+export function textWriter(): LintWriter {
+  const c = emptyCounts();
+  let files = 0;
+  return {
+    file(f) {
+      files++;
+      let out = '';
+      for (const x of f.findings) {
+        c[x.severity]++;
+        const where = formatPosition(x.position) || f.file;
+        out += `${where}: ${x.severity} ${x.id}: ${x.message}\n`;
+        if (x.fix) out += `  fix: ${x.fix}\n`;
+      }
+      return out;
+    },
+    end() {
+      const n = c.error + c.warning + c.info;
+      return `${plural(files, 'file')}: ${n === 0 ? 'no findings' : `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${c.info} info`}\n`;
+    },
+  };
 }
 
 function jsonFinding(x: Finding) {
@@ -49,12 +68,28 @@ function jsonFinding(x: Finding) {
   };
 }
 
-export function formatJson(files: readonly LintedFile[]): string {
-  const doc = {
-    summary: counts(files),
-    files: files.map((f) => ({ file: f.file, kind: f.kind, findings: f.findings.map(jsonFinding) })),
+/** `JSON.stringify(v, null, 2)` for a value nested `depth` levels deep in an indented document. */
+function nested(v: unknown, depth: number): string {
+  const pad = '  '.repeat(depth);
+  return pad + JSON.stringify(v, null, 2).replaceAll('\n', `\n${pad}`);
+}
+
+/** `{"files": [{file, kind, findings}...], "summary": {error, warning, info}}`, indented by 2. */
+export function jsonWriter(): LintWriter {
+  const c = emptyCounts();
+  let first = true;
+  return {
+    file(f) {
+      for (const x of f.findings) c[x.severity]++;
+      const head = first ? '{\n  "files": [\n' : ',\n';
+      first = false;
+      return head + nested({ file: f.file, kind: f.kind, findings: f.findings.map(jsonFinding) }, 2);
+    },
+    end() {
+      const files = first ? '{\n  "files": [],\n' : '\n  ],\n';
+      return `${files}  "summary": ${JSON.stringify(c, null, 2).replaceAll('\n', '\n  ')}\n}\n`;
+    },
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -67,27 +102,12 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
  * SARIF 2.1.0 (OASIS "Static Analysis Results Interchange Format" 2.1.0: §3.13 sarifLog, §3.19
  * toolComponent with reportingDescriptor rules, §3.27 result, §3.30 region). Columns are 1-based
  * characters, as `columnKind: "utf16CodeUnits"` is the default and our columns count code units.
+ * The results come last in the log, so they are written as the files are linted.
  */
-export function formatSarif(files: readonly LintedFile[], version: string): string {
+export function sarifWriter(version: string): LintWriter {
   const rules = Object.values(FINDING_KINDS);
   const index = new Map<string, number>(rules.map((r, i) => [r.id, i]));
-  const results = files.flatMap((f) =>
-    f.findings.map((x) => ({
-      ruleId: x.id,
-      ruleIndex: index.get(x.id) ?? 0,
-      level: LEVEL[x.severity],
-      message: { text: x.fix ? `${x.message} (${x.fix})` : x.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: encodeURI((x.position?.file ?? f.file).replaceAll('\\', '/')) },
-            ...(x.position ? { region: { startLine: x.position.line, startColumn: x.position.column } } : {}),
-          },
-        },
-      ],
-    })),
-  );
-  const log = {
+  const head = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -103,9 +123,63 @@ export function formatSarif(files: readonly LintedFile[], version: string): stri
             })),
           },
         },
-        results,
+        results: [] as unknown[],
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // The document up to the results array, and what closes it.
+  const whole = JSON.stringify(head, null, 2);
+  const cut = whole.lastIndexOf('"results": []') + '"results": ['.length;
+  const open = whole.slice(0, cut);
+  const close = whole.slice(cut);
+  let results = 0;
+  let started = false;
+  return {
+    file(f) {
+      let out = started ? '' : open;
+      started = true;
+      for (const x of f.findings) {
+        const r = {
+          ruleId: x.id,
+          ruleIndex: index.get(x.id) ?? 0,
+          level: LEVEL[x.severity],
+          message: { text: x.fix ? `${x.message} (${x.fix})` : x.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: encodeURI((x.position?.file ?? f.file).replaceAll('\\', '/')) },
+                ...(x.position
+                  ? { region: { startLine: x.position.line, startColumn: x.position.column } }
+                  : {}),
+              },
+            },
+          ],
+        };
+        out += `${results++ === 0 ? '\n' : ',\n'}${nested(r, 4)}`;
+      }
+      return out;
+    },
+    end() {
+      const start = started ? '' : open;
+      return `${start}${results === 0 ? '' : '\n      '}${close}\n`;
+    },
+  };
+}
+
+function whole(w: LintWriter, files: readonly LintedFile[]): string {
+  let out = '';
+  for (const f of files) out += w.file(f);
+  return out + w.end();
+}
+
+export function formatText(files: readonly LintedFile[]): string {
+  return whole(textWriter(), files);
+}
+
+export function formatJson(files: readonly LintedFile[]): string {
+  return whole(jsonWriter(), files);
+}
+
+export function formatSarif(files: readonly LintedFile[], version: string): string {
+  return whole(sarifWriter(version), files);
 }

@@ -15,6 +15,7 @@ import type { Diagnostic, SourcePosition } from '../errors.ts';
 import { CATALOGUE, type CatalogueEntry, FEATURE_NAMES, type ValueKind } from './catalogue.ts';
 import { FINDING_KINDS, type FindingKey, type Severity } from './findings.ts';
 import { closest } from './suggest.ts';
+import { type Budget, checkTemplate, TEMPLATE_BUDGET } from './templates.ts';
 
 export interface Finding {
   id: string;
@@ -85,6 +86,7 @@ export function lintText(text: string, file: string): LintResult {
   const kind = sniff(text, file);
   if (typeof kind !== 'string') return { kind: 'unrecognized', problem: kind };
   const findings: Finding[] = [];
+  const budget: Budget = { left: TEMPLATE_BUDGET };
   const loaded = (ds: Diagnostic[]) => {
     for (const d of ds) {
       findings.push({
@@ -102,14 +104,14 @@ export function lintText(text: string, file: string): LintResult {
     const fatal = r.diagnostics.find((d) => d.severity === 'error');
     if (!r.spec && fatal) return { kind: 'unrecognized', problem: fatal };
     loaded(r.diagnostics);
-    if (r.spec) new Linter(r.positions, findings).spec(r.spec);
+    if (r.spec) new Linter(r.positions, findings, text, budget).spec(r.spec);
   } else {
     const r = checkRules(text, { file });
     const fatal = r.diagnostics.find((d) => d.severity === 'error');
     if (r.documents.length === 0 && fatal) return { kind: 'unrecognized', problem: fatal };
     loaded(r.diagnostics);
     for (const d of r.documents) {
-      const l = new Linter(d.positions, findings);
+      const l = new Linter(d.positions, findings, text, budget);
       const describe = (j: number) => `rule ${j + 1}`;
       if (d.object.kind === 'NodeFeatureRule') {
         const rules = d.object.spec.rules ?? [];
@@ -183,10 +185,16 @@ function backrefs(
 class Linter {
   private readonly positions: Positions;
   private readonly out: Finding[];
+  /** The file's text, to place template findings on the template's own line. */
+  private readonly text: string;
+  /** Shared by the documents of a file. */
+  private readonly budget: Budget;
 
-  constructor(positions: Positions, out: Finding[]) {
+  constructor(positions: Positions, out: Finding[], text: string, budget: Budget) {
     this.positions = positions;
     this.out = out;
+    this.text = text;
+    this.budget = budget;
   }
 
   private add(
@@ -266,10 +274,31 @@ class Linter {
         const p = childPath(childPath(path, 'matchAny'), k);
         if (any.matchFeatures) this.matcher(any.matchFeatures, childPath(p, 'matchFeatures'), ctx);
       });
+      for (const which of ['labelsTemplate', 'varsTemplate'] as const) {
+        const t = (rule as Rule)[which];
+        if (t) this.template(t, which, rule, childPath(path, which));
+      }
       const d = definedNames(rule, refs.withLabels);
       for (const n of d.names) refs.earlier.add(n);
       refs.templated ||= d.templated;
     });
+  }
+
+  private template(text: string, which: string, rule: Rule | GroupRule, path: string): void {
+    const at = this.positions.value(path);
+    for (const p of checkTemplate(text, which, rule, this.budget)) {
+      const key = p.kind === 'feature' ? 'templateFeature' : p.kind === 'key' ? 'templateKey' : 'sprigOctal';
+      const k = FINDING_KINDS[key];
+      const position = at && templatePosition(this.text, at, text, p.offset);
+      this.out.push({
+        id: k.id,
+        severity: k.severity,
+        message: p.message,
+        ...(p.fix ? { fix: p.fix } : {}),
+        ...(position ? { position } : {}),
+        path,
+      });
+    }
   }
 
   private matcher(terms: FeatureMatcher, base: string, ctx: RuleCtx): void {
@@ -486,6 +515,41 @@ class Linter {
       );
     }
   }
+}
+
+/**
+ * Where `offset` of a template lies in the file: for a literal block scalar (`|`) the template's
+ * lines are the file's lines after the indicator, at the block's indentation; for any other scalar
+ * (quoted, folded, plain) the scalar's own position.
+ */
+function templatePosition(
+  source: string,
+  at: SourcePosition,
+  template: string,
+  offset: number,
+): SourcePosition {
+  let start = 0;
+  for (let l = 1; l < at.line; l++) {
+    const nl = source.indexOf('\n', start);
+    if (nl < 0) return at;
+    start = nl + 1;
+  }
+  if (source[start + at.column - 1] !== '|') return at;
+  const before = template.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  const col = offset - (before.lastIndexOf('\n') + 1);
+  // The block's indentation: that of its first non-blank line.
+  let p = source.indexOf('\n', start);
+  while (p >= 0) {
+    const next = source.indexOf('\n', p + 1);
+    const text = source.slice(p + 1, next < 0 ? undefined : next);
+    if (text.trim() !== '') {
+      const indent = text.length - text.trimStart().length;
+      return { ...at, line: at.line + 1 + line, column: indent + col + 1 };
+    }
+    p = next;
+  }
+  return at;
 }
 
 interface RuleCtx {

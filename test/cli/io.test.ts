@@ -40,3 +40,23 @@ test('login on a terminal asks for the password and does not echo what is typed'
   assert.ok(!out.includes(SECRET), `the password was echoed:\n${out}`);
   assert.equal(code, 4, out);
 });
+
+/** Runs the CLI with its standard output closed by the reader before anything is written. */
+function runWithClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+test('a reader that closes standard output early (| head) ends the CLI quietly with 141, like SIGPIPE for Go', async () => {
+  for (const args of [['--help'], ['nfr', 'dryrun', '--help'], ['export', 'features']]) {
+    const r = await runWithClosedStdout(args);
+    assert.equal(r.stderr, '', `${args.join(' ')}: nothing on stderr, no stack trace`);
+    assert.equal(r.code, 141, args.join(' '));
+  }
+});

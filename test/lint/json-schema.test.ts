@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { memoryIo } from '../../src/cli/io.ts';
 import { run } from '../../src/cli/main.ts';
 import { nfrSchema, specSchema } from '../../src/lint/json-schema.ts';
-import { validate } from './mini-json-schema.ts';
+import { validate } from './json-schema-validator.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const spec = specSchema();
@@ -65,20 +65,28 @@ describe('spec schema', () => {
   });
 
   const bad: [string, string, RegExp][] = [
-    ['no version', 'compatibilities: []', /missing version/],
-    ['unknown op', expr('{op: Foo}'), /not in enum/],
-    ['In without values', expr('{op: In}'), /missing value/],
-    ['In []', expr('{op: In, value: []}'), /fewer than 1 items/],
-    ['Exists with a value', expr('{op: Exists, value: ["a"]}'), /more than 0 items/],
-    ['Gt with two values', expr('{op: Gt, value: ["1", "2"]}'), /more than 1 items/],
-    ['Gt on a non-integer', expr('{op: Gt, value: ["4.18"]}'), /does not match/],
-    ['GtLt with one value', expr('{op: GtLt, value: ["1"]}'), /fewer than 2 items/],
-    ['an unknown type', expr('{op: Gt, value: ["1"], type: semver}'), /not in enum/],
-    ['a misspelt field', expr('{op: Exists, values: ["a"]}'), /not allowed/],
+    ['no version', 'compatibilities: []', /must have required property 'version'/],
+    ['unknown op', expr('{op: Foo}'), /\/op: must be equal to one of the allowed values/],
+    ['In without values', expr('{op: In}'), /must have required property 'value'/],
+    ['In []', expr('{op: In, value: []}'), /must NOT have fewer than 1 items/],
+    ['Exists with a value', expr('{op: Exists, value: ["a"]}'), /must NOT have more than 0 items/],
+    ['Gt with two values', expr('{op: Gt, value: ["1", "2"]}'), /must NOT have more than 1 items/],
+    ['Gt on a non-integer', expr('{op: Gt, value: ["4.18"]}'), /must match pattern/],
+    ['GtLt with one value', expr('{op: GtLt, value: ["1"]}'), /must NOT have fewer than 2 items/],
+    [
+      'an unknown type',
+      expr('{op: Gt, value: ["1"], type: semver}'),
+      /\/type: must be equal to one of the allowed values/,
+    ],
+    [
+      'a misspelt field',
+      expr('{op: Exists, values: ["a"]}'),
+      /must NOT have additional properties {"additionalProperty":"values"}/,
+    ],
     [
       'a rule without a name',
       'version: v1alpha1\ncompatibilities:\n- rules:\n  - matchFeatures: []\n',
-      /missing name/,
+      /must have required property 'name'/,
     ],
   ];
   for (const [what, text, why] of bad) {

@@ -424,18 +424,37 @@ spec:
 });
 
 describe('files that are not specs or rules', () => {
-  for (const [what, text] of [
-    ['a features file', '{"flags": {}}'],
-    ['a list', '- a\n- b\n'],
-    ['an empty file', ''],
-    ['a YAML syntax error', 'version: [\n'],
-    ['a Kubernetes object of another kind', 'apiVersion: v1\nkind: ConfigMap\n'],
-    ['a JSON features file', '{"flags": {"cpu.cpuid": {"elements": {}}}}'],
+  const NEITHER = /^not an image compatibility spec .*nor a NodeFeatureRule\/NodeFeatureGroup \(no "kind"\)$/;
+  const NOT_A_MAP =
+    /^not an image compatibility spec, NodeFeatureRule or NodeFeatureGroup \(not a mapping\)$/;
+  const EMPTY = /^not an image compatibility spec, NodeFeatureRule or NodeFeatureGroup \(empty\)$/;
+  const KIND =
+    /^unsupported resource kind "(ConfigMap|NodeFeature)": must be NodeFeatureRule or NodeFeatureGroup$/;
+  for (const [what, text, why, line, column] of [
+    ['a features file', '{"flags": {}}', NEITHER, 1, 1],
+    ['a JSON features file', '{"flags": {"cpu.cpuid": {"elements": {}}}}', NEITHER, 1, 1],
+    ['a Markdown file', '# Title\n\nSome text: here\n', NEITHER, 1, 1],
+    ['a list', '- a\n- b\n', NOT_A_MAP, 1, 1],
+    ['a plain word', 'hello\n', NOT_A_MAP, 1, 1],
+    ['binary bytes', '\u0000\u0001\u0002PNG\r\n', NOT_A_MAP, 1, 1],
+    ['an empty file', '', EMPTY, 1, 1],
+    ['only comments', '# nothing\n', EMPTY, 1, 1],
+    ['a YAML syntax error', 'version: [\n', /^YAML syntax error: /, 2, 1],
+    ['a Kubernetes object of another kind', 'apiVersion: v1\nkind: ConfigMap\n', KIND, 2, 7],
+    [
+      'a NodeFeature (features, not rules)',
+      'apiVersion: nfd.k8s-sigs.io/v1alpha1\nkind: NodeFeature\nmetadata:\n  name: x\nspec: {}\n',
+      KIND,
+      2,
+      7,
+    ],
   ] as const) {
-    test(what, () => {
+    test(`${what}: a clear error at line ${line}`, () => {
       const r = lintText(text, 'x.yaml');
       assert.equal(r.kind, 'unrecognized');
-      if (r.kind === 'unrecognized') assert.equal(r.problem.position?.file, 'x.yaml');
+      if (r.kind !== 'unrecognized') return;
+      assert.match(r.problem.message, why);
+      assert.deepEqual(r.problem.position, { file: 'x.yaml', line, column });
     });
   }
 });

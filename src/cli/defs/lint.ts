@@ -24,6 +24,10 @@ export const registerLint: Register = (program, ctx) => {
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 3 when a file is unreadable or
 is not a spec, NodeFeatureRule or NodeFeatureGroup.
 
+Files are linted and their findings written one at a time, so memory does not grow with the number
+of files. When stderr is a terminal and linting takes longer than a second, a progress line there
+counts the files.
+
 Example:
   imgcompat lint examples/spec.yaml
   imgcompat lint -o sarif rules/*.yaml > lint.sarif`,
