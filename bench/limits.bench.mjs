@@ -24,6 +24,7 @@ const CASES = [
   ['class3-4MB-spec-95000-expressions-validate', [0]],
   ['class3-flat-flow-list-999000-scalars', [0]],
   ['class3-flat-flow-list-over-node-limit', [3]],
+  ['class3-flat-flow-list-with-a-tab', [3]],
   ['class3-deep-flow-nesting-4MiB', [3]],
   ['class3-1000000-documents', [3]],
   ['class3-lint-1000-rules', [0, 1]],

@@ -154,6 +154,12 @@ const CASES = {
     files: { 's.yaml': `[${'a, '.repeat(1_398_000)}a]\n` },
     args: ['validate-spec', 's.yaml'],
   }),
+  // One tab sends the file to the general YAML reader (outside the fast subset), which has its own
+  // node limit (go-yaml.ts MAX_NODES_OUTSIDE_SUBSET).
+  'class3-flat-flow-list-with-a-tab': () => ({
+    files: { 's.yaml': flatListSpec(999_000).replace('AVX:', 'AVX:\t') },
+    args: ['validate-spec', 's.yaml'],
+  }),
   'class3-deep-flow-nesting-4MiB': () => ({
     files: { 's.yaml': '['.repeat(4 * 1024 * 1024 - 1) },
     args: ['validate-spec', 's.yaml'],

@@ -18,8 +18,14 @@
  */
 
 import type { FeatureMatcher, GroupRule, MatchExpression, Rule } from '../core/model/rules.ts';
-import { parseTemplate, TemplateError } from '../template/index.ts';
-import { type Node, type PipeNode, parse } from '../template/parser.ts';
+import {
+  type Node,
+  type PipeNode,
+  parseTemplate,
+  parseTemplateTrees,
+  TemplateError,
+  type TreeSet,
+} from '../template/index.ts';
 import { CATALOGUE, type CatalogueEntry } from './catalogue.ts';
 import { closest } from './suggest.ts';
 
@@ -210,9 +216,9 @@ export function checkTemplate(
     // imgcompat does not implement is no fault of the template, which is still checked.
     if (!UNIMPLEMENTED.test(e.message)) return [];
   }
-  let trees: ReturnType<typeof parse>;
+  let trees: TreeSet;
   try {
-    trees = parse(text, ACCEPT_ALL);
+    trees = parseTemplateTrees(text, ACCEPT_ALL);
   } catch (e) {
     if (e instanceof TemplateError) return [];
     throw e;

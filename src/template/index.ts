@@ -26,6 +26,14 @@ import { type FunctionCheck, parse, type TreeSet } from './parser.ts';
 import { REMOVED_BY_NFD, sprigFuncs, UNSUPPORTED_SPRIG } from './sprig.ts';
 
 export { TemplateError, TemplateTooLargeError } from './errors.ts';
+/** The parse trees themselves, for checks that read a template without running it (src/lint). */
+export {
+  type FunctionCheck,
+  type Node,
+  type PipeNode,
+  parse as parseTemplateTrees,
+  type TreeSet,
+} from './parser.ts';
 
 /** NFD's template size cap in bytes (ErrTemplateTooLarge above it; exactly 65536 is accepted). */
 export const MAX_TEMPLATE_SIZE = 65536;

@@ -237,11 +237,17 @@ describe('container image (buildah)', { skip }, () => {
         ],
         mounts,
       );
-      assert.equal(unprefixed.code, 1, unprefixed.stderr);
+      // The container has no /etc/os-release of its own: that is missing data, not an incompatible
+      // host, so the verdict is undetermined (exit 6) and names the os-release expression.
+      assert.equal(unprefixed.code, 6, unprefixed.stderr);
       const summary = JSON.parse(unprefixed.stdout) as {
+        verdict?: string;
+        undetermined?: unknown[];
         sets: { rules: { name: string; isMatch: boolean }[] }[];
       };
       assert.equal(summary.sets[0]?.rules.find((r) => r.name === 'os release')?.isMatch, false);
+      assert.equal(summary.verdict, 'undetermined');
+      assert.match(JSON.stringify(summary.undetermined), /system\.osrelease/);
     }
   });
 

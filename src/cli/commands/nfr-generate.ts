@@ -2,7 +2,12 @@
  * `imgcompat nfr generate`: one NodeFeatureRule per compatibility set (k8s/generate-nfr.ts), printed as
  * YAML documents or a JSON List, or applied to the cluster with server-side apply (`--apply`).
  */
-import { InvalidInputError } from '../../errors.ts';
+import {
+  escapeControlChars,
+  InvalidInputError,
+  MAX_PRINTED_DIAGNOSTICS,
+  omittedDiagnostics,
+} from '../../errors.ts';
 import { generateNodeFeatureRules } from '../../k8s/generate-nfr.ts';
 import type { KubeObject } from '../../k8s/kube-client.ts';
 import { toKubeYamlStream } from '../../k8s/kube-yaml.ts';
@@ -21,6 +26,16 @@ export interface GenerateCommandOptions extends RegistryFlags, KubeFlags {
   allowPartial?: boolean;
 }
 
+/**
+ * The first MAX_PRINTED_DIAGNOSTICS messages, control characters escaped, then how many more (a spec
+ * with 100,000 rules must not print 100,000 lines), as for the spec's own diagnostics (errors.ts).
+ */
+function cappedLines(messages: readonly string[], severity: 'error' | 'warning'): string[] {
+  const shown = messages.slice(0, MAX_PRINTED_DIAGNOSTICS).map(escapeControlChars);
+  const rest = omittedDiagnostics(messages.map((message) => ({ severity, message })));
+  return rest ? [...shown, rest.summary] : shown;
+}
+
 /** Prints (or applies) generated objects; shared with `nfg generate`. */
 export async function emitObjects(
   objects: readonly object[],
@@ -29,7 +44,7 @@ export async function emitObjects(
   opts: GenerateCommandOptions,
   ctx: CommandContext,
 ): Promise<number> {
-  for (const w of warnings) ctx.io.stderr.write(`imgcompat: warning: ${w}\n`);
+  for (const line of cappedLines(warnings, 'warning')) ctx.io.stderr.write(`imgcompat: warning: ${line}\n`);
   if (objects.length === 0) {
     ctx.io.stderr.write(`imgcompat: no compatibility set selected in ${loaded.source}; nothing generated\n`);
     return EXIT.incompatible;
@@ -63,7 +78,12 @@ export async function run(opts: GenerateCommandOptions, ctx: CommandContext): Pr
   const inexpressible = g.inexpressible ?? [];
   if (inexpressible.length > 0 && !opts.allowPartial) {
     throw new InvalidInputError(
-      `${loaded.source}: NFD cannot express ${inexpressible.length === 1 ? 'this rule' : 'these rules'} as NodeFeatureRules that nfd-master evaluates as \`cluster validate\` does (--allow-partial generates them anyway):\n${inexpressible.map((m) => `  ${m}`).join('\n')}`,
+      `${loaded.source}: NFD cannot express ${inexpressible.length === 1 ? 'this rule' : 'these rules'} as NodeFeatureRules that nfd-master evaluates as \`cluster validate\` does (--allow-partial generates them anyway):\n${cappedLines(
+        inexpressible,
+        'error',
+      )
+        .map((m) => `  ${m}`)
+        .join('\n')}`,
       [],
       'E_NFR_INEXPRESSIBLE',
     );

@@ -15,7 +15,7 @@ import { atoi, quote as goQuote } from '../../go/strconv.ts';
 import { compareBytes, sortedKeys } from '../../go/utf8.ts';
 import type { InstanceFeature } from '../model/features.ts';
 import { MATCH_OPS, type MatchExpression, type MatchExpressionSet } from '../model/rules.ts';
-import { copyInto, setOwn } from './own.ts';
+import { setOwn } from './own.ts';
 import type { MatchedElement } from './status.ts';
 
 /** NFD's `MatchedKeyName` / `MatchedKeyValue`. */
@@ -390,7 +390,98 @@ export function matchGetInstances(
   instances: InstanceElements,
   failFast: boolean,
 ): MatchResult {
-  return getInstances(set, sortedKeys(set), instances, failFast);
+  const c = compiledSet(set);
+  const r = getInstances(c, instances, failFast);
+  return { isMatch: r.matched.length > 0, matched: r.matched, matchedExpressions: subsetOf(c, r.held) };
+}
+
+/** What `getInstances` found: the matched instances and, per name, whether its expression held. */
+interface InstancesResult {
+  matched: MatchedElement[];
+  /** `held[j]` is 1 when the expression on `names[j]` held (see `matchGetInstances`). */
+  held: Uint8Array;
+}
+
+/**
+ * What is kept of an expression set from one evaluation to the next: a spec's sets live as long as the
+ * spec, and a sweep evaluates each of them against every node, so nothing here is rebuilt per node.
+ * Checked against the set on every use (`compiledSet`), so a set changed in place is compiled again.
+ */
+interface CompiledSet {
+  /** The set's own keys in its own order, and their expressions, when compiled. */
+  keys: string[];
+  keyExprs: MatchExpression[];
+  /** The names in Go's string order (the order expressions are evaluated in), and their expressions. */
+  names: string[];
+  exprs: MatchExpression[];
+  /** Per name, its expression's results by value (`getInstancesDirect`), created on first use. */
+  memos: (ValueResults | undefined)[];
+  /** Subsets handed out, by the bit mask of the names that held (`subsetOf`). */
+  subsets: Map<number, Readonly<MatchExpressionSet>>;
+}
+
+const compiledSets = new WeakMap<MatchExpressionSet, CompiledSet>();
+
+function compiledSet(set: MatchExpressionSet): CompiledSet {
+  const hit = compiledSets.get(set);
+  if (hit !== undefined && unchanged(hit, set)) return hit;
+  const keys = Object.keys(set);
+  const names = sortedKeys(set);
+  const c: CompiledSet = {
+    keys,
+    keyExprs: keys.map((k) => set[k]!),
+    names,
+    exprs: names.map((n) => set[n]!),
+    memos: new Array(names.length),
+    subsets: new Map(),
+  };
+  compiledSets.set(set, c);
+  return c;
+}
+
+/** Whether `set` still has the keys, in the same order, and the expression objects it was compiled with. */
+function unchanged(c: CompiledSet, set: MatchExpressionSet): boolean {
+  const { keys, keyExprs } = c;
+  let i = 0;
+  // for...in allocates nothing; the sets are plain objects (nothing enumerable is inherited).
+  for (const k in set) {
+    if (i === keys.length || k !== keys[i] || set[k] !== keyExprs[i]) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+/** Sets with more names than this get a fresh subset object each time (a mask is a 31-bit number). */
+const MASK_NAMES = 30;
+const SUBSETS_PER_SET = 1024;
+
+/**
+ * The subset of the set whose names are those with `held[j] === 1`, as a frozen object shared by every
+ * evaluation of that set with the same outcome. Not only is no subset built per node: objects built
+ * per node with the spec's names as keys get hidden classes that die with them, and V8 then throws
+ * away every optimized function that saw one ("weak objects" deoptimization) and compiles it again;
+ * in a sweep over many nodes with a collection every few hundred nodes, that recompilation cost more
+ * than the evaluation itself.
+ */
+function subsetOf(c: CompiledSet, held: Uint8Array): Readonly<MatchExpressionSet> {
+  const { names, exprs } = c;
+  const count = names.length;
+  if (count > MASK_NAMES) {
+    const out: MatchExpressionSet = {};
+    for (let j = 0; j < count; j++) if (held[j] === 1) setOwn(out, names[j]!, exprs[j]!);
+    return out;
+  }
+  let mask = 0;
+  for (let j = 0; j < count; j++) if (held[j] === 1) mask |= 1 << j;
+  let subset = c.subsets.get(mask);
+  if (subset === undefined) {
+    const out: MatchExpressionSet = {};
+    for (let j = 0; j < count; j++) if ((mask & (1 << j)) !== 0) setOwn(out, names[j]!, exprs[j]!);
+    subset = Object.freeze(out);
+    if (c.subsets.size >= SUBSETS_PER_SET) c.subsets.clear();
+    c.subsets.set(mask, subset);
+  }
+  return subset;
 }
 
 /**
@@ -532,29 +623,142 @@ function resultsFor(col: Column, name: string, e: MatchExpression): Uint8Array {
   return r;
 }
 
-function getInstances(
-  set: MatchExpressionSet,
-  names: readonly string[],
-  instances: InstanceElements,
+/**
+ * Remembered results of one expression by element value, for `getInstancesDirect`. Kept with the
+ * expression's set (`CompiledSet.memos`), which lives as long as its spec, so a sweep over many nodes
+ * evaluates an expression once per distinct value across all nodes. The snapshot of `op`, `type` and
+ * `value` keeps the results right if a caller changes the expression in place.
+ */
+interface ValueResults {
+  op: MatchExpression['op'] | undefined;
+  type: string | undefined;
+  values: string[];
+  /** `evaluateMatchExpression(e, true, value)` by value; an evaluation that throws is not stored. */
+  byValue: Map<string, boolean>;
+  /** `evaluateMatchExpression(e, false, null)`: 0 unknown, 1 held, 2 did not hold. */
+  missing: number;
+  /**
+   * 1 for a valid `In`, 2 for a valid `NotIn` (non-empty values), else 0. On a value these two are a
+   * lookup in their short value list, far cheaper than one in `byValue`: an element value read from a
+   * node has no hash computed yet, and hashing every node's values cost a sixth of a sweep.
+   */
+  list: number;
+}
+
+const RESULTS_PER_EXPRESSION = 65536;
+
+/** The remembered results of the set's j-th expression (in name order). */
+function valueResultsFor(c: CompiledSet, j: number): ValueResults {
+  const e = c.exprs[j]!;
+  const values = e.value ?? EMPTY;
+  const hit = c.memos[j];
+  if (hit !== undefined && hit.op === e.op && hit.type === e.type && samePatterns(hit.values, values)) {
+    return hit;
+  }
+  const fresh: ValueResults = {
+    op: e.op,
+    type: e.type,
+    values: values.slice(),
+    byValue: new Map(),
+    missing: 0,
+    list: values.length === 0 ? 0 : e.op === 'In' ? 1 : e.op === 'NotIn' ? 2 : 0,
+  };
+  c.memos[j] = fresh;
+  return fresh;
+}
+
+/** `evaluateMatchExpression` on one instance attribute (`undefined`: the instance lacks it), remembered. */
+function evaluateRemembered(e: MatchExpression, memo: ValueResults, value: string | undefined): boolean {
+  if (value === undefined) {
+    if (memo.missing === 0) memo.missing = evaluateMatchExpression(e, false, null) ? 1 : 2;
+    return memo.missing === 1;
+  }
+  if (memo.list !== 0) return memo.values.includes(value) === (memo.list === 1);
+  let r = memo.byValue.get(value);
+  if (r === undefined) {
+    r = evaluateMatchExpression(e, true, value);
+    if (memo.byValue.size >= RESULTS_PER_EXPRESSION) memo.byValue.clear();
+    memo.byValue.set(value, r);
+  }
+  return r;
+}
+
+/**
+ * Instance lists shorter than this are always evaluated instance by instance: indexing them (columns
+ * and groups, below) costs more than it saves, and a list seen once (a node evaluated once, as in
+ * `cluster validate` and the webhook) would pay for an index it never reuses.
+ */
+const GROUP_MIN_INSTANCES = 256;
+/** Evaluations of a longer list that run instance by instance before it is indexed. */
+const DIRECT_USES = 1;
+const listUses = new WeakMap<readonly InstanceFeature[], number>();
+
+/** Whether `getInstances` should index `instances` (see `GROUP_MIN_INSTANCES`). */
+function worthGrouping(instances: readonly InstanceFeature[]): boolean {
+  if (instances.length < GROUP_MIN_INSTANCES) return false;
+  if (groupings.has(instances)) return true;
+  const uses = (listUses.get(instances) ?? 0) + 1;
+  listUses.set(instances, uses);
+  return uses > DIRECT_USES;
+}
+
+/**
+ * `getInstances` instance by instance, in instance order (Go's own order), each expression's result
+ * remembered per distinct value (`valueResultsFor`): the same evaluations in the same order as the
+ * grouped path, so the same outcome and the same first error, without building an index.
+ */
+function getInstancesDirect(
+  c: CompiledSet,
+  instances: readonly InstanceFeature[],
   failFast: boolean,
-): MatchResult {
+): InstancesResult {
+  const { names, exprs } = c;
+  const count = names.length;
+  const memos: ValueResults[] = new Array(count);
+  for (let j = 0; j < count; j++) memos[j] = valueResultsFor(c, j);
+  const held = new Uint8Array(count);
+  const matched: MatchedElement[] = [];
+  for (const inst of instances) {
+    const attrs = inst.attributes;
+    let all = true;
+    for (let j = 0; j < count; j++) {
+      const v = attrs == null ? undefined : attrs[names[j]!];
+      if (evaluateRemembered(exprs[j]!, memos[j]!, typeof v === 'string' ? v : undefined)) {
+        // Under fail-fast a failing instance records nothing (Go's MatchValues returns a nil subset).
+        if (!failFast) held[j] = 1;
+      } else {
+        all = false;
+        if (failFast) break;
+      }
+    }
+    if (all) {
+      matched.push(attrs ?? {});
+      if (failFast) held.fill(1);
+    }
+  }
+  return { matched, held };
+}
+
+function getInstances(c: CompiledSet, instances: InstanceElements, failFast: boolean): InstancesResult {
+  if (instances != null && instances.length > 0 && !worthGrouping(instances)) {
+    return getInstancesDirect(c, instances, failFast);
+  }
+  const { names, exprs } = c;
   // Same outcome as running getValues on every instance and merging, without building the
   // per-instance element lists. Instances with the same values of `names` give the same results, so
   // the set is evaluated once per group, groups in the order of their first instance: the first
   // error raised is the one the instance-by-instance evaluation would raise.
   const matched: MatchedElement[] = [];
-  const subset: MatchExpressionSet = {};
   const count = names.length;
+  const held = new Uint8Array(count);
   if (instances != null && instances.length > 0) {
-    const exprs = names.map((n) => set[n]!);
     const { cols, present, tuples, first, start, members } = groups(instances, names);
     const p = present.length;
     // Where name j's value id sits in a group's tuple; -1: no instance has it (id 0, missing).
     const pos = names.map((n) => present.indexOf(n));
     // results[j][id]: 0 unknown, 1 held, 2 did not hold (per distinct value of name j), shared by
     // every rule with the same expression on the same name.
-    const results = cols.map((c, j) => resultsFor(c, names[j]!, exprs[j]!));
-    const held = new Uint8Array(count);
+    const results = cols.map((col, j) => resultsFor(col, names[j]!, exprs[j]!));
     const hits: number[] = [];
     let matchedCount = 0;
     const ids = new Int32Array(count);
@@ -607,9 +811,8 @@ function getInstances(
       order.sort();
       for (const i of order) matched.push(instances[i]!.attributes ?? {});
     }
-    for (let i = 0; i < count; i++) if (held[i] === 1) setOwn(subset, names[i]!, set[names[i]!]!);
   }
-  return { isMatch: matched.length > 0, matched, matchedExpressions: subset };
+  return { matched, held };
 }
 
 /**
@@ -625,38 +828,42 @@ export function matchMulti(
   failFast: boolean,
 ): MatchResult {
   let matched: MatchedElement[] = [];
-  let subset: MatchExpressionSet = {};
   const hasKeys = keys != null;
   const hasValues = values != null;
   let isMatch = hasKeys || hasValues;
-  const names = sortedKeys(set);
-  for (const n of names) {
-    const e = set[n]!;
+  const c = compiledSet(set);
+  const { names, exprs } = c;
+  // held[j]: the expression on names[j] held on the flags or attributes (see `subsetOf`).
+  const held = new Uint8Array(names.length);
+  for (let j = 0; j < names.length; j++) {
+    const n = names[j]!;
+    const e = exprs[j]!;
     let matchK = false;
     let matchV = false;
     if (hasKeys) {
       matchK = evaluateMatchExpressionKeys(e, n, keys);
       if (matchK) {
-        matched.push({ [MATCHED_KEY_NAME]: n });
-        setOwn(subset, n, e);
+        // Literal keys (MATCHED_KEY_NAME, MATCHED_KEY_VALUE): one hidden class for every element.
+        matched.push({ Name: n });
+        held[j] = 1;
       } else if (e.op === 'DoesNotExist') {
         isMatch = false;
         if (!failFast) continue;
         matched = [];
-        subset = {};
+        held.fill(0);
         break;
       }
     }
     if (hasValues) {
       matchV = evaluateMatchExpressionValues(e, n, values);
       if (matchV) {
-        matched.push({ [MATCHED_KEY_NAME]: n, [MATCHED_KEY_VALUE]: hasOwn(values, n) ? values[n]! : '' });
-        setOwn(subset, n, e);
+        matched.push({ Name: n, Value: hasOwn(values, n) ? values[n]! : '' });
+        held[j] = 1;
       } else if (e.op === 'DoesNotExist') {
         isMatch = false;
         if (!failFast) continue;
         matched = [];
-        subset = {};
+        held.fill(0);
         break;
       }
     }
@@ -664,16 +871,16 @@ export function matchMulti(
       isMatch = false;
       if (!failFast) continue;
       matched = [];
-      subset = {};
+      held.fill(0);
       break;
     }
   }
   sortByName(matched);
-  const inst = getInstances(set, names, instances, failFast);
-  if (inst.isMatch) isMatch = true;
-  if (inst.matched !== null) for (const m of inst.matched) matched.push(m);
-  copyInto(subset, inst.matchedExpressions);
-  return { isMatch, matched, matchedExpressions: subset };
+  const inst = getInstances(c, instances, failFast);
+  if (inst.matched.length > 0) isMatch = true;
+  for (const m of inst.matched) matched.push(m);
+  for (let j = 0; j < names.length; j++) if (inst.held[j] === 1) held[j] = 1;
+  return { isMatch, matched, matchedExpressions: subsetOf(c, held) };
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Features } from '../model/features.ts';
 import type { FeatureMatcher } from '../model/rules.ts';
 import { setOwn } from './own.ts';
-import type { MatchFeatureStatus } from './status.ts';
+import type { MatchFeatureStatus, TemplateData } from './status.ts';
 import { evaluateTerm, lookupFeature, parseFeatureName } from './term.ts';
 
 export interface FeatureMatcherResult {
@@ -14,6 +14,14 @@ export interface FeatureMatcherResult {
   /** `undefined` is Go's nil status: a term named a missing feature under fail-fast. */
   status: MatchFeatureStatus | undefined;
 }
+
+/**
+ * The first template data built for each matcher, kept while the matcher lives. The data's objects
+ * are keyed by the terms' domain and feature names, so their hidden classes are the matcher's, not
+ * the node's; keeping one example alive keeps those classes alive across garbage collections, and
+ * with them the optimized code that uses them (see `subsetOf` in expression.ts).
+ */
+const shapeWitnesses = new WeakMap<FeatureMatcher, TemplateData>();
 
 /**
  * Evaluate `terms` against `features`. With `failFast`, stop at the first failing term; without it,
@@ -57,5 +65,6 @@ export function evaluateFeatureMatcher(
       isMatch = false;
     }
   }
+  if (!shapeWitnesses.has(terms)) shapeWitnesses.set(terms, data);
   return { isMatch, status };
 }

@@ -10,7 +10,7 @@ import type { Features } from '../model/features.ts';
 import type { GroupRule, MatchAnyElem, Rule, Taint } from '../model/rules.ts';
 import { evaluateFeatureMatcher } from './feature-matcher.ts';
 import { cloneMap, copyInto } from './own.ts';
-import { emptyMatchFeatureStatus, type MatchStatus } from './status.ts';
+import { emptyMatchFeatureStatus, type MatchFeatureStatus, type MatchStatus } from './status.ts';
 import { executeTemplate } from './templates.ts';
 
 export interface RuleOutput {
@@ -36,6 +36,21 @@ interface Outputs {
   vars: Record<string, string> | null;
 }
 
+/**
+ * A `MatchStatus` with `matchFeatureStatus` set at creation, never added later: an object literal's
+ * hidden class lives as long as the code, while one extended per node dies with the node's objects
+ * (see `subsetOf` in expression.ts for why that matters).
+ */
+function matchStatusOf(
+  isMatch: boolean,
+  matchAny: MatchFeatureStatus[],
+  featureStatus: MatchFeatureStatus | undefined,
+): MatchStatus {
+  return featureStatus === undefined
+    ? { isMatch, matchAny }
+    : { isMatch, matchAny, matchFeatureStatus: featureStatus };
+}
+
 function run(
   matchAny: readonly MatchAnyElem[] | null | undefined,
   matchFeatures: Rule['matchFeatures'],
@@ -45,7 +60,7 @@ function run(
   features: Features,
   failFast: boolean,
 ): Outputs {
-  const matchStatus: MatchStatus = { isMatch: false, matchAny: [] };
+  const anyStatus: MatchFeatureStatus[] = [];
   const labels: Record<string, string> = {};
   const vars: Record<string, string> = {};
   let anyOk = true;
@@ -63,23 +78,37 @@ function run(
         if (withLabels) executeTemplate(labelsTemplate, data, labels);
         executeTemplate(varsTemplate, data, vars);
       }
-      matchStatus.matchAny.push(r.status ?? emptyMatchFeatureStatus());
+      anyStatus.push(r.status ?? emptyMatchFeatureStatus());
     }
-    if (!anyOk && failFast) return { isMatch: false, matchStatus, labels: null, vars: null };
+    if (!anyOk && failFast) {
+      return {
+        isMatch: false,
+        matchStatus: matchStatusOf(false, anyStatus, undefined),
+        labels: null,
+        vars: null,
+      };
+    }
   }
+  let featureStatus: MatchFeatureStatus | undefined;
   if (matchFeatures != null && matchFeatures.length > 0) {
     const r = evaluateFeatureMatcher(matchFeatures, features, failFast);
-    if (r.status !== undefined) matchStatus.matchFeatureStatus = r.status;
+    featureStatus = r.status;
     // A failing matchFeatures returns nil outputs whatever failFast is.
-    if (!r.isMatch) return { isMatch: false, matchStatus, labels: null, vars: null };
+    if (!r.isMatch) {
+      return {
+        isMatch: false,
+        matchStatus: matchStatusOf(false, anyStatus, featureStatus),
+        labels: null,
+        vars: null,
+      };
+    }
     const data = r.status!.matchedFeatures;
     if (withLabels) executeTemplate(labelsTemplate, data, labels);
     executeTemplate(varsTemplate, data, vars);
   }
   // Without fail-fast a failed matchAny does not stop evaluation: the outputs are returned even
   // though the rule did not match (quirk 5).
-  matchStatus.isMatch = anyOk;
-  return { isMatch: anyOk, matchStatus, labels, vars };
+  return { isMatch: anyOk, matchStatus: matchStatusOf(anyOk, anyStatus, featureStatus), labels, vars };
 }
 
 /**

@@ -117,11 +117,13 @@ export function evaluateTerm(
     for (const m of r.matched) matched.push(m);
   }
   // Recorded for a matched matchName or a non-empty subset (NFD v0.19.0 pkg/apis/nfd/nodefeaturerule/rule.go `evaluateFeatureMatcher` step 7), with the lower-cased name.
+  // One object literal per shape: its hidden class lives as long as the code (see `subsetOf` in
+  // expression.ts for why per-node hidden classes are costly).
   let recorded: FeatureMatcherTerm | undefined;
   if (nameMatched || (subset !== undefined && hasAnyKey(subset))) {
-    recorded = { feature: lowered };
-    if (subset !== undefined) recorded.matchExpressions = subset;
-    if (nameMatched) recorded.matchName = name;
+    if (subset === undefined) recorded = { feature: lowered, matchName: name };
+    else if (nameMatched) recorded = { feature: lowered, matchExpressions: subset, matchName: name };
+    else recorded = { feature: lowered, matchExpressions: subset };
   }
   return { termMatch, matched, recorded };
 }

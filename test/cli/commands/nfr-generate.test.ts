@@ -161,3 +161,36 @@ test('nfr generate / nfg generate --oci-layout: the --image is an OCI layout DIR
     assert.equal(viaFlag.out, viaPrefix.out);
   }
 });
+
+test('nfr generate prints the first 100 inexpressible rules and counts the rest, refused or --allow-partial', async () => {
+  const rules = Array.from(
+    { length: 150 },
+    (_, i) => `      - name: r${i}
+        matchFeatures:
+          - feature: rule.matched
+            matchName: { op: NotIn, value: [kvm] }
+`,
+  ).join('');
+  const many = specFile(
+    'many-inexpressible.yaml',
+    `version: v1alpha1
+compatibilities:
+  - tag: base
+    rules:
+      - name: kvm
+        vars: { kvm: "true" }
+        matchFeatures:
+          - feature: kernel.loadedmodule
+            matchName: { op: In, value: [kvm] }
+${rules}`,
+  );
+  const refused = memoryIo();
+  assert.equal(await run(['nfr', 'generate', '--spec', many], refused), 3);
+  assert.equal(refused.err().match(/ rule "r\d+": matchName NotIn/g)?.length, 100);
+  assert.match(refused.err(), /^ {2}\.\.\. and 50 more errors \(not shown\)$/m);
+
+  const partial = memoryIo();
+  assert.equal(await run(['nfr', 'generate', '--spec', many, '--allow-partial', '-o', 'json'], partial), 0);
+  assert.equal(partial.err().match(/^imgcompat: warning: .* rule "r\d+": matchName NotIn/gm)?.length, 100);
+  assert.match(partial.err(), /^imgcompat: warning: \.\.\. and 50 more warnings \(not shown\)$/m);
+});

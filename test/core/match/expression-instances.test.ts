@@ -1,5 +1,6 @@
 /**
- * matchGetInstances evaluates an expression set once per group of instances with the same values
+ * matchGetInstances evaluates short instance lists instance by instance with each expression's results
+ * remembered per value, and long ones once per group of instances with the same values
  * (issue 11 class 12: 2,000 rules against 85,000 PCI instances). This checks on generated input that
  * the result, and the first error, are those of NFD's instance-by-instance MatchGetInstances
  * (pkg/apis/nfd/nodefeaturerule/expression.go): MatchValues on each instance in order, matched
@@ -77,4 +78,42 @@ test('grouped instance evaluation equals the instance-by-instance evaluation, er
     ),
     { numRuns: 2000 },
   );
+});
+
+test('long instance lists: evaluated directly first, then through cached groups, with the same outcome', () => {
+  // Lists of 256 instances and more are indexed (grouped) from their second evaluation on.
+  fc.assert(
+    fc.property(
+      expressionSet,
+      fc.array(instance, { minLength: 256, maxLength: 300 }),
+      fc.boolean(),
+      (set, instances, failFast) => {
+        const want = reference(set, instances, failFast);
+        for (let run = 0; run < 3; run++) assert.deepEqual(grouped(set, instances, failFast), want);
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+test('an expression changed in place after an evaluation is evaluated afresh', () => {
+  const instances: InstanceFeature[] = [
+    { attributes: { vendor: '8086' } },
+    { attributes: { vendor: '10de' } },
+  ];
+  const e: MatchExpression = { op: 'In', value: ['8086'] };
+  const set: MatchExpressionSet = { vendor: e };
+  assert.deepEqual(grouped(set, instances, false), reference(set, instances, false));
+  e.value![0] = '10de';
+  assert.deepEqual(grouped(set, instances, false), {
+    isMatch: true,
+    matched: [{ vendor: '10de' }],
+    subset: ['vendor'],
+  });
+  e.op = 'NotIn';
+  assert.deepEqual(grouped(set, instances, false), {
+    isMatch: true,
+    matched: [{ vendor: '8086' }],
+    subset: ['vendor'],
+  });
 });

@@ -115,6 +115,37 @@ test('vars feed rule.matched for later rules and later sets; the caller features
   );
 });
 
+test('an attribute feature named __proto__ is kept as a feature of the copy rule.matched is added to', () => {
+  // As JSON.parse builds it: an own property, not the prototype.
+  const input = JSON.parse(
+    '{"attributes": {"__proto__": {"elements": {"a": "b"}}, "cpu.model": {"elements": {"vendor_id": "Intel"}}}}',
+  ) as Features;
+  const before = JSON.stringify(input);
+  const spec: Spec = {
+    version: 'v1alpha1',
+    compatibilities: [
+      {
+        rules: [
+          {
+            name: 'first',
+            matchFeatures: [{ feature: '__proto__', matchExpressions: { a: { op: 'In', value: ['b'] } } }],
+          },
+          {
+            name: 'second',
+            matchFeatures: [{ feature: '__proto__', matchExpressions: { a: { op: 'Exists' } } }],
+          },
+        ],
+      },
+    ],
+  };
+  const report = validateNode(spec, input);
+  assert.deepEqual(
+    report[0]!.rules!.map((r) => r.isMatch),
+    [true, true],
+  );
+  assert.equal(JSON.stringify(input), before);
+});
+
 test('tags keep only exactly matching sets; untagged sets are dropped when tags are given', () => {
   const spec: Spec = {
     version: 'v1alpha1',
