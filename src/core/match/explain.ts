@@ -16,7 +16,7 @@ import { quote as goQuote } from '../../go/strconv.ts';
 import { compareBytes, sortedKeys } from '../../go/utf8.ts';
 import type { Features, InstanceFeature } from '../model/features.ts';
 import type { FeatureMatcher, FeatureMatcherTerm, GroupRule, MatchExpression } from '../model/rules.ts';
-import { evaluateMatchExpression, type InstanceColumn, instanceColumn } from './expression.ts';
+import { evaluateMatchExpression } from './expression.ts';
 import type { MatchStatus } from './status.ts';
 import { type FeatureLookup, lookupFeature, parseFeatureName } from './term.ts';
 
@@ -285,31 +285,39 @@ function attributeNames(instances: readonly InstanceFeature[]): Set<string> {
   return seen;
 }
 
-/** The outcome of one expression per distinct value of a column: `held[id]` is 1 when it held. */
-interface ColumnOutcome {
-  col: InstanceColumn;
-  held: number[];
-}
-
 /**
- * What a column looks like regardless of the expression: how many instances have each value id, and
- * the ids present, most frequent first then in byte order (the order the explanation lists them in).
- * Computed once per column, so every term over the same attribute of the same host shares it.
+ * One attribute over the instances of a feature, interned, with what the explanation lists of it:
+ * `ids[i]` is 0 when instance i lacks the attribute, else k for `values[k - 1]`; `counts[id]` how many
+ * instances have that value; `order` the ids present, most frequent first then in byte order.
+ * Independent of the expression, so every term over the same attribute of the same host shares it.
  */
 interface ColumnSummary {
-  col: InstanceColumn;
+  instances: readonly InstanceFeature[];
+  name: string;
+  ids: number[];
+  values: string[];
   counts: number[];
   order: number[];
 }
 
+/** The outcome of one expression per distinct value of a column: `held[id]` is 1 when it held. */
+interface ColumnOutcome {
+  col: ColumnSummary;
+  held: number[];
+}
+
 /**
- * The summaries of the last few columns, found by identity: a host's terms read the same few columns
- * (a spec's rules test vendor and class of pci.device over and over), and a scan of a short list
- * costs less than a WeakMap entry per column of every host. Holds at most `SUMMARIES` columns.
+ * The last few columns, found by identity: a host's terms read the same few attributes (a spec's
+ * rules test vendor and class of pci.device over and over), and a scan of a short list costs less
+ * than a WeakMap entry per column of every host. Holds at most `SUMMARIES` columns.
  */
 const SUMMARIES = 8;
 const summaries: ColumnSummary[] = [];
 let nextSummary = 0;
+/** Distinct values looked up by a scan of the list below this many, by a map above. */
+const SCAN_VALUES = 16;
+/** Distinct values sorted by insertion below this many (a host has a handful), else by `sort`. */
+const INSERTION_SORT = 32;
 
 /** Whether value id `a` is listed before `b`: more instances first, then byte order (absent as ""). */
 function before(counts: readonly number[], values: readonly string[], a: number, b: number): boolean {
@@ -318,29 +326,51 @@ function before(counts: readonly number[], values: readonly string[], a: number,
   return compareBytes(a === 0 ? '' : values[a - 1]!, b === 0 ? '' : values[b - 1]!) < 0;
 }
 
-function summarize(col: InstanceColumn): ColumnSummary {
+function summarize(instances: readonly InstanceFeature[], name: string): ColumnSummary {
   for (let k = 0; k < summaries.length; k++) {
     const hit = summaries[k]!;
-    if (hit.col === col) return hit;
+    if (hit.instances === instances && hit.name === name) return hit;
   }
-  const ids = col.ids;
-  const values = col.values;
   // Plain arrays: these lists are short, and a typed array costs more to create than to fill.
-  const counts: number[] = new Array(values.length + 1).fill(0);
-  for (let i = 0; i < ids.length; i++) counts[ids[i]!]!++;
-  const order: number[] = [];
-  for (let id = 0; id < counts.length; id++) {
-    if (counts[id] === 0) continue;
-    // Insertion sort (stable, as Array.prototype.sort): a host has a handful of distinct values.
-    let k = order.length;
-    order.push(id);
-    while (k > 0 && before(counts, values, id, order[k - 1]!)) {
-      order[k] = order[k - 1]!;
-      k--;
+  const n = instances.length;
+  const ids: number[] = new Array(n);
+  const values: string[] = [];
+  const counts: number[] = [0];
+  let index: Map<string, number> | undefined;
+  for (let i = 0; i < n; i++) {
+    const attrs = instances[i]!.attributes;
+    const v = attrs == null ? undefined : attrs[name];
+    let id = 0;
+    if (typeof v === 'string') {
+      id = index === undefined ? values.indexOf(v) + 1 : (index.get(v) ?? 0);
+      if (id === 0) {
+        values.push(v);
+        counts.push(0);
+        id = values.length;
+        if (index !== undefined) index.set(v, id);
+        else if (values.length > SCAN_VALUES) index = new Map(values.map((x, k) => [x, k + 1]));
+      }
     }
-    order[k] = id;
+    ids[i] = id;
+    counts[id]!++;
   }
-  const summary = { col, counts, order };
+  const order: number[] = [];
+  for (let id = 0; id < counts.length; id++) if (counts[id] !== 0) order.push(id);
+  if (order.length > INSERTION_SORT)
+    order.sort((a, b) => (before(counts, values, a, b) ? -1 : before(counts, values, b, a) ? 1 : 0));
+  else {
+    // Stable, as Array.prototype.sort is: the same order.
+    for (let k = 1; k < order.length; k++) {
+      const id = order[k]!;
+      let j = k;
+      while (j > 0 && before(counts, values, id, order[j - 1]!)) {
+        order[j] = order[j - 1]!;
+        j--;
+      }
+      order[j] = id;
+    }
+  }
+  const summary = { instances, name, ids, values, counts, order };
   if (summaries.length < SUMMARIES) summaries.push(summary);
   else {
     summaries[nextSummary] = summary;
@@ -350,9 +380,8 @@ function summarize(col: InstanceColumn): ColumnSummary {
 }
 
 /**
- * One expression over every instance, grouped by the attribute's distinct values. The column (each
- * instance's value id) is the engine's, already built when the engine evaluated the term; the
- * expression is evaluated once per distinct value.
+ * One expression over every instance, grouped by the attribute's distinct values: the expression is
+ * evaluated once per distinct value.
  */
 function explainInstanceExpression(
   feature: string,
@@ -362,9 +391,8 @@ function explainInstanceExpression(
   outcomes: ColumnOutcome[],
 ): ExpressionExplanation {
   const n = instances.length;
-  const col = instanceColumn(instances, name);
-  const values = col.values;
-  const { counts, order } = summarize(col);
+  const col = summarize(instances, name);
+  const { values, counts, order } = col;
   const heldBy: number[] = new Array(counts.length).fill(0);
   // The first error in display order is the one the explanation gives.
   let error: string | undefined;

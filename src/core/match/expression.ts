@@ -495,17 +495,6 @@ interface Column {
   values: string[];
 }
 
-/** A column as `--explain` reads it (src/core/match/explain.ts); never to be modified. */
-export type InstanceColumn = Readonly<Column>;
-
-/**
- * The engine's column of attribute `name` over `instances` (built and cached as the engine builds
- * it): `--explain` reads the columns the evaluation just built instead of building its own.
- */
-export function instanceColumn(instances: readonly InstanceFeature[], name: string): InstanceColumn {
-  return column(instances, name);
-}
-
 const columns = new WeakMap<readonly InstanceFeature[], Map<string, Column>>();
 /** Columns kept per instance list (the attribute names of one spec; bounded against hostile specs). */
 const COLUMNS_PER_LIST = 256;
