@@ -6,8 +6,9 @@
 // A third evaluates every host once, each on a host never seen before, as `cluster validate` does per
 // node: the hosts are JSON round-tripped (a node's features are parsed from its NodeFeature object),
 // generated in small batches outside the timed part, each batch evaluated plainly and with the traces
-// (two identical copies of it), the order alternating between rounds, a minor GC before each. Reported: the medians, the
-// median of the per-round ratios with its quartiles, and the load average during that case.
+// (two identical copies of it), the order alternating between rounds, a minor GC before each.
+// Reported: the medians, the median of the per-round ratios with its quartiles, and the load average
+// during that case.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
