@@ -10,6 +10,7 @@ import { parseFeatureName } from '../core/match/term.ts';
 import type { Features } from '../core/model/features.ts';
 import type { CompatibilityStatus, ProcessedRuleStatus } from '../core/model/report.ts';
 import type { Spec } from '../core/model/spec.ts';
+import { type ExplainedReport, validateNodeExplained } from '../core/report/explain.ts';
 import { isSetCompatible, validateNode } from '../core/report/node-validator.ts';
 import { ImgcompatError } from '../errors.ts';
 import { MalformedFeaturesError, mergeNodeFeatures, type NodeObjects, objectKey } from './nodefeatures.ts';
@@ -125,7 +126,16 @@ function reasonOf(e: unknown): string {
 }
 
 /** Evaluates one node; never throws for bad features or rule errors (the node is skipped instead). */
-export function evaluateNode(spec: Spec, node: NodeObjects, tags: readonly string[]): NodeVerdict {
+/**
+ * One node's verdict. With `onExplained` the node is evaluated once with traces (`--explain`) and the
+ * traced report is handed over too, instead of a second evaluation for the explanation.
+ */
+export function evaluateNode(
+  spec: Spec,
+  node: NodeObjects,
+  tags: readonly string[],
+  onExplained?: (explained: ExplainedReport) => void,
+): NodeVerdict {
   const verdict: NodeVerdict = {
     node: node.node,
     objects: node.objects.map(objectKey),
@@ -136,7 +146,11 @@ export function evaluateNode(spec: Spec, node: NodeObjects, tags: readonly strin
   let features: Features | undefined;
   try {
     features = mergeNodeFeatures(node.objects);
-    report = validateNode(spec, features, { tags });
+    if (onExplained) {
+      const explained = validateNodeExplained(spec, features, { tags });
+      report = explained.report;
+      onExplained(explained);
+    } else report = validateNode(spec, features, { tags });
   } catch (e) {
     if (e instanceof MalformedFeaturesError || ImgcompatError.is(e)) {
       verdict.skipped = features

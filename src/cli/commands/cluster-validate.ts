@@ -6,8 +6,7 @@
  * matrix with the first failing expression of each failed set is printed, sorted by node, then totals.
  */
 
-import type { Spec } from '../../core/model/spec.ts';
-import { validateNodeExplained } from '../../core/report/explain.ts';
+import type { ExplainedReport } from '../../core/report/explain.ts';
 import { UsageError } from '../../errors.ts';
 import {
   byNodeName,
@@ -21,7 +20,6 @@ import {
   verdictInterner,
 } from '../../k8s/cluster-eval.ts';
 import { toKubeYaml } from '../../k8s/kube-yaml.ts';
-import { mergeNodeFeatures, type NodeObjects } from '../../k8s/nodefeatures.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import type { CommandContext } from '../program.ts';
@@ -37,17 +35,9 @@ export interface ClusterValidateOptions extends RegistryFlags, KubeFlags {
   explain?: boolean;
 }
 
-/**
- * `--explain`: the node's per-set traces (the set verdict and each rule's expressions with the node's
- * values). A second evaluation, run only when asked; a node whose features do not evaluate has none.
- */
-function explainNode(spec: Spec, node: NodeObjects, tags: readonly string[]): unknown {
-  try {
-    const ex = validateNodeExplained(spec, mergeNodeFeatures(node.objects), { tags });
-    return ex.sets.map((s) => ({ index: s.index + 1, verdict: s.verdict, rules: s.rules }));
-  } catch {
-    return undefined;
-  }
+/** `--explain`: the node's per-set traces (the set verdict and each rule's expressions with the node's values). */
+function explainOf(ex: ExplainedReport): unknown {
+  return ex.sets.map((s) => ({ index: s.index + 1, verdict: s.verdict, rules: s.rules }));
 }
 
 function setHeader(s: ClusterResult['sets'][number]): string {
@@ -111,12 +101,16 @@ export async function run(opts: ClusterValidateOptions, ctx: CommandContext): Pr
   const { missing } = await streamClusterNodes(port, opts, ctx, {
     keepFeatures: featuresRead(loaded.spec, opts.tags),
     onNode: (n) => {
-      const row = compact(evaluateNode(loaded.spec, n, opts.tags));
-      if (opts.explain && row.skipped === undefined) {
-        const explain = explainNode(loaded.spec, n, opts.tags);
-        // A row of its own: the interned `sets` list stays shared.
-        rows.push(explain === undefined ? row : ({ ...row, explain } as NodeVerdict));
-      } else rows.push(row);
+      let explained: ExplainedReport | undefined;
+      const keep = (ex: ExplainedReport) => {
+        explained = ex;
+      };
+      const row = compact(evaluateNode(loaded.spec, n, opts.tags, opts.explain ? keep : undefined));
+      // A node whose features do not evaluate has no traces. A row of its own: the interned `sets`
+      // list stays shared.
+      if (explained !== undefined && row.skipped === undefined)
+        rows.push({ ...row, explain: explainOf(explained) } as NodeVerdict);
+      else rows.push(row);
     },
     onRestart: () => {
       rows.length = 0;
