@@ -38,6 +38,7 @@ const commanderWithoutChildProcess = {
  * else from outside fails the build ("No matching export").
  */
 const templateDir = join(root, 'src', 'template') + sep;
+const coreDir = join(root, 'src', 'core') + sep;
 const LAZY = [
   {
     file: 'lazy-re2js.mjs',
@@ -48,11 +49,15 @@ const LAZY = [
   {
     file: 'lazy-template.mjs',
     entry: join(root, 'src', 'template', 'index.ts'),
-    /** A module of src/template imported from outside it (core/validate, core/match). */
+    /**
+     * A module of src/template imported by the core (core/validate, core/match), whose API is
+     * synchronous. Others (the lint command's template checks, which also use the parser's internals)
+     * import it as usual: they run behind an `import()` already.
+     */
     redirects: (args) =>
       args.path.startsWith('.') &&
       resolve(args.resolveDir, args.path).startsWith(templateDir) &&
-      !args.importer.startsWith(templateDir),
+      args.importer.startsWith(coreDir),
   },
 ];
 const lazyRuntime = join(root, 'src', 'cli', 'lazy-module.ts');
