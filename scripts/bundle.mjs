@@ -12,22 +12,45 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * commander loads node:child_process at start-up for "executable" subcommands (a separate program per
- * subcommand), which imgcompat never uses; giving commander an empty module saves ~10 ms per run.
+ * commander (CommonJS) rewritten as ES modules at build time. esbuild wraps a CommonJS file in a
+ * function that V8 compiles lazily, at every start: the compile cache (src/cli/compile-cache.ts) holds
+ * only code compiled up front, so commander's ~2,800 lines were parsed again on each run. As ES modules
+ * they are compiled with the chunk, cached, and need no `require` (no createRequire per chunk either).
+ * commander's files follow one pattern (`const {...} = require('./x.js')` at the top, `exports.X = ...`
+ * at the bottom); anything else left after the rewrite fails the build, so an upgrade that changes the
+ * pattern is noticed. node:child_process, loaded by commander only for "executable" subcommands (a
+ * separate program per subcommand, which imgcompat never uses), is replaced by a stand-in that throws.
  */
-const commanderWithoutChildProcess = {
-  name: 'commander-without-child-process',
+const commanderAsEsm = {
+  name: 'commander-as-esm',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
-        ? { path: 'child_process', namespace: 'stub' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents:
-        "module.exports = new Proxy({}, { get() { throw new Error('executable subcommands are not supported'); } });",
-      loader: 'js',
-    }));
+    const dir = dirname(fileURLToPath(import.meta.resolve('commander')));
+    // `import ... from 'commander'` gets the CommonJS entry (rewritten), not its esm.mjs wrapper.
+    b.onResolve({ filter: /^commander$/ }, () => ({ path: join(dir, 'index.js') }));
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/].*\.js$/ }, async (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const out = src
+        .replace(/^const (\{[^}]*\}) = require\('(\.[^']*?)(\.js)?'\);$/gm, "import $1 from '$2.js';")
+        .replace(
+          /^const (\w+) = require\('node:events'\)\.EventEmitter;$/gm,
+          "const $1 = globalThis.process.getBuiltinModule('node:events').EventEmitter;",
+        )
+        .replace(
+          /^const (\w+) = require\('node:child_process'\);$/gm,
+          "const $1 = new Proxy({}, { get() { throw new Error('executable subcommands are not supported'); } });",
+        )
+        .replace(
+          /^const (\w+) = require\('(node:\w+)'\);$/gm,
+          "const $1 = globalThis.process.getBuiltinModule('$2');",
+        )
+        .replace(/^exports\.(\w+) = (\w+);(.*)$/gm, (_, name, value) =>
+          name === value ? `export { ${name} };` : `export { ${value} as ${name} };`,
+        )
+        .replace(/^exports\.(\w+) = /gm, 'export const $1 = ');
+      const left = /\brequire\(|\bexports\.|\bmodule\.exports\b/.exec(out.replace(/^\s*(\/\/|\*).*$/gm, ''));
+      if (left) throw new Error(`${args.path}: commander's CommonJS was not fully rewritten (${left[0]})`);
+      return { contents: out, loader: 'js' };
+    });
   },
 };
 
@@ -65,9 +88,9 @@ const lazyRuntime = join(root, 'src', 'cli', 'lazy-module.ts');
  * Built-in modules imported at the top of modules on start-up paths but used only on rarer ones: the
  * same stand-ins, loading the built-in with `require()` on first use. node:child_process (~3 MB of
  * resident memory) is imported by the registry's credential helpers, which run only when a Docker
- * config names one.
+ * config names one; node:zlib by the kernel source, for a gzipped /proc/config.gz only.
  */
-const LAZY_BUILTINS = ['node:child_process'];
+const LAZY_BUILTINS = ['node:child_process', 'node:zlib'];
 for (const specifier of LAZY_BUILTINS) {
   const ns = await import(specifier);
   LAZY.push({
@@ -182,13 +205,9 @@ const nodeBuild = await build({
   legalComments: 'none',
   metafile: true,
   ...minify,
-  plugins: [commanderWithoutChildProcess, yamlEsm, lazyModules],
+  plugins: [commanderAsEsm, yamlEsm, lazyModules],
   // The CLI entries load the lazy chunks up front on a Node without require(esm) (src/cli/bin.ts).
   define: { __IC_LAZY_CHUNKS__: JSON.stringify(CHUNKS().map((l) => l.file)) },
-  // commander is CommonJS and require()s node builtins; give the ESM bundle a real require.
-  banner: {
-    js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);",
-  },
   logLevel: 'warning',
 });
 await chmod('dist/cli.mjs', 0o755);
