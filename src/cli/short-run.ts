@@ -8,6 +8,9 @@
  *
  * V8 reads these flags when it decides to tier up, so setting them at the very start of the process
  * (`v8.setFlagsFromString`, before any of the CLI's code has run hot) takes effect for the whole run.
+ * The installed executables (dist/cli.cjs, dist/nfd.cjs, written by scripts/bundle.mjs) call it before
+ * Node's ES module loader starts; the ES module entries (bin.ts, nfd-bin.ts) call it again for runs
+ * started as `node dist/cli.mjs` (a second call changes nothing).
  */
 
 /** First arguments of the short runs, for `imgcompat` and for the `nfd` alias (`nfd compat ...`). */
