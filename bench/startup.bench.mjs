@@ -1,8 +1,9 @@
 // Issue 12: start-up side by side with NFD's own client, in one run.
 //
 // NFD's `nfd` (Go, sigs.k8s.io/node-feature-discovery/cmd/nfd v0.19.0, .cache/go-bin/nfd) against
-// imgcompat three ways: `node dist/cli.mjs` on the system Node (20) and on Node 24 (.cache/node24; its
-// compile cache in a scratch XDG_CACHE_HOME, filled by the warm-up runs as on any user's second run), and
+// imgcompat three ways: `node dist/cli.cjs` (the installed `imgcompat` executable, which imports
+// dist/cli.mjs after setting a short run's V8 flags) on the system Node (20) and on Node 24
+// (.cache/node24; its compile cache in a scratch XDG_CACHE_HOME, filled by the warm-up runs as on any user's second run), and
 // the single executable (scripts/build-sea.mjs, built into dist-sea/ when missing). Commands:
 //   - validateNode:        validate-node --image REG/example/app:app --plain-http, against docker-registry
 //                          2.8 on 127.0.0.1 holding the example image (examples/layout, copied byte-exact
@@ -140,7 +141,7 @@ export async function run() {
     });
   }
   const nfd = h.toolPath('nfd');
-  const cli = join(root, 'dist', 'cli.mjs');
+  const cli = join(root, 'dist', 'cli.cjs');
   const node20 = process.execPath;
   const versions = {
     systemNode: process.version,

@@ -12,22 +12,45 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * commander loads node:child_process at start-up for "executable" subcommands (a separate program per
- * subcommand), which imgcompat never uses; giving commander an empty module saves ~10 ms per run.
+ * commander (CommonJS) rewritten as ES modules at build time. esbuild wraps a CommonJS file in a
+ * function that V8 compiles lazily, at every start: the compile cache (src/cli/compile-cache.ts) holds
+ * only code compiled up front, so commander's ~2,800 lines were parsed again on each run. As ES modules
+ * they are compiled with the chunk, cached, and need no `require` (no createRequire per chunk either).
+ * commander's files follow one pattern (`const {...} = require('./x.js')` at the top, `exports.X = ...`
+ * at the bottom); anything else left after the rewrite fails the build, so an upgrade that changes the
+ * pattern is noticed. node:child_process, loaded by commander only for "executable" subcommands (a
+ * separate program per subcommand, which imgcompat never uses), is replaced by a stand-in that throws.
  */
-const commanderWithoutChildProcess = {
-  name: 'commander-without-child-process',
+const commanderAsEsm = {
+  name: 'commander-as-esm',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
-        ? { path: 'child_process', namespace: 'stub' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents:
-        "module.exports = new Proxy({}, { get() { throw new Error('executable subcommands are not supported'); } });",
-      loader: 'js',
-    }));
+    const dir = dirname(fileURLToPath(import.meta.resolve('commander')));
+    // `import ... from 'commander'` gets the CommonJS entry (rewritten), not its esm.mjs wrapper.
+    b.onResolve({ filter: /^commander$/ }, () => ({ path: join(dir, 'index.js') }));
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/].*\.js$/ }, async (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const out = src
+        .replace(/^const (\{[^}]*\}) = require\('(\.[^']*?)(\.js)?'\);$/gm, "import $1 from '$2.js';")
+        .replace(
+          /^const (\w+) = require\('node:events'\)\.EventEmitter;$/gm,
+          "const $1 = globalThis.process.getBuiltinModule('node:events').EventEmitter;",
+        )
+        .replace(
+          /^const (\w+) = require\('node:child_process'\);$/gm,
+          "const $1 = new Proxy({}, { get() { throw new Error('executable subcommands are not supported'); } });",
+        )
+        .replace(
+          /^const (\w+) = require\('(node:\w+)'\);$/gm,
+          "const $1 = globalThis.process.getBuiltinModule('$2');",
+        )
+        .replace(/^exports\.(\w+) = (\w+);(.*)$/gm, (_, name, value) =>
+          name === value ? `export { ${name} };` : `export { ${value} as ${name} };`,
+        )
+        .replace(/^exports\.(\w+) = /gm, 'export const $1 = ');
+      const left = /\brequire\(|\bexports\.|\bmodule\.exports\b/.exec(out.replace(/^\s*(\/\/|\*).*$/gm, ''));
+      if (left) throw new Error(`${args.path}: commander's CommonJS was not fully rewritten (${left[0]})`);
+      return { contents: out, loader: 'js' };
+    });
   },
 };
 
@@ -38,6 +61,7 @@ const commanderWithoutChildProcess = {
  * else from outside fails the build ("No matching export").
  */
 const templateDir = join(root, 'src', 'template') + sep;
+const coreDir = join(root, 'src', 'core') + sep;
 const LAZY = [
   {
     file: 'lazy-re2js.mjs',
@@ -48,11 +72,15 @@ const LAZY = [
   {
     file: 'lazy-template.mjs',
     entry: join(root, 'src', 'template', 'index.ts'),
-    /** A module of src/template imported from outside it (core/validate, core/match). */
+    /**
+     * A module of src/template imported by the core (core/validate, core/match), whose API is
+     * synchronous. Others (the lint command's template checks, which also use the parser's internals)
+     * import it as usual: they run behind an `import()` already.
+     */
     redirects: (args) =>
       args.path.startsWith('.') &&
       resolve(args.resolveDir, args.path).startsWith(templateDir) &&
-      !args.importer.startsWith(templateDir),
+      args.importer.startsWith(coreDir),
   },
 ];
 const lazyRuntime = join(root, 'src', 'cli', 'lazy-module.ts');
@@ -60,9 +88,9 @@ const lazyRuntime = join(root, 'src', 'cli', 'lazy-module.ts');
  * Built-in modules imported at the top of modules on start-up paths but used only on rarer ones: the
  * same stand-ins, loading the built-in with `require()` on first use. node:child_process (~3 MB of
  * resident memory) is imported by the registry's credential helpers, which run only when a Docker
- * config names one.
+ * config names one; node:zlib by the kernel source, for a gzipped /proc/config.gz only.
  */
-const LAZY_BUILTINS = ['node:child_process'];
+const LAZY_BUILTINS = ['node:child_process', 'node:zlib'];
 for (const specifier of LAZY_BUILTINS) {
   const ns = await import(specifier);
   LAZY.push({
@@ -137,6 +165,29 @@ const lazyModules = {
 };
 
 /**
+ * The names of our error classes, kept through minification: `err.name` comes from the class
+ * (`this.name = new.target.name` in src/errors.ts and src/template/errors.ts) and is part of what users
+ * and tests see. esbuild's `keepNames` would keep every function's and class's name, at a cost of ~9 ms
+ * of CPU time per start (a `__name()` call for each); only error classes need it. Every
+ * `class X extends ...Error` of ours gets a static block defining `X.name`, as keepNames would.
+ */
+const errorClassNames = {
+  name: 'error-class-names',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!/\bclass \w+ extends \w*Error\b/.test(src)) return undefined;
+      const contents = src.replace(
+        /\bclass (\w+) extends (\w*Error)\b([^{]*)\{/g,
+        (_, name, base, rest) =>
+          `class ${name} extends ${base}${rest}{ static { Object.defineProperty(this, 'name', { value: '${name}', configurable: true }); }`,
+      );
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+/**
  * The `yaml` package's ES module build (what its `exports` give every runtime but Node, and what
  * dist/core.mjs inlines) instead of its CommonJS build. esbuild wraps a CommonJS file in a function, and
  * V8 compiles that function lazily, at every start: the compile cache (src/cli/compile-cache.ts) only
@@ -154,9 +205,9 @@ const yamlEsm = {
 
 // Stale chunks from earlier builds would otherwise pile up in dist/chunks.
 await rm('dist', { recursive: true, force: true });
-// Minified with names kept: error classes name themselves (`err.name`), and a
-// bug report's stack should still read.
-const minify = { minify: true, keepNames: true };
+// Minified; error classes keep their names (errorClassNames above). Stacks map back to the sources
+// through the linked source maps.
+const minify = { minify: true };
 const nodeBuild = await build({
   entryPoints: {
     cli: 'src/cli/bin.ts',
@@ -177,13 +228,9 @@ const nodeBuild = await build({
   legalComments: 'none',
   metafile: true,
   ...minify,
-  plugins: [commanderWithoutChildProcess, yamlEsm, lazyModules],
+  plugins: [commanderAsEsm, yamlEsm, lazyModules, errorClassNames],
   // The CLI entries load the lazy chunks up front on a Node without require(esm) (src/cli/bin.ts).
   define: { __IC_LAZY_CHUNKS__: JSON.stringify(CHUNKS().map((l) => l.file)) },
-  // commander is CommonJS and require()s node builtins; give the ESM bundle a real require.
-  banner: {
-    js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);",
-  },
   logLevel: 'warning',
 });
 await chmod('dist/cli.mjs', 0o755);
@@ -191,6 +238,36 @@ await chmod('dist/cli.mjs', 0o755);
 // loads back to their inputs (not in the package: `files` ships dist/*.mjs only).
 await writeFile('dist/bundle-meta.json', `${JSON.stringify(chunkInputs(nodeBuild.metafile))}\n`);
 await chmod('dist/nfd.mjs', 0o755);
+
+// The installed executables (package.json `bin`): CommonJS launchers that set the V8 flags of a short
+// run (src/cli/short-run.ts) before Node's ES module loader starts, then import the ES module entry.
+// From an ES module entry the loader runs first, and V8 compiles it with its optimising tiers: 2.5 MB
+// more peak RSS for `validate-node` on Node 24.
+for (const name of ['cli', 'nfd']) {
+  await build({
+    stdin: {
+      contents: [
+        `import { tuneForShortRun } from './src/cli/short-run.ts';`,
+        'tuneForShortRun(process.argv.slice(2));',
+        `import('./${name}.mjs');`,
+      ].join('\n'),
+      resolveDir: root,
+      sourcefile: `${name}-launcher.ts`,
+      loader: 'ts',
+    },
+    outfile: `dist/${name}.cjs`,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: [`./${name}.mjs`],
+    minify: true,
+    legalComments: 'none',
+    banner: { js: '#!/usr/bin/env node' },
+    logLevel: 'warning',
+  });
+  await chmod(`dist/${name}.cjs`, 0o755);
+}
 
 // The core alone, for any JavaScript runtime: platform `neutral` fails the build on a `node:` import.
 const coreBuild = await build({
@@ -206,6 +283,7 @@ const coreBuild = await build({
   legalComments: 'none',
   metafile: true,
   ...minify,
+  plugins: [errorClassNames],
   logLevel: 'warning',
 });
 

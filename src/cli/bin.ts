@@ -5,7 +5,9 @@
  */
 import { enableCompileCache } from './compile-cache.ts';
 import { preloadIfNeeded } from './lazy-module.ts';
+import { tuneForShortRun } from './short-run.ts';
 
+tuneForShortRun(process.argv.slice(2));
 enableCompileCache();
 await preloadIfNeeded(import.meta.url);
 const [{ processIo }, { run }] = await Promise.all([import('./io.ts'), import('./main.ts')]);

@@ -13,6 +13,7 @@ import { startupSnapshot } from 'node:v8';
 import { processIo } from './io.ts';
 import { run } from './main.ts';
 import { runNfd } from './nfd.ts';
+import { tuneForShortRun } from './short-run.ts';
 // Initialised in the snapshot: what validate-node, export and --help need.
 import './commands/validate-node.ts';
 import './commands/export-features.ts';
@@ -20,6 +21,7 @@ import './commands/export-labels.ts';
 
 function main(): void {
   const argv = process.argv.slice(2);
+  tuneForShortRun(argv);
   const done = basename(process.argv0) === 'nfd' ? runNfd(argv, processIo()) : run(argv, processIo());
   done.then(
     (code) => {

@@ -74,6 +74,8 @@ describe('the npm package', { skip: built ? false : 'dist/ not built (npm run bu
       'package.json',
       'dist/cli.mjs',
       'dist/nfd.mjs',
+      'dist/cli.cjs',
+      'dist/nfd.cjs',
       'dist/index.mjs',
       'dist/core.mjs',
       'dist/types/index.d.ts',
@@ -86,6 +88,7 @@ describe('the npm package', { skip: built ? false : 'dist/ not built (npm run bu
       (f) =>
         !/^(LICENSE|README\.md|package\.json)$/.test(f) &&
         !/^dist\/(chunks\/)?[\w-]+\.mjs$/.test(f) &&
+        !/^dist\/(cli|nfd)\.cjs$/.test(f) &&
         !/^dist\/types\/.+\.d\.ts$/.test(f) &&
         !/^dist\/native\/linux-(x64|arm64)\/imgcompat_cpuid\.node$/.test(f) &&
         f !== 'dist/THIRD-PARTY-LICENSES.txt',

@@ -48,7 +48,7 @@ export async function discoverForExport(
     const from = opts.hostRoot !== undefined ? '--host-root' : 'IMGCOMPAT_HOST_ROOT';
     if (!st?.isDirectory()) throw new UsageError(`${from} ${rootArg}: not a directory`);
   }
-  const started = performance.now();
+  const started = Number(process.hrtime.bigint()) / 1e6;
   const result = await discoverHost({
     ...(opts.sources !== undefined ? { sources: opts.sources } : {}),
     ...(hostRoot !== undefined ? { hostRoot } : {}),
@@ -67,7 +67,9 @@ export async function discoverForExport(
   if (opts.verbose) {
     io.stderr.write(`trace: sources: ${result.sources.join(', ')}\n`);
     if (result.cpuidMethod !== undefined) io.stderr.write(`trace: cpuid method: ${result.cpuidMethod}\n`);
-    io.stderr.write(`trace: discovery took ${(performance.now() - started).toFixed(1)} ms\n`);
+    io.stderr.write(
+      `trace: discovery took ${(Number(process.hrtime.bigint()) / 1e6 - started).toFixed(1)} ms\n`,
+    );
   }
   for (const p of result.problems) io.stderr.write(`warning: ${describeProblem(p)}\n`);
   if (opts.strict && result.problems.length > 0) {
