@@ -57,8 +57,9 @@ describe('tuneForShortRun', () => {
   const script = join(dir, 'hot.mjs');
   writeFileSync(
     script,
-    `const { tuneForShortRun } = await import(${JSON.stringify(pathToFileURL(MODULE).href)});
+    `const { tuneForShortRun, tierUpForLargeInput } = await import(${JSON.stringify(pathToFileURL(MODULE).href)});
 console.error('tuned', tuneForShortRun(process.argv.slice(2)));
+if (process.env.INPUT_SIZE) tierUpForLargeInput(Number(process.env.INPUT_SIZE));
 function hotLoop(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i * 7) % 1000003; return s; }
 let t = 0;
 for (let k = 0; k < 2000; k++) t += hotLoop(1000);
@@ -67,10 +68,11 @@ console.log(t);
   );
 
   /** How often V8's optimisation trace names the hot function, and what tuneForShortRun returned. */
-  function traced(args: string[]): { mentions: number; tuned: string } {
+  function traced(args: string[], inputSize?: number): { mentions: number; tuned: string } {
     const r = spawnSync(process.execPath, ['--trace-opt', script, ...args], {
       encoding: 'utf8',
       timeout: 60_000,
+      env: { ...process.env, INPUT_SIZE: inputSize === undefined ? '' : String(inputSize) },
     });
     assert.equal(r.status, 0, r.stderr);
     return {
@@ -89,5 +91,12 @@ console.log(t);
     const r = traced(['validate-node', '--image', 'oci:x:y']);
     assert.equal(r.tuned, 'true');
     assert.equal(r.mentions, 0);
+  });
+
+  test('a short run that reads a large input is optimised again; a small input changes nothing', () => {
+    const large = traced(['validate-node', '--spec', 'big.yaml'], 4 * 1024 * 1024);
+    assert.equal(large.tuned, 'true');
+    assert.ok(large.mentions > 0, 'a 4 MiB input must turn the optimising tiers back on');
+    assert.equal(traced(['validate-node', '--spec', 'small.yaml'], 10_000).mentions, 0);
   });
 });

@@ -22,6 +22,7 @@ import type { CommandContext } from '../program.ts';
 import { withProgress } from '../progress.ts';
 import { parseDuration, type RegistryFlags, registryOptions } from '../registry-options.ts';
 import { printReport, type ReportFormat } from '../report-output.ts';
+import { tierUpForLargeInput } from '../short-run.ts';
 import { discoverForExport } from './export-features.ts';
 import { readFlagFile } from './input-files.ts';
 
@@ -81,6 +82,7 @@ export async function specFromRegistry(
     ctx.io.stderr.write(`imgcompat: warning: ${escapeControlChars(w)}\n`);
   const source = `${fetched.repository}@${fetched.descriptor.digest}`;
   if (opts.verbose) ctx.io.stderr.write(`imgcompat: using compatibility artifact ${source}\n`);
+  tierUpForLargeInput(fetched.bytes.length);
   const { spec, warnings } = loadSpec(specTextOf(fetched.bytes, source), { file: source });
   warn(ctx.io, warnings);
   return {
@@ -91,7 +93,9 @@ export async function specFromRegistry(
 }
 
 export async function specFromFile(io: Io, file: string): Promise<LoadedSpec> {
-  const { spec, warnings } = loadSpec(await readFlagFile(io.cwd, file, '--spec', io.readStdin), { file });
+  const text = await readFlagFile(io.cwd, file, '--spec', io.readStdin);
+  tierUpForLargeInput(text.length);
+  const { spec, warnings } = loadSpec(text, { file });
   warn(io, warnings);
   return { spec, source: file, context: { spec: file } };
 }
@@ -113,12 +117,9 @@ export async function hostDiscovery(
   reportUnavailable = false,
 ): Promise<{ features: Features; unavailable: UnavailableFeature[] }> {
   if (opts.features !== undefined) {
-    const loaded = loadFeatures(
-      await readFlagFile(ctx.io.cwd, opts.features, '--features', ctx.io.readStdin),
-      {
-        file: opts.features,
-      },
-    );
+    const text = await readFlagFile(ctx.io.cwd, opts.features, '--features', ctx.io.readStdin);
+    tierUpForLargeInput(text.length);
+    const loaded = loadFeatures(text, { file: opts.features });
     warn(ctx.io, loaded.warnings);
     return { features: singleFeatures(loaded, opts.features), unavailable: [] };
   }
