@@ -32,6 +32,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { pushExampleImage } from './lib/example-image.mjs';
 import { root } from './lib/seed-spec.mjs';
 
 const RUNS = Number(process.env.IMGCOMPAT_BENCH_RUNS ?? 15);
@@ -153,25 +154,8 @@ export async function run() {
   const reg = await h.startDockerRegistry();
   const cacheHome = mkdtempSync(join(tmpdir(), 'imgcompat-bench-cache-'));
   try {
-    const ref = `${reg.host}/example/app:app`;
     const env = h.isolatedEnv({ NO_COLOR: '1', XDG_CACHE_HOME: cacheHome });
-    await h.execOk(
-      h.mustTool('skopeo'),
-      [
-        'copy',
-        '--preserve-digests',
-        '--quiet',
-        '--insecure-policy',
-        '--dest-tls-verify=false',
-        `oci:${join(root, 'examples', 'layout')}:app`,
-        `docker://${ref}`,
-      ],
-      { env: { ...process.env, HOME: env.HOME, REGISTRY_AUTH_FILE: join(env.HOME, 'auth.json') } },
-    );
-    await h.execOk(node20, [cli, 'attach', ref, 'examples/image-spec.yaml', '--plain-http'], {
-      env,
-      cwd: root,
-    });
+    const ref = await pushExampleImage(h, reg, { node: node20, cli, env });
 
     const any = (code) => code === 0 || code === 1; // compatible or not: both are complete runs
     const ok = (code) => code === 0;

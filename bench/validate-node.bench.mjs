@@ -19,6 +19,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { pushExampleImage } from './lib/example-image.mjs';
 import { root } from './lib/seed-spec.mjs';
 
 const RUNS = 15;
@@ -104,25 +105,8 @@ export async function run() {
   const reg = await h.startGgcrRegistry();
   try {
     // The example image, byte-exact, then its compatibility artifact (what examples/layout holds).
-    const ref = `${reg.host}/example/app:app`;
     const env = h.isolatedEnv();
-    await h.execOk(
-      h.mustTool('skopeo'),
-      [
-        'copy',
-        '--preserve-digests',
-        '--quiet',
-        '--insecure-policy',
-        '--dest-tls-verify=false',
-        `oci:${join(root, 'examples', 'layout')}:app`,
-        `docker://${ref}`,
-      ],
-      { env: { ...process.env, HOME: env.HOME, REGISTRY_AUTH_FILE: join(env.HOME, 'auth.json') } },
-    );
-    await h.execOk(node, [cli, 'attach', ref, 'examples/image-spec.yaml', '--plain-http'], {
-      env,
-      cwd: root,
-    });
+    const ref = await pushExampleImage(h, reg, { node, cli, env });
 
     const verdict = (code) => code === 0 || code === 1; // compatible or not: both are complete runs
     const ok = (code) => code === 0;
