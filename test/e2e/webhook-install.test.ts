@@ -19,7 +19,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SPEC } from '../k8s/cluster-fixtures.ts';
@@ -34,7 +33,7 @@ import {
   tempDir,
   waitFor,
 } from './harness/index.ts';
-import { type KubeApiServer, startKubeApiServer } from './harness/kube.ts';
+import { type ApiResponse, type KubeApiServer, startKubeApiServer } from './harness/kube.ts';
 import {
   type KubeObj,
   nodeObject,
@@ -72,53 +71,13 @@ let hook: RunningWebhookProcess;
 const installed: KubeObj[] = [];
 const timings: Record<string, number> = {};
 
-interface Created {
-  status: number;
-  body: KubeObj;
-  warnings: string[];
-}
-
-/** POST a pod as the admin user, keeping the `Warning` headers (admission warnings). */
-function createPod(ns: string, name: string, image: string, dryRun = false): Promise<Created> {
-  const url = new URL(kube.server);
-  const payload = JSON.stringify({
+/** POST a pod as the admin user; the response keeps the `Warning` headers (admission warnings). */
+function createPod(ns: string, name: string, image: string, dryRun = false): Promise<ApiResponse> {
+  return kube.api('POST', `/api/v1/namespaces/${ns}/pods${dryRun ? '?dryRun=All' : ''}`, {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name },
     spec: { containers: [{ name: 'c', image }] },
-  });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: `/api/v1/namespaces/${ns}/pods${dryRun ? '?dryRun=All' : ''}`,
-        ca: kube.ca,
-        headers: {
-          authorization: `Bearer ${kube.adminToken}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          const raw = res.headers.warning;
-          const warnings = (Array.isArray(raw) ? raw : raw ? [raw] : []).map((w) =>
-            // RFC 7234 warn-value: 299 - "text"
-            w
-              .replace(/^299 - "/, '')
-              .replace(/"$/, '')
-              .replaceAll('\\"', '"'),
-          );
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), warnings });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
   });
 }
 

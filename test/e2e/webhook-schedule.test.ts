@@ -13,7 +13,6 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLUSTER, nodeFeature, SPEC, SPEC_NONE, SPEC_V2 } from '../k8s/cluster-fixtures.ts';
@@ -30,6 +29,7 @@ import {
   waitFor,
 } from './harness/index.ts';
 import {
+  type ApiResponse,
   createNodes,
   type KubeApiServer,
   type NfdMaster,
@@ -62,50 +62,15 @@ function specFile(text: string): string {
   return f;
 }
 
-interface Created {
-  status: number;
-  body: KubeObj;
-  warnings: string[];
-}
-
-function createPod(name: string, image: string, cpu: string): Promise<Created> {
-  const url = new URL(kube.server);
-  const payload = JSON.stringify({
+/** POST a pod as the admin user; the response keeps the `Warning` headers (admission warnings). */
+function createPod(name: string, image: string, cpu: string): Promise<ApiResponse> {
+  return kube.api('POST', `/api/v1/namespaces/${APPS}/pods`, {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name },
     spec: {
       containers: [{ name: 'c', image, resources: { requests: { cpu, memory: '10Mi' } } }],
     },
-  });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: `/api/v1/namespaces/${APPS}/pods`,
-        ca: kube.ca,
-        headers: {
-          authorization: `Bearer ${kube.adminToken}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          const raw = res.headers.warning;
-          const warnings = (Array.isArray(raw) ? raw : raw ? [raw] : []).map((w) =>
-            w.replace(/^299 - "/, ''),
-          );
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), warnings });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
   });
 }
 

@@ -46,6 +46,16 @@ export interface ApiResponse {
   status: number;
   // biome-ignore lint/suspicious/noExplicitAny: API objects are arbitrary JSON
   body: any;
+  /** The texts of the `Warning` headers (admission warnings), decoded. */
+  warnings: string[];
+}
+
+/** A `Warning` header's text: the API server writes RFC 7234 warn-values `299 - "text"` with `\"` escapes. */
+function warningText(value: string): string {
+  return value
+    .replace(/^299 - "/, '')
+    .replace(/"$/, '')
+    .replaceAll('\\"', '"');
 }
 
 function tokensFrom(kubeconfig: string): { admin: string; unprivileged: string } {
@@ -116,7 +126,8 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
             try {
               parsed = JSON.parse(text);
             } catch {}
-            resolve({ status: res.statusCode ?? 0, body: parsed });
+            const warnings = (res.headersDistinct.warning ?? []).map(warningText);
+            resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
           });
         },
       );
