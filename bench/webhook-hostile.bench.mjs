@@ -9,7 +9,6 @@
 // workers' heaps are capped at 64 MiB each).
 // Needs the e2e tools (scripts/install-test-deps.sh) and a build (npx tsc -p tsconfig.json).
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -50,16 +49,7 @@ export async function run() {
     negativeCacheTtlMs: 60_000,
     log: () => {},
   });
-  const call = (method, path, body) =>
-    new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: hook.port, method, path, ca: tls.caPem }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode, text }));
-      });
-      req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
-    });
+  const call = (method, path, body) => h.callWebhook(hook.port, tls.caPem, method, path, body);
   const review = (uid, image) => ({
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',

@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { type RunningWebhook, startWebhook } from '../../src/k8s/webhook/server.ts';
 import { slowSpec } from './harness/fixtures.ts';
 import {
+  callWebhook,
   makeTlsMaterial,
   missingTools,
   type PushedImage,
@@ -30,17 +30,7 @@ let ca: string;
 let image: PushedImage;
 const logs: string[] = [];
 
-function call(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: hook.port, method, path, ca }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+const call = (method: string, path: string, body?: unknown) => callWebhook(hook.port, ca, method, path, body);
 
 const review = (uid: string, ref: string) => ({
   apiVersion: 'admission.k8s.io/v1',

@@ -13,3 +13,4 @@ export * from './registries.ts';
 export * from './registry-api.ts';
 export * from './token-server.ts';
 export * from './tools.ts';
+export * from './webhook-client.ts';

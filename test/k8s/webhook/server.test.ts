@@ -5,7 +5,7 @@ import { request } from 'node:https';
 import { after, before, test } from 'node:test';
 import type { Lookup } from '../../../src/k8s/webhook/artifact-cache.ts';
 import { type ImageCompat, type RunningWebhook, startWebhook } from '../../../src/k8s/webhook/server.ts';
-import { makeTlsMaterial, tempDir } from '../../e2e/harness/index.ts';
+import { callWebhook, makeTlsMaterial, tempDir } from '../../e2e/harness/index.ts';
 
 let hook: RunningWebhook;
 let ca: string;
@@ -43,17 +43,7 @@ before(async () => {
 });
 after(() => hook?.close());
 
-function call(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: hook.port, method, path, ca }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+const call = (method: string, path: string, body?: unknown) => callWebhook(hook.port, ca, method, path, body);
 
 const review = (image: string) => ({
   apiVersion: 'admission.k8s.io/v1',
