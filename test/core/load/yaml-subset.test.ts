@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { parseWithYamlPackage, topLevelKind } from '../../../src/core/load/go-yaml.ts';
 import { type YDocument, YMap, type YNode, YScalar, YSeq } from '../../../src/core/load/yaml-nodes.ts';
 import { readSubset, type SubsetLimits } from '../../../src/core/load/yaml-subset.ts';
+import { prng as rng } from '../../e2e/harness/varied-cluster.ts';
 
 const LIMITS: SubsetLimits = { maxDepth: 200, maxDocuments: 10_000, maxNodes: 1_000_000 };
 
@@ -211,17 +212,6 @@ test('the fast reader takes the repository examples and fixtures, with the same 
   for (const f of files) assert.ok(agree(readFileSync(f, 'utf8')), `${f} was not read by the fast reader`);
   assert.ok(agree(RULE_FILE), 'the rule file was not read by the fast reader');
 });
-
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Two rule documents in the shapes NodeFeatureRule files take (block and flow, quoted and not). */
 const RULE_FILE = `apiVersion: nfd.k8s-sigs.io/v1alpha1
