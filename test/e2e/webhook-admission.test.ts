@@ -22,16 +22,14 @@ import {
   missingTools,
   type PushedImage,
   pushImage,
-  REPO_ROOT,
-  type Service,
   startDockerRegistry,
-  startService,
   type TestRegistry,
   type TlsMaterial,
   tempDir,
   waitFor,
 } from './harness/index.ts';
 import { type ApiResponse, type KubeApiServer, startKubeApiServer } from './harness/kube.ts';
+import { type RunningWebhookProcess, startWebhookProcess } from './harness/kube-install.ts';
 
 const skip = missingTools('docker-registry', 'skopeo', 'openssl');
 
@@ -42,24 +40,16 @@ let app: PushedImage;
 let plain: PushedImage;
 let silent: Server;
 let blackhole: string;
-const hooks: { svc: Service; url: string }[] = [];
+const hooks: RunningWebhookProcess[] = [];
 
 const WEBHOOK_NS = 'imgcompat-system';
 
-async function startWebhook(policy: 'Ignore' | 'Fail'): Promise<{ svc: Service; url: string }> {
-  const bin = join(REPO_ROOT, 'build', 'src', 'cli', 'bin.js');
-  const svc = startService(process.execPath, [
-    bin,
-    'webhook',
-    'serve',
+async function startWebhook(policy: 'Ignore' | 'Fail'): Promise<RunningWebhookProcess> {
+  const h = await startWebhookProcess([
     '--tls-cert',
     tls.serverCert,
     '--tls-key',
     tls.serverKey,
-    '--address',
-    '127.0.0.1',
-    '--port',
-    '0',
     '--timeout',
     '2s',
     '--failure-policy',
@@ -69,17 +59,6 @@ async function startWebhook(policy: 'Ignore' | 'Fail'): Promise<{ svc: Service; 
     kube.kubeconfig,
     '--verbose',
   ]);
-  let url = '';
-  await waitFor(
-    async () => {
-      if (svc.child.exitCode !== null) throw new Error(svc.output());
-      const m = /listening on (https:\/\/\S+)/.exec(svc.output());
-      if (m?.[1]) url = m[1];
-      return url !== '';
-    },
-    () => `webhook to listen: ${svc.output()}`,
-  );
-  const h = { svc, url };
   hooks.push(h);
   return h;
 }
