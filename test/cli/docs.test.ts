@@ -8,22 +8,10 @@ import type { Command } from 'commander';
 import { generateDocs } from '../../src/cli/docs.ts';
 import { memoryIo } from '../../src/cli/io.ts';
 import { buildProgram } from '../../src/cli/program.ts';
+import { commandPaths } from './command-paths.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const DOCS = join(ROOT, 'docs');
-
-function commandPaths(): string[][] {
-  const program = buildProgram({ io: memoryIo(), exitCode: 0 }, 'imgcompat');
-  const paths: string[][] = [];
-  const walk = (cmd: Command, path: string[]) => {
-    for (const sub of cmd.commands) {
-      paths.push([...path, sub.name()]);
-      walk(sub, [...path, sub.name()]);
-    }
-  };
-  walk(program, []);
-  return paths;
-}
 
 test('the committed docs/ are what `npm run docs` generates from the command tree', () => {
   const files = generateDocs();

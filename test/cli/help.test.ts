@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Command } from 'commander';
 import { memoryIo } from '../../src/cli/io.ts';
 import { run } from '../../src/cli/main.ts';
-import { buildProgram } from '../../src/cli/program.ts';
-
-/** Every command path of the CLI, from the command tree itself (so a new command is covered too). */
-function commandPaths(): string[][] {
-  const program = buildProgram({ io: memoryIo(), exitCode: 0 }, 'imgcompat');
-  const paths: string[][] = [];
-  const walk = (cmd: Command, path: string[]) => {
-    for (const sub of cmd.commands) {
-      paths.push([...path, sub.name()]);
-      walk(sub, [...path, sub.name()]);
-    }
-  };
-  walk(program, []);
-  return paths;
-}
+import { commandPaths } from './command-paths.ts';
 
 test('every command answers --help with exit 0, a usage line and examples', async () => {
   const paths = commandPaths();
