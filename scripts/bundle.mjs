@@ -198,8 +198,11 @@ const errorClassNames = {
 const yamlEsm = {
   name: 'yaml-esm',
   setup(b) {
-    const esm = join(dirname(fileURLToPath(import.meta.resolve('yaml'))), '..', 'browser', 'index.js');
-    b.onResolve({ filter: /^yaml$/ }, () => ({ path: esm }));
+    const browser = join(dirname(fileURLToPath(import.meta.resolve('yaml'))), '..', 'browser');
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: join(browser, 'index.js') }));
+    // `yaml/util` too: its CommonJS build would bring a second copy of yaml whose log.js calls
+    // `require('process')`, which an ES module chunk without `require` cannot do.
+    b.onResolve({ filter: /^yaml\/util$/ }, () => ({ path: join(browser, 'dist', 'util.js') }));
   },
 };
 
@@ -234,10 +237,36 @@ const nodeBuild = await build({
   logLevel: 'warning',
 });
 await chmod('dist/cli.mjs', 0o755);
+await giveRuntimeARequire(Object.keys(nodeBuild.metafile.outputs).filter((f) => f.endsWith('.mjs')));
 // Which source files each output chunk holds: test/cli/lazy-module.test.ts maps the chunks a command
 // loads back to their inputs (not in the package: `files` ships dist/*.mjs only).
 await writeFile('dist/bundle-meta.json', `${JSON.stringify(chunkInputs(nodeBuild.metafile))}\n`);
 await chmod('dist/nfd.mjs', 0o755);
+
+/**
+ * CommonJS packages still bundled as CommonJS (the Kubernetes client and its dependencies) call
+ * `require('stream')` and the like. esbuild turns those calls into its runtime's `__require`, which
+ * uses the `require` in scope of the one chunk holding esbuild's runtime and otherwise throws `Dynamic
+ * require of "stream" is not supported`. So that chunk, and only it, gets a `require` for Node's
+ * built-ins (node:module `createRequire`); the other chunks need none. The source map's mappings
+ * start one line later, like the code.
+ */
+async function giveRuntimeARequire(outputs) {
+  const SHIM = 'Dynamic require of "';
+  const holders = outputs.filter((f) => readFileSync(f, 'utf8').includes(SHIM));
+  if (holders.length > 1)
+    throw new Error(`esbuild's require shim is in ${holders.join(', ')}: expected one chunk`);
+  for (const file of holders) {
+    const code = readFileSync(file, 'utf8');
+    await writeFile(
+      file,
+      `import{createRequire as __icCreateRequire}from"node:module";const require=__icCreateRequire(import.meta.url);\n${code}`,
+    );
+    const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
+    map.mappings = `;${map.mappings}`;
+    await writeFile(`${file}.map`, JSON.stringify(map));
+  }
+}
 
 // The installed executables (package.json `bin`): CommonJS launchers that set the V8 flags of a short
 // run (src/cli/short-run.ts) before Node's ES module loader starts, then import the ES module entry.

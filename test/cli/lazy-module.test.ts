@@ -239,4 +239,33 @@ compatibilities:
     assert.equal(eager.stderr, lazy.stderr);
     assert.ok(groupsLoaded(eager).includes('the template engine'));
   });
+
+  test('parts bundled as CommonJS work in the bundle: the Kubernetes client and the YAML emitter', () => {
+    // The client library (CommonJS) requires Node's built-ins through esbuild's runtime: it reaches
+    // the API server (here a closed port: exit 4 naming the server), never exit 70.
+    const kubeconfig = join(scratch, 'kubeconfig.yaml');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+    );
+    const cluster = loadedBy([
+      'cluster',
+      'validate',
+      '--spec',
+      'examples/spec.yaml',
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    assert.equal(cluster.status, 4, cluster.stderr);
+    assert.match(cluster.stderr, /cannot reach the Kubernetes API server https:\/\/127\.0\.0\.1:1/);
+    const init = loadedBy(['init', '--features', 'examples/features.json']);
+    assert.equal(init.status, 0, init.stderr);
+    assert.match(init.stdout, /^version: v1alpha1\ncompatibilities:\n/);
+  });
 });
