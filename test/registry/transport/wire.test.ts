@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket as NetSocket } from 'node:net';
 import { test } from 'node:test';
 import { HttpClient } from '../../../src/registry/transport/http-client.ts';
 import { NO_RETRY } from '../../../src/registry/transport/retry.ts';
@@ -163,4 +163,55 @@ test('connections are released after HEAD, redirects, error bodies and truncated
   assert.deepEqual(JSON.parse(out), [200, 200, 404, 500, 200]);
   // The 500's body is cut at the error cap (a new connection after it); everything else reuses one.
   assert.ok(connections <= 2, `${connections} connections`);
+});
+
+test('a hostile proxy: endless CONNECT headers, a non-HTTP answer, silence — each a clear error in bounded time and memory', async () => {
+  // Fault injection: a raw TCP "proxy" that answers CONNECT as told.
+  const behaviours = {
+    endless: (s: NetSocket) => {
+      s.write('HTTP/1.1 200 OK\r\n');
+      const line = `X-Filler: ${'a'.repeat(1000)}\r\n`;
+      const timer = setInterval(() => s.write(line), 1);
+      s.on('close', () => clearInterval(timer));
+      s.on('error', () => clearInterval(timer));
+    },
+    garbage: (s: NetSocket) => s.write('hello there\r\n\r\n'),
+    silent: (_s: NetSocket) => {},
+  };
+  for (const [name, behave] of Object.entries(behaviours)) {
+    const sockets = new Set<NetSocket>();
+    const proxy = createNetServer((s) => {
+      sockets.add(s);
+      s.once('data', () => behave(s));
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const { port } = proxy.address() as AddressInfo;
+    const http = new HttpClient({
+      retry: NO_RETRY,
+      timeoutMs: 1000,
+      proxyEnv: { HTTPS_PROXY: `http://127.0.0.1:${port}` },
+    });
+    try {
+      await assert.rejects(
+        http.request({
+          method: 'GET',
+          url: new URL('https://registry.example/v2/'),
+          maxBytes: 100,
+          context: { registry: 'registry.example' },
+        }),
+        (e: Error) => {
+          const want = {
+            endless: /CONNECT response headers too large/,
+            garbage: /not an HTTP answer to CONNECT/,
+            silent: /timed out after 1000 ms/,
+          }[name];
+          assert.match(e.message, want!, `${name}: ${e.message}`);
+          return true;
+        },
+      );
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
+  }
 });
