@@ -3,6 +3,7 @@
 // import, for browsers and edge runtimes) and the type declarations (dist/types, by tsc). Every
 // dependency is inlined, so the published package has no runtime dependencies.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -88,9 +89,12 @@ const lazyRuntime = join(root, 'src', 'cli', 'lazy-module.ts');
  * Built-in modules imported at the top of modules on start-up paths but used only on rarer ones: the
  * same stand-ins, loading the built-in with `require()` on first use. node:child_process (~3 MB of
  * resident memory) is imported by the registry's credential helpers, which run only when a Docker
- * config names one; node:zlib by the kernel source, for a gzipped /proc/config.gz only.
+ * config names one; node:zlib by the kernel source, for a gzipped /proc/config.gz only; node:crypto
+ * (~20 internal modules, ~6 ms) by the registry client, which hashes small blobs without it
+ * (src/registry/sha256.ts) and needs it for large ones, temporary names and TLS only; node:fs/promises
+ * (which loads Node's readline and REPL history modules) by the modules that read and write files.
  */
-const LAZY_BUILTINS = ['node:child_process', 'node:zlib'];
+const LAZY_BUILTINS = ['node:child_process', 'node:zlib', 'node:crypto', 'node:fs/promises'];
 for (const specifier of LAZY_BUILTINS) {
   const ns = await import(specifier);
   LAZY.push({
@@ -123,12 +127,13 @@ for (const lazy of LAZY) lazy.exports ??= await functionExports(lazy.entry);
 /** The lazy modules that are chunks of ours (not built-ins). */
 const CHUNKS = () => LAZY.filter((l) => l.entry !== undefined);
 
-const lazyModules = {
+/** The stand-ins for the lazy modules of `lazyList` (the ES module build: all of LAZY). */
+const lazyModulesPlugin = (lazyList) => ({
   name: 'lazy-modules',
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point' || args.namespace === 'lazy') return undefined;
-      const lazy = LAZY.find((l) => l.redirects(args));
+      const lazy = lazyList.find((l) => l.redirects(args));
       return lazy ? { path: lazy.file, namespace: 'lazy' } : undefined;
     });
     b.onResolve({ filter: /^library-entry$/ }, () => ({ path: 'library-entry', namespace: 'lazy' }));
@@ -148,7 +153,7 @@ const lazyModules = {
           loader: 'js',
         };
       }
-      const lazy = LAZY.find((l) => l.file === args.path);
+      const lazy = lazyList.find((l) => l.file === args.path);
       return {
         contents: [
           `import { lazyExport } from ${runtime};`,
@@ -162,7 +167,8 @@ const lazyModules = {
       };
     });
   },
-};
+});
+const lazyModules = lazyModulesPlugin(LAZY);
 
 /**
  * The names of our error classes, kept through minification: `err.name` comes from the class
@@ -209,8 +215,8 @@ const yamlEsm = {
 // Stale chunks from earlier builds would otherwise pile up in dist/chunks.
 await rm('dist', { recursive: true, force: true });
 // Minified; error classes keep their names (errorClassNames above). Stacks map back to the sources
-// through the linked source maps.
-const minify = { minify: true };
+// through the linked source maps. IMGCOMPAT_BUNDLE_MINIFY=0 builds them readable, for CPU profiles.
+const minify = { minify: process.env.IMGCOMPAT_BUNDLE_MINIFY !== '0' };
 const nodeBuild = await build({
   entryPoints: {
     cli: 'src/cli/bin.ts',
@@ -268,17 +274,76 @@ async function giveRuntimeARequire(outputs) {
   }
 }
 
-// The installed executables (package.json `bin`): CommonJS launchers that set the V8 flags of a short
-// run (src/cli/short-run.ts) before Node's ES module loader starts, then import the ES module entry.
-// From an ES module entry the loader runs first, and V8 compiles it with its optimising tiers: 2.5 MB
-// more peak RSS for `validate-node` on Node 24.
-for (const name of ['cli', 'nfd']) {
+/**
+ * The short-run bundle (src/cli/short-run-entry.ts, src/cli/launcher.ts): the commands that must start
+ * fast, as ONE CommonJS file that the launchers run with a V8 code cache taken after the run
+ * (src/cli/code-cache.ts). The implementations of the other commands are left out (a stand-in that
+ * fails is imported instead; the launchers never send those commands here). The template engine is
+ * inlined (it shares modules with the core, which must exist once per process); the RE2 engine stays
+ * the lazily loaded ES module chunk of the main build (it shares nothing); node:child_process and
+ * node:zlib are loaded on first use, as in the main build.
+ */
+const SHORT_RUN_COMMANDS = new Set(['validate-node.ts', 'export-features.ts', 'export-labels.ts']);
+const commandsDir = join(root, 'src', 'cli', 'commands') + sep;
+const LEFT_OUT = new Set([
+  join(root, 'src', 'cli', 'completion.ts'),
+  join(root, 'src', 'lint', 'json-schema.ts'),
+]);
+const otherCommandsLeftOut = {
+  name: 'other-commands-left-out',
+  setup(b) {
+    b.onResolve({ filter: /\.ts$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const path = resolve(args.resolveDir, args.path);
+      const command = path.startsWith(commandsDir) ? path.slice(commandsDir.length) : undefined;
+      if (command !== undefined ? SHORT_RUN_COMMANDS.has(command) : !LEFT_OUT.has(path)) return undefined;
+      return { path: path.slice(root.length + 1), namespace: 'left-out' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in the short-run bundle`)});`,
+      loader: 'js',
+    }));
+  },
+};
+const shortRunBuild = await build({
+  entryPoints: { 'short-run': 'src/cli/short-run-entry.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outExtension: { '.js': '.cjs' },
+  sourcemap: 'linked',
+  legalComments: 'none',
+  metafile: true,
+  ...minify,
+  plugins: [
+    commanderAsEsm,
+    yamlEsm,
+    otherCommandsLeftOut,
+    lazyModulesPlugin(LAZY.filter((l) => l.file !== 'lazy-template.mjs')),
+    errorClassNames,
+  ],
+  // A CommonJS file has no import.meta: the modules that locate files next to themselves (the cpuid
+  // addon, the lazy RE2 chunk) get this file's URL.
+  define: { 'import.meta.url': '__icModuleUrl', __IC_LAZY_CHUNKS__: '[]' },
+  banner: { js: 'var __icModuleUrl=require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: 'warning',
+});
+const shortRunId = createHash('sha256').update(readFileSync('dist/short-run.cjs')).digest('hex').slice(0, 16);
+
+// The installed executables (package.json `bin`): CommonJS launchers (src/cli/launcher.ts) that set
+// the V8 flags of a short run (src/cli/short-run.ts) before anything is compiled, then run the command
+// from the short-run bundle or import the ES module entry.
+for (const [name, program] of [
+  ['cli', 'imgcompat'],
+  ['nfd', 'nfd'],
+]) {
   await build({
     stdin: {
       contents: [
-        `import { tuneForShortRun } from './src/cli/short-run.ts';`,
-        'tuneForShortRun(process.argv.slice(2));',
-        `import('./${name}.mjs');`,
+        `import { launch } from './src/cli/launcher.ts';`,
+        `void launch(${JSON.stringify(program)}, __dirname, ${JSON.stringify(shortRunId)});`,
       ].join('\n'),
       resolveDir: root,
       sourcefile: `${name}-launcher.ts`,
@@ -289,7 +354,6 @@ for (const name of ['cli', 'nfd']) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    external: [`./${name}.mjs`],
     minify: true,
     legalComments: 'none',
     banner: { js: '#!/usr/bin/env node' },
@@ -345,7 +409,7 @@ function inlinedPackages(...metafiles) {
 
 // Every inlined package's licence text, as their licences ask when the code is redistributed.
 const notices = [];
-for (const dir of inlinedPackages(nodeBuild.metafile, coreBuild.metafile)) {
+for (const dir of inlinedPackages(nodeBuild.metafile, shortRunBuild.metafile, coreBuild.metafile)) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
   const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `License: ${pkg.license ?? 'unknown'}`;

@@ -55,7 +55,10 @@ export function processIo(): Io {
     },
     env: process.env,
     cwd: process.cwd(),
-    ...(process.stdin.isTTY && process.stderr.isTTY
+    // isatty(0), not process.stdin.isTTY: reading process.stdin creates the stream (and loads Node's
+    // stream modules for it), ~5 ms of every start, though only login and prompts ever read it. Asked
+    // only when standard error is a terminal (node:tty is loaded then anyway).
+    ...(process.stderr.isTTY && process.getBuiltinModule('node:tty').isatty(0)
       ? {
           confirm: async (question: string) => {
             const { createInterface } = await import('node:readline/promises');

@@ -31,7 +31,31 @@ export function isShortRun(argv: readonly string[]): boolean {
   return first === undefined || first === 'help' || first === '--help' || first === '-h' || SHORT.has(first);
 }
 
+/**
+ * First arguments whose commands are in the short-run bundle (dist/short-run.cjs, launcher.ts): a
+ * subset of the short runs. `completion`, `schema` and `init` stay short runs of the ES module bundle;
+ * they are run rarely and would only make that file larger.
+ */
+const IN_SHORT_RUN_BUNDLE = new Set(['validate-node', 'export', 'compat', '--version', '-V']);
+
+/** Whether the command `argv` asks for is in the short-run bundle (also help and no arguments). */
+export function inShortRunBundle(argv: readonly string[]): boolean {
+  const first = argv[0];
+  return (
+    first === undefined ||
+    first === 'help' ||
+    first === '--help' ||
+    first === '-h' ||
+    IN_SHORT_RUN_BUNDLE.has(first)
+  );
+}
+
 let interpreterOnly = false;
+
+/** Whether V8's optimising tiers are off right now (a short run that has not met a large input). */
+export function isInterpreterOnly(): boolean {
+  return interpreterOnly;
+}
 
 /** Switches V8's optimising tiers off when `argv` is a short run (see above); says whether it did. */
 export function tuneForShortRun(argv: readonly string[]): boolean {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { RegistryErrorDetails } from '../errors.ts';
 import { REGISTRY_CODES, registryError } from './registry-errors.ts';
+import { SMALL_INPUT_MAX, sha256Hex } from './sha256.ts';
 import { descriptorProblem } from './shape.ts';
 
 export interface Platform {
@@ -66,6 +67,8 @@ export function isDigest(s: string): boolean {
 }
 
 export function computeDigest(bytes: Uint8Array, algorithm = 'sha256'): string {
+  // Small sha256 inputs without node:crypto (loaded on first use by the bundles): see sha256.ts.
+  if (algorithm === 'sha256' && bytes.byteLength <= SMALL_INPUT_MAX) return `sha256:${sha256Hex(bytes)}`;
   return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
 }
 

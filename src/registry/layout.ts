@@ -11,6 +11,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InvalidInputError } from '../errors.ts';
+import { openFile } from '../file-handle.ts';
 import {
   asDescriptor,
   type Descriptor,
@@ -55,7 +56,7 @@ class FileTooLarge extends Error {
  */
 async function readRegularFile(path: string, maxBytes: number): Promise<Uint8Array> {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever (no effect on files).
-  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const fh = await openFile(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new NotRegularFile(path);

@@ -4,11 +4,11 @@
  * (exit 3), not an exception, so the other files are still checked.
  */
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readGoYamlText } from '../../core/load/go-reader.ts';
 import { MAX_INPUT_BYTES } from '../../core/load/go-yaml.ts';
 import { type Diagnostic, InvalidInputError } from '../../errors.ts';
+import { type FileHandle, openFile } from '../../file-handle.ts';
 
 /** How long a pipe or terminal may stay silent before reading it fails. */
 const PIPE_IDLE_MS = 10_000;
@@ -46,10 +46,10 @@ export async function readInputFile(
       return problem(`standard input is larger than the ${MAX_INPUT_BYTES}-byte (4 MiB) limit`);
     return { text: text.replace(/^\uFEFF/, ''), bytes };
   }
-  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  let fh: FileHandle | undefined;
   try {
     // O_NONBLOCK: opening a FIFO nobody writes to would otherwise wait forever (no effect on files).
-    fh = await open(resolve(cwd, file), constants.O_RDONLY | constants.O_NONBLOCK);
+    fh = await openFile(resolve(cwd, file), constants.O_RDONLY | constants.O_NONBLOCK);
     const st = await fh.stat();
     if (st.isDirectory()) return problem('cannot read file: is a directory');
     if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) {

@@ -7,9 +7,10 @@
  * (`host/namespace/repo` keys, most specific first; Docker Hub is `docker.io`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InvalidInputError } from '../../errors.ts';
+import { readTextFile } from '../../file-handle.ts';
 
 export const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
 
@@ -63,7 +64,7 @@ export function credentialFiles(env: Env, configFile?: string): ConfigLocation[]
 export async function readConfigFile(path: string): Promise<ConfigFile | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readTextFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

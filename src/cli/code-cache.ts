@@ -1,0 +1,161 @@
+/**
+ * Runs a CommonJS bundle with a V8 code cache taken AFTER the run, so the next run of the same command
+ * starts with every function it used already compiled.
+ *
+ * Node's own compile cache (compile-cache.ts, `module.enableCompileCache`) stores what V8 compiles when
+ * a module is loaded: top-level code only. V8 compiles every other function lazily, on its first call,
+ * at every start; for `validate-node` that is most of the start-up work (~35 ms of ~120 ms on Node 24:
+ * bench/results/startup.json). `vm.Script#createCachedData()` called after the code has run includes
+ * the functions compiled so far (Node's docs, vm, `script.createCachedData()`: "code cache of the
+ * script ... includes compiled functions"), and a cache hit skips parsing entirely.
+ *
+ * Safety:
+ * - V8 refuses a cache made by another V8 version, for another source (its length is checked) or with
+ *   other V8 flags (`script.cachedDataRejected`); the run then compiles as usual and writes a new one.
+ * - V8 checks the payload's checksum only with `--verify-snapshot-checksum` (off in release builds), so
+ *   it is switched on before the script is compiled: a corrupt file is rejected, not executed.
+ * - Reading or writing the cache never fails a run: a missing, read-only or unwritable directory means
+ *   an uncached run. Files are written to a temporary name and renamed, so a reader never sees half of
+ *   one; files larger than MAX_CACHE_BYTES are not read.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { dirname, isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+
+/** A cache larger than this is not read (the short-run bundle's is ~1 MB). */
+export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** `$XDG_CACHE_HOME/imgcompat/code-cache` or `~/.cache/imgcompat/code-cache` (as compile-cache.ts). */
+export function codeCacheDir(env: Record<string, string | undefined>): string | undefined {
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'imgcompat', 'code-cache');
+  const home = env.HOME;
+  return home && isAbsolute(home) ? join(home, '.cache', 'imgcompat', 'code-cache') : undefined;
+}
+
+/** At most this many cache files per bundle (one per kind of run: see launcher.ts `cacheKey`). */
+export const MAX_FILES_PER_BUNDLE = 32;
+
+/** The start of the names of this Node's cache files (another Node sharing the directory has its own). */
+function runtimePrefix(): string {
+  return `${process.versions.node}-${process.arch}-`;
+}
+
+/**
+ * The cache file for `bundleId` (a hash of the bundle, fixed at build time) and `key` (which kind of
+ * run: each compiles other functions). Node's version and the architecture are part of the name so
+ * that several Node installations sharing a home directory do not overwrite each other's files.
+ */
+export function codeCacheFile(dir: string, bundleId: string, key: string): string {
+  const safeKey = key.replace(/[^a-z0-9-]/gi, '_').slice(0, 120);
+  return join(dir, `${runtimePrefix()}${bundleId}-${safeKey}.bin`);
+}
+
+export type CodeCacheState = 'hit' | 'rejected' | 'missing' | 'off';
+
+export interface LoadedBundle {
+  /** The bundle's `module.exports`. */
+  exports: Record<string, unknown>;
+  /** What happened to the cache when the bundle was compiled. */
+  state: CodeCacheState;
+  /**
+   * Writes the cache when it was not used (missing or rejected): call when the run's work is done.
+   * Never throws; returns whether a file was written.
+   */
+  save(): boolean;
+}
+
+/** Compiles and runs the CommonJS bundle `file` with its code cache at `cacheFile` (none: uncached). */
+export function loadBundle(file: string, cacheFile: string | undefined): LoadedBundle {
+  const source = readFileSync(file, 'utf8');
+  let cachedData: Buffer | undefined;
+  if (cacheFile !== undefined) {
+    process.getBuiltinModule('node:v8').setFlagsFromString('--verify-snapshot-checksum');
+    cachedData = readCache(cacheFile);
+  }
+  const script = new Script(Module.wrap(source), {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const state: CodeCacheState =
+    cacheFile === undefined
+      ? 'off'
+      : cachedData === undefined
+        ? 'missing'
+        : script.cachedDataRejected
+          ? 'rejected'
+          : 'hit';
+  const wrapper = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: { exports: unknown },
+    filename: string,
+    dirname: string,
+  ) => void;
+  const mod = { exports: {} as Record<string, unknown> };
+  wrapper.call(mod.exports, mod.exports, Module.createRequire(pathToFileURL(file)), mod, file, dirname(file));
+  let saved = false;
+  return {
+    exports: mod.exports,
+    state,
+    save() {
+      if (saved || cacheFile === undefined || state === 'hit') return false;
+      saved = true;
+      return writeCache(cacheFile, script);
+    },
+  };
+}
+
+function readCache(cacheFile: string): Buffer | undefined {
+  try {
+    if (statSync(cacheFile).size > MAX_CACHE_BYTES) return undefined;
+    return readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Room for `cacheFile` in its directory: files of this Node for other builds of the bundle (an upgrade
+ * left them) are removed; no new file once this build has MAX_FILES_PER_BUNDLE.
+ */
+function makeRoom(cacheFile: string): boolean {
+  const dir = dirname(cacheFile);
+  const name = cacheFile.slice(dir.length + 1);
+  const prefix = runtimePrefix();
+  const bundlePrefix = name.slice(0, name.indexOf('-', prefix.length) + 1);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return true; // no directory yet
+  }
+  let ours = 0;
+  for (const other of names) {
+    if (!other.startsWith(prefix) || !other.endsWith('.bin')) continue;
+    if (other.startsWith(bundlePrefix)) ours++;
+    else rmSync(join(dir, other), { force: true });
+  }
+  return ours < MAX_FILES_PER_BUNDLE;
+}
+
+function writeCache(cacheFile: string, script: Script): boolean {
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    if (!makeRoom(cacheFile)) return false;
+    const data = script.createCachedData();
+    mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, cacheFile);
+    return true;
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing left to clean up
+    }
+    return false;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The installed executables (`imgcompat` → dist/cli.cjs, `nfd` → dist/nfd.cjs; package.json `bin`):
+ * small CommonJS files, written by scripts/bundle.mjs from this module, that pick how to run a command.
+ *
+ * - The commands of the short-run bundle (short-run.ts `inShortRunBundle`: validate-node, export, help,
+ *   version; for `nfd`, compat and export) run from dist/short-run.cjs, one CommonJS file, through
+ *   code-cache.ts: with the cache of an earlier run of the same command, no function is compiled again.
+ * - Everything else imports the ES module entry (dist/cli.mjs, dist/nfd.mjs), as before.
+ * Both sets of files are built from the same sources; a run uses one of them, never both, so no module
+ * exists twice in one process. V8's flags for short runs (short-run.ts) are set first, before anything
+ * is compiled.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { codeCacheDir, codeCacheFile, type LoadedBundle, loadBundle } from './code-cache.ts';
+import { enableCompileCache } from './compile-cache.ts';
+import type { Io } from './io.ts';
+import { inShortRunBundle, tuneForShortRun } from './short-run.ts';
+
+export type Program = 'imgcompat' | 'nfd';
+
+interface ShortRunExports {
+  processIo(): Io;
+  run(argv: string[], io: Io): Promise<number>;
+  runNfd(argv: string[], io: Io): Promise<number>;
+  tuneForShortRun(argv: readonly string[]): boolean;
+  isInterpreterOnly(): boolean;
+}
+
+/** Options whose value selects other code (an output format): part of the key when it is a word. */
+const VALUE_SHAPES = new Set(['-o', '--output']);
+
+/**
+ * Which runs share a cache file: runs that compile the same functions. The command words, the names of
+ * the options given, the output format and whether `--image` names an OCI layout; never another value
+ * (a password given as `--registry-password=...` adds only its option's name).
+ */
+export function cacheKey(program: Program, argv: readonly string[]): string {
+  const words: string[] = [program];
+  let i = 0;
+  for (; i < argv.length && words.length < 3; i++) {
+    const a = argv[i] as string;
+    if (a.startsWith('-')) break;
+    words.push(a);
+  }
+  if (words.length === 1) words.push('help');
+  const shape = new Set<string>();
+  for (; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('-') || a === '-') continue;
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a : a.slice(0, eq);
+    const value = eq < 0 ? argv[i + 1] : a.slice(eq + 1);
+    if (name === '--image') shape.add(value?.startsWith('oci:') ? 'image-oci' : 'image');
+    else if (VALUE_SHAPES.has(name) && value !== undefined && /^[a-z]+$/.test(value)) shape.add(`o-${value}`);
+    else shape.add(name.replace(/^-+/, ''));
+  }
+  return [...words, ...[...shape].sort()].join('-');
+}
+
+/**
+ * Whether this Node can run the short-run bundle: its lazily loaded parts (the RE2 engine, an ES module
+ * chunk shared with dist/cli.mjs) are loaded with require(), which needs require(esm) (Node >= 20.19,
+ * >= 22.12).
+ */
+function canRunShortRunBundle(): boolean {
+  return (process.features as { require_module?: boolean }).require_module === true;
+}
+
+/**
+ * Runs the command of `process.argv` for `program`; `distDir` holds the bundles. `shortRunId` is the
+ * short-run bundle's hash, fixed when it was built (the cache file's name).
+ */
+export async function launch(program: Program, distDir: string, shortRunId: string): Promise<void> {
+  const argv = process.argv.slice(2);
+  tuneForShortRun(argv);
+  const env = process.env;
+  let bundle: LoadedBundle | undefined;
+  if (inShortRunBundle(argv) && canRunShortRunBundle()) {
+    // Node's compile cache too, for the ES module chunks the short-run bundle may load (the RE2 engine).
+    enableCompileCache(env);
+    const dir = env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheDir(env);
+    const cacheFile = dir === undefined ? undefined : codeCacheFile(dir, shortRunId, cacheKey(program, argv));
+    try {
+      bundle = loadBundle(join(distDir, 'short-run.cjs'), cacheFile);
+    } catch {
+      // A missing or unreadable short-run bundle (a partial installation): the ES module entry below.
+      bundle = undefined;
+    }
+  }
+  if (bundle === undefined) {
+    await import(pathToFileURL(join(distDir, program === 'nfd' ? 'nfd.mjs' : 'cli.mjs')).href);
+    return;
+  }
+  const exports = bundle.exports as unknown as ShortRunExports;
+  // The bundle has its own copy of short-run.ts (which turns the optimising tiers back on for a large
+  // input): it learns here that the flags are set (setting them again changes nothing).
+  exports.tuneForShortRun(argv);
+  const io = exports.processIo();
+  const code = await (program === 'nfd' ? exports.runNfd(argv, io) : exports.run(argv, io));
+  process.exitCode = code;
+  // A run that turned V8's optimising tiers back on (a large input) has other flags than the next run
+  // will have: V8 would refuse its cache, so none is written.
+  if (exports.isInterpreterOnly()) bundle.save();
+}
