@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds imgcompat as one executable file: Node's single executable application (SEA) with a startup
-// snapshot, from the Node 24 binary that scripts/test.sh installs into .cache/node24.
+// Builds imgcompat as one executable file: Node's single executable application (SEA), from the Node 24
+// binary that scripts/test.sh installs into .cache/node24.
 //
 //   node scripts/build-sea.mjs [--work DIR] [OUTPUT]
 //
@@ -8,29 +8,33 @@
 // sea-config.json and the preparation blob stay in DIR (default .cache/sea-build).
 //
 // Steps (Node's docs, "Single executable applications", v24):
-//   1. esbuild bundles src/cli/sea-main.ts into ONE CommonJS script (a snapshot entry cannot load other
-//      files: only built-in modules). This build is our own; the npm package's bundle (scripts/bundle.mjs,
-//      ESM with lazily loaded chunks) is unchanged.
-//   2. `node --experimental-sea-config sea-config.json` runs that script once and writes the preparation
-//      blob with its startup snapshot (`useSnapshot`). `useCodeCache` is not set: with a snapshot Node
-//      ignores it and says so ("useCodeCache" is redundant when "useSnapshot" is true; Node's test
-//      test/sequential/test-single-executable-application-snapshot-and-code-cache.js), because the
-//      snapshot already holds the heap with the functions compiled while it was built.
+//   1. esbuild bundles the whole CLI (src/cli/bundle-entry.ts) into ONE CommonJS file, imgcompat.cjs,
+//      an asset of the executable, and src/cli/sea-main.ts into the main script, which runs that asset
+//      through the code cache of src/cli/code-cache.ts (src/cli/launcher.ts `launchBundle`): the second
+//      run of a command starts with its functions compiled, as `imgcompat` from npm does for short runs.
+//      No startup snapshot: it saved module initialisation but cost more to deserialise at every start
+//      than it saved (`--help` 55-73 ms against 45 ms with the code cache; bench/results/startup.json),
+//      and it doubled the resident memory (90 MB against 55 MB for validate-node).
+//   2. `node --experimental-sea-config sea-config.json` writes the preparation blob (`useCodeCache` for
+//      the small main script, the bundle as asset `imgcompat.cjs`).
 //   3. postject (npm package `postject`, installed into .cache/postject) injects the blob into a copy of
 //      the same Node binary as the NODE_SEA_BLOB note, flipping the SEA fuse.
-// The blob and the binary must be the same Node build: a snapshot is only valid for the V8 that made it.
+// A blob in another Node build still runs: V8 refuses code caches made by another V8 (their names carry
+// Node's version too), so that build compiles as usual.
 // Environment: IMGCOMPAT_SEA_NODE overrides the Node binary (it must have the same version as the blob
 // maker, which is that binary too).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { commanderAsEsm, errorClassNames, yamlEsm } from './lib/esbuild-plugins.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts, positionals } = parseArgs({
-  options: { work: { type: 'string' }, 'code-cache': { type: 'boolean' } },
+  options: { work: { type: 'string' } },
   allowPositionals: true,
 });
 const output = resolve(positionals[0] ?? join(root, 'dist-sea', 'imgcompat'));
@@ -66,10 +70,11 @@ const postject = ensurePackage('postject', POSTJECT_PACKAGE, 'postject/dist/cli.
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const main = join(work, 'sea-main.cjs');
+const bundle = join(work, 'imgcompat.cjs');
 
 /**
  * commander loads node:child_process for "executable" subcommands, which imgcompat never uses (the same
- * reasoning as scripts/bundle.mjs); the snapshot needs no such module either.
+ * reasoning as scripts/bundle.mjs).
  */
 const commanderWithoutChildProcess = {
   name: 'commander-without-child-process',
@@ -88,12 +93,13 @@ const commanderWithoutChildProcess = {
 };
 
 /**
- * Built-in modules whose native state V8 cannot put in a startup snapshot (building one that has loaded
- * node:tls ends in "Unknown external reference"; Node warns for child_process and module too). Every
- * import of them is turned into an object that loads the real module on its first use, after start-up.
- * Our modules only use named imports of these, which esbuild compiles to property reads at call time.
+ * Built-in modules that most runs never use, or use late (node:tls and node:https for an https registry,
+ * node:crypto for large blobs and TLS, node:child_process for credential helpers, node:zlib for a
+ * gzipped kernel config, node:fs/promises for writes): every import of them is turned into an object
+ * that loads the real module on its first use. Loading them all up front costs ~15 ms per start. Our
+ * modules only use named imports of these, which esbuild compiles to property reads at call time.
  */
-const LAZY_BUILTINS = /^(node:)?(tls|child_process|module)$/;
+const LAZY_BUILTINS = /^(node:)?(tls|https|child_process|crypto|zlib|fs\/promises)$/;
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
@@ -127,6 +133,24 @@ module.exports = new Proxy({}, {
 };
 
 await build({
+  entryPoints: [join(root, 'src', 'cli', 'bundle-entry.ts')],
+  outfile: bundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node24',
+  minify: true,
+  legalComments: 'none',
+  plugins: [commanderAsEsm, yamlEsm, commanderWithoutChildProcess, lazyBuiltins, errorClassNames],
+  // A CommonJS file has no import.meta: the modules that locate files next to themselves (the cpuid
+  // addon) get the bundle's name, which is the executable's path (src/cli/sea-main.ts).
+  define: { 'import.meta.url': '__icModuleUrl' },
+  banner: { js: 'var __icModuleUrl=require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: 'warning',
+});
+const bundleId = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 16);
+
+await build({
   entryPoints: [join(root, 'src', 'cli', 'sea-main.ts')],
   outfile: main,
   bundle: true,
@@ -134,15 +158,8 @@ await build({
   platform: 'node',
   target: 'node24',
   minify: true,
-  keepNames: true,
   legalComments: 'none',
-  plugins: [commanderWithoutChildProcess, lazyBuiltins],
-  // A CommonJS script has no import.meta: the modules that locate files next to themselves (the cpuid
-  // addon) get the executable's own location, read when they ask (never frozen into the snapshot).
-  define: { 'import.meta.url': 'globalThis.__imgcompatModuleUrl' },
-  banner: {
-    js: "Object.defineProperty(globalThis, '__imgcompatModuleUrl', { get: () => require('node:url').pathToFileURL(process.execPath).href, configurable: true });",
-  },
+  define: { __IC_SEA_BUNDLE_ID__: JSON.stringify(bundleId) },
   logLevel: 'warning',
 });
 
@@ -151,9 +168,13 @@ const config = join(work, 'sea-config.json');
 writeFileSync(
   config,
   `${JSON.stringify(
-    opts['code-cache']
-      ? { main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }
-      : { main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true },
+    {
+      main,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+      assets: { 'imgcompat.cjs': bundle },
+    },
     null,
     2,
   )}\n`,

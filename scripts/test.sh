@@ -11,7 +11,7 @@ npm ci --no-audit --no-fund
 
 # Node 24 from the npm registry package that ships the official Linux binary, into the git-ignored
 # .cache (no other download site needed); also another Node 24 release (the single-executable test's
-# mismatching snapshot) and postject (scripts/build-sea.mjs). Each installed once.
+# blob in another Node build) and postject (scripts/build-sea.mjs). Each installed once.
 npm_cache_install() {
   local dir=$1 pkg=$2 file=$3
   if [[ ! -e ".cache/$dir/node_modules/$file" ]]; then

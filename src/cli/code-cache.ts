@@ -44,13 +44,14 @@ function runtimePrefix(): string {
 }
 
 /**
- * The cache file for `bundleId` (a hash of the bundle, fixed at build time) and `key` (which kind of
- * run: each compiles other functions). Node's version and the architecture are part of the name so
- * that several Node installations sharing a home directory do not overwrite each other's files.
+ * The cache file for `bundleId` and `key` (which kind of run: each compiles other functions).
+ * `bundleId` is `<bundle>.<hash>`: which bundle (`shortrun`, `sea`) and a hash of its text, fixed at
+ * build time (both [a-z0-9]). Node's version and the architecture are part of the name so that several Node
+ * installations sharing a home directory do not overwrite each other's files.
  */
 export function codeCacheFile(dir: string, bundleId: string, key: string): string {
-  const safeKey = key.replace(/[^a-z0-9-]/gi, '_').slice(0, 120);
-  return join(dir, `${runtimePrefix()}${bundleId}-${safeKey}.bin`);
+  const safe = (s: string) => s.replace(/[^a-z0-9.-]/gi, '_');
+  return join(dir, `${runtimePrefix()}${safe(bundleId)}-${safe(key).replace(/\./g, '_').slice(0, 120)}.bin`);
 }
 
 export type CodeCacheState = 'hit' | 'rejected' | 'missing' | 'off';
@@ -67,9 +68,13 @@ export interface LoadedBundle {
   save(): boolean;
 }
 
-/** Compiles and runs the CommonJS bundle `file` with its code cache at `cacheFile` (none: uncached). */
-export function loadBundle(file: string, cacheFile: string | undefined): LoadedBundle {
-  const source = readFileSync(file, 'utf8');
+/**
+ * Compiles and runs the CommonJS bundle `file` with its code cache at `cacheFile` (none: uncached).
+ * `source` is the bundle's text when it is not read from `file` (the single executable's asset; `file`
+ * then only names it, for `__filename`, `require` and stack traces).
+ */
+export function loadBundle(file: string, cacheFile: string | undefined, source?: string): LoadedBundle {
+  source ??= readFileSync(file, 'utf8');
   let cachedData: Buffer | undefined;
   if (cacheFile !== undefined) {
     process.getBuiltinModule('node:v8').setFlagsFromString('--verify-snapshot-checksum');
@@ -118,14 +123,18 @@ function readCache(cacheFile: string): Buffer | undefined {
 }
 
 /**
- * Room for `cacheFile` in its directory: files of this Node for other builds of the bundle (an upgrade
- * left them) are removed; no new file once this build has MAX_FILES_PER_BUNDLE.
+ * Room for `cacheFile` in its directory: files of this Node for other builds of the same bundle (an
+ * upgrade left them) are removed; no new file once this build has MAX_FILES_PER_BUNDLE.
  */
 function makeRoom(cacheFile: string): boolean {
   const dir = dirname(cacheFile);
   const name = cacheFile.slice(dir.length + 1);
   const prefix = runtimePrefix();
-  const bundlePrefix = name.slice(0, name.indexOf('-', prefix.length) + 1);
+  // `<node>-<arch>-<bundle>.<hash>-<key>.bin`: bundle and hash are [a-z0-9] (codeCacheFile).
+  const m = /^([a-z0-9]+\.)([a-z0-9]+-)/i.exec(name.slice(prefix.length));
+  if (m === null) return true;
+  const bundle = prefix + (m[1] as string);
+  const build = bundle + (m[2] as string);
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -134,9 +143,9 @@ function makeRoom(cacheFile: string): boolean {
   }
   let ours = 0;
   for (const other of names) {
-    if (!other.startsWith(prefix) || !other.endsWith('.bin')) continue;
-    if (other.startsWith(bundlePrefix)) ours++;
-    else rmSync(join(dir, other), { force: true });
+    if (!other.endsWith('.bin')) continue;
+    if (other.startsWith(build)) ours++;
+    else if (other.startsWith(bundle)) rmSync(join(dir, other), { force: true });
   }
   return ours < MAX_FILES_PER_BUNDLE;
 }

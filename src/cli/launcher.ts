@@ -1,14 +1,19 @@
 /**
- * The installed executables (`imgcompat` → dist/cli.cjs, `nfd` → dist/nfd.cjs; package.json `bin`):
- * small CommonJS files, written by scripts/bundle.mjs from this module, that pick how to run a command.
+ * How the executables start a command.
  *
- * - The commands of the short-run bundle (short-run.ts `inShortRunBundle`: validate-node, export, help,
+ * The npm package's `imgcompat` and `nfd` (dist/cli.cjs, dist/nfd.cjs; package.json `bin`) are small
+ * CommonJS files written by scripts/bundle.mjs around `launch`:
+ * - the commands of the short-run bundle (short-run.ts `inShortRunBundle`: validate-node, export, help,
  *   version; for `nfd`, compat and export) run from dist/short-run.cjs, one CommonJS file, through
- *   code-cache.ts: with the cache of an earlier run of the same command, no function is compiled again.
- * - Everything else imports the ES module entry (dist/cli.mjs, dist/nfd.mjs), as before.
+ *   code-cache.ts: with the cache of an earlier run of the same kind, no function is compiled again;
+ * - everything else imports the ES module entry (dist/cli.mjs, dist/nfd.mjs), as before.
  * Both sets of files are built from the same sources; a run uses one of them, never both, so no module
- * exists twice in one process. V8's flags for short runs (short-run.ts) are set first, before anything
- * is compiled.
+ * exists twice in one process.
+ *
+ * The single executable (scripts/build-sea.mjs) runs `launchBundle` with its one bundle of every command,
+ * an asset of the executable.
+ *
+ * V8's flags for short runs (short-run.ts) are set first, before anything is compiled.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,13 +24,28 @@ import { inShortRunBundle, tuneForShortRun } from './short-run.ts';
 
 export type Program = 'imgcompat' | 'nfd';
 
-interface ShortRunExports {
+/** What bundle-entry.ts exports. */
+interface BundleExports {
   processIo(): Io;
   run(argv: string[], io: Io): Promise<number>;
   runNfd(argv: string[], io: Io): Promise<number>;
   tuneForShortRun(argv: readonly string[]): boolean;
   isInterpreterOnly(): boolean;
 }
+
+/**
+ * The commands with subcommands (and `help <command>`), of `imgcompat` and of the `nfd` alias;
+ * test/cli/launcher.test.ts checks the list against the command tree.
+ */
+export const PARENTS: ReadonlySet<string> = new Set([
+  'cluster',
+  'compat',
+  'export',
+  'help',
+  'nfg',
+  'nfr',
+  'webhook',
+]);
 
 /** Options whose value selects other code (an output format): part of the key when it is a word. */
 const VALUE_SHAPES = new Set(['-o', '--output']);
@@ -38,9 +58,10 @@ const VALUE_SHAPES = new Set(['-o', '--output']);
 export function cacheKey(program: Program, argv: readonly string[]): string {
   const words: string[] = [program];
   let i = 0;
+  // The command, and its subcommand for the commands that have them (never an argument: a file name).
   for (; i < argv.length && words.length < 3; i++) {
     const a = argv[i] as string;
-    if (a.startsWith('-')) break;
+    if (a.startsWith('-') || (words.length === 2 && !PARENTS.has(words[1] as string))) break;
     words.push(a);
   }
   if (words.length === 1) words.push('help');
@@ -67,22 +88,42 @@ function canRunShortRunBundle(): boolean {
   return (process.features as { require_module?: boolean }).require_module === true;
 }
 
+/** The cache file for this run, or none (no user cache directory, or NODE_DISABLE_COMPILE_CACHE). */
+function cacheFileFor(program: Program, argv: readonly string[], bundleId: string): string | undefined {
+  const env = process.env;
+  const dir = env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheDir(env);
+  return dir === undefined ? undefined : codeCacheFile(dir, bundleId, cacheKey(program, argv));
+}
+
+/** Runs the command of `argv` from a loaded bundle, then writes its code cache if it had none. */
+async function runFrom(program: Program, argv: string[], bundle: LoadedBundle): Promise<void> {
+  const exports = bundle.exports as unknown as BundleExports;
+  // The bundle has its own copy of short-run.ts (which turns the optimising tiers back on for a large
+  // input): it learns here whether the flags are set (setting them again changes nothing).
+  const short = exports.tuneForShortRun(argv);
+  const io = exports.processIo();
+  process.exitCode = await (program === 'nfd' ? exports.runNfd(argv, io) : exports.run(argv, io));
+  // A short run that turned V8's optimising tiers back on (a large input) now has other flags than the
+  // next run will have: V8 would refuse its cache, so none is written.
+  if (!short || exports.isInterpreterOnly()) bundle.save();
+}
+
 /**
- * Runs the command of `process.argv` for `program`; `distDir` holds the bundles. `shortRunId` is the
- * short-run bundle's hash, fixed when it was built (the cache file's name).
+ * The npm package's executables: runs the command of `process.argv` for `program`; `distDir` holds the
+ * bundles, `shortRunId` is the short-run bundle's hash, fixed when it was built (the cache file's name).
  */
 export async function launch(program: Program, distDir: string, shortRunId: string): Promise<void> {
   const argv = process.argv.slice(2);
   tuneForShortRun(argv);
-  const env = process.env;
   let bundle: LoadedBundle | undefined;
   if (inShortRunBundle(argv) && canRunShortRunBundle()) {
     // Node's compile cache too, for the ES module chunks the short-run bundle may load (the RE2 engine).
-    enableCompileCache(env);
-    const dir = env.NODE_DISABLE_COMPILE_CACHE ? undefined : codeCacheDir(env);
-    const cacheFile = dir === undefined ? undefined : codeCacheFile(dir, shortRunId, cacheKey(program, argv));
+    enableCompileCache(process.env);
     try {
-      bundle = loadBundle(join(distDir, 'short-run.cjs'), cacheFile);
+      bundle = loadBundle(
+        join(distDir, 'short-run.cjs'),
+        cacheFileFor(program, argv, `shortrun.${shortRunId}`),
+      );
     } catch {
       // A missing or unreadable short-run bundle (a partial installation): the ES module entry below.
       bundle = undefined;
@@ -92,14 +133,20 @@ export async function launch(program: Program, distDir: string, shortRunId: stri
     await import(pathToFileURL(join(distDir, program === 'nfd' ? 'nfd.mjs' : 'cli.mjs')).href);
     return;
   }
-  const exports = bundle.exports as unknown as ShortRunExports;
-  // The bundle has its own copy of short-run.ts (which turns the optimising tiers back on for a large
-  // input): it learns here that the flags are set (setting them again changes nothing).
-  exports.tuneForShortRun(argv);
-  const io = exports.processIo();
-  const code = await (program === 'nfd' ? exports.runNfd(argv, io) : exports.run(argv, io));
-  process.exitCode = code;
-  // A run that turned V8's optimising tiers back on (a large input) has other flags than the next run
-  // will have: V8 would refuse its cache, so none is written.
-  if (exports.isInterpreterOnly()) bundle.save();
+  await runFrom(program, argv, bundle);
+}
+
+/**
+ * The single executable: runs the command of `process.argv` from the bundle `source` (every command),
+ * named `file`, whose hash is `bundleId`.
+ */
+export async function launchBundle(
+  program: Program,
+  file: string,
+  source: string,
+  bundleId: string,
+): Promise<void> {
+  const argv = process.argv.slice(2);
+  tuneForShortRun(argv);
+  await runFrom(program, argv, loadBundle(file, cacheFileFor(program, argv, `sea.${bundleId}`), source));
 }

@@ -49,8 +49,11 @@ describe('codeCacheDir', () => {
   });
 
   test('file names: Node version, architecture, bundle, key; nothing but [A-Za-z0-9-_] from the key', () => {
-    const f = codeCacheFile('/c', 'abc123', 'imgcompat-validate-node/../x y');
-    assert.equal(f, `/c/${process.versions.node}-${process.arch}-abc123-imgcompat-validate-node____x_y.bin`);
+    const f = codeCacheFile('/c', 'sea.abc123', 'imgcompat-validate-node/../x y');
+    assert.equal(
+      f,
+      `/c/${process.versions.node}-${process.arch}-sea.abc123-imgcompat-validate-node____x_y.bin`,
+    );
   });
 });
 
@@ -85,7 +88,7 @@ describe('loadBundle', () => {
     return out;
   };
   const dir = join(scratch, 'unit');
-  const cacheFile = codeCacheFile(dir, 'b1', 'unit');
+  const cacheFile = codeCacheFile(dir, 'unit.b1', 'unit');
 
   test('missing, then written after the run, then a hit that writes nothing', () => {
     const first = load(cacheFile, 2);
@@ -118,7 +121,7 @@ describe('loadBundle', () => {
   test('an unwritable place: the run goes on, save says false', () => {
     const file = join(scratch, 'a-file');
     writeFileSync(file, 'x');
-    const r = load(codeCacheFile(join(file, 'sub'), 'b1', 'unit'));
+    const r = load(codeCacheFile(join(file, 'sub'), 'unit.b1', 'unit'));
     assert.equal(r.state, 'missing');
     assert.deepEqual(r.saved, [false]);
   });
@@ -126,16 +129,18 @@ describe('loadBundle', () => {
   test('files of other builds of the bundle are removed; at most MAX_FILES_PER_BUNDLE per build', () => {
     const d = join(scratch, 'room');
     mkdirSync(d);
-    const stale = codeCacheFile(d, 'oldbuild', 'unit');
-    const otherNode = join(d, `0.0.1-${process.arch}-oldbuild-unit.bin`);
-    writeFileSync(stale, 'old');
-    writeFileSync(otherNode, 'another Node installation');
-    assert.deepEqual(load(codeCacheFile(d, 'newbuild', 'k0')).saved, [true]);
+    const stale = codeCacheFile(d, 'unit.oldbuild', 'k0');
+    const otherBundle = codeCacheFile(d, 'other.oldbuild', 'k0');
+    const otherNode = join(d, `0.0.1-${process.arch}-unit.oldbuild-k0.bin`);
+    for (const f of [stale, otherBundle, otherNode]) writeFileSync(f, 'x');
+    assert.deepEqual(load(codeCacheFile(d, 'unit.newbuild', 'k0')).saved, [true]);
     assert.equal(existsSync(stale), false, 'stale build removed');
+    assert.equal(existsSync(otherBundle), true, "another bundle's file kept");
     assert.equal(existsSync(otherNode), true, "another Node's file kept");
-    for (let i = 1; i < MAX_FILES_PER_BUNDLE; i++) writeFileSync(codeCacheFile(d, 'newbuild', `k${i}`), 'x');
-    assert.deepEqual(load(codeCacheFile(d, 'newbuild', 'one-too-many')).saved, [false]);
-    assert.equal(existsSync(codeCacheFile(d, 'newbuild', 'one-too-many')), false);
+    for (let i = 1; i < MAX_FILES_PER_BUNDLE; i++)
+      writeFileSync(codeCacheFile(d, 'unit.newbuild', `k${i}`), 'x');
+    assert.deepEqual(load(codeCacheFile(d, 'unit.newbuild', 'one-too-many')).saved, [false]);
+    assert.equal(existsSync(codeCacheFile(d, 'unit.newbuild', 'one-too-many')), false);
   });
 });
 

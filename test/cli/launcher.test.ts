@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cacheKey } from '../../src/cli/launcher.ts';
+import { cacheKey, PARENTS } from '../../src/cli/launcher.ts';
+import { commandPaths } from './command-paths.ts';
 
 test('cacheKey: command words, then the sorted option names', () => {
   assert.equal(cacheKey('imgcompat', []), 'imgcompat-help');
@@ -40,4 +41,24 @@ test('cacheKey: --image says registry or OCI layout; -o/--output its format; no 
     'me',
   ]);
   assert.equal(secret, 'imgcompat-validate-node-registry-password-registry-username');
+});
+
+test('cacheKey: a command argument (a file name) is never part of the key', () => {
+  assert.equal(cacheKey('imgcompat', ['lint', 'my-spec.yaml']), 'imgcompat-lint');
+  assert.equal(
+    cacheKey('imgcompat', ['validate-spec', 'secret/path.yaml', '-o', 'json']),
+    'imgcompat-validate-spec-o-json',
+  );
+  assert.equal(cacheKey('imgcompat', ['cluster', 'validate', 'x']), 'imgcompat-cluster-validate');
+  assert.equal(cacheKey('imgcompat', ['help', 'validate-node']), 'imgcompat-help-validate-node');
+});
+
+test('PARENTS holds every command of the command tree that has subcommands', () => {
+  const parents = new Set(
+    commandPaths()
+      .filter((p) => p.length > 1)
+      .map((p) => p[0] as string),
+  );
+  assert.ok(parents.size > 0);
+  for (const p of parents) assert.ok(PARENTS.has(p), `${p} has subcommands: add it to PARENTS`);
 });

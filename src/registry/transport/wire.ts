@@ -100,7 +100,7 @@ interface Modules {
 /**
  * The built-in modules, loaded on first use. process.getBuiltinModule (Node >= 20.16) rather than
  * `import()`: synchronous, and it works the same in the ESM bundle and in the single executable's
- * CommonJS script with its startup snapshot.
+ * CommonJS bundles.
  */
 function modules(): Modules {
   return {
