@@ -135,9 +135,9 @@ process.on('exit', () => {
 );
 
 let runs = 0;
-function loadedBy(args: string[], nodeArgs: string[] = []): Loaded {
+function loadedBy(args: string[], nodeArgs: string[] = [], entry = 'cli.mjs'): Loaded {
   const trace = join(scratch, `trace-${++runs}.txt`);
-  const r = spawnSync(process.execPath, [...nodeArgs, '--import', TRACER, join(DIST, 'cli.mjs'), ...args], {
+  const r = spawnSync(process.execPath, [...nodeArgs, '--import', TRACER, join(DIST, entry), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 120_000,
@@ -152,6 +152,7 @@ function loadedBy(args: string[], nodeArgs: string[] = []): Loaded {
     const path = fileURLToPath(line.slice('script '.length));
     const chunk = relative(DIST, path);
     if (chunk.startsWith('..')) continue; // the tracer itself
+    if (chunk.endsWith('.cjs')) continue; // the launcher (its bundle is not a chunk of the ES module build)
     const files = meta[chunk];
     assert.ok(files, `${chunk} is not in dist/bundle-meta.json (stale dist/?)`);
     for (const f of files) inputs.add(f);
@@ -268,4 +269,26 @@ current-context: x
     assert.equal(init.status, 0, init.stderr);
     assert.match(init.stdout, /^version: v1alpha1\ncompatibilities:\n/);
   });
+});
+
+describe('the installed executable (dist/cli.cjs) on a short run loads only the built-ins it needs', {
+  skip: built ? false : 'dist/ not built',
+}, () => {
+  const cases: [string[], string[]][] = [
+    [['--help'], []],
+    [['--version'], []],
+    [['export', 'features'], []],
+    // Digests of small blobs without node:crypto (src/registry/sha256.ts), files read without
+    // node:fs/promises (src/file-handle.ts), standard input never opened (src/cli/io.ts).
+    [['validate-node', '--image', 'oci:examples/layout:app', '--features', 'examples/features.json'], []],
+  ];
+  for (const [args] of cases) {
+    test(`${args.join(' ')}: no node:crypto, node:fs/promises, HTTP, TLS or child processes`, () => {
+      const l = loadedBy(args, [], 'cli.cjs');
+      assert.ok(l.status === 0 || l.status === 1, l.stderr);
+      for (const b of ['crypto', 'fs/promises', 'http', 'https', 'tls', 'child_process', 'readline']) {
+        assert.ok(!l.builtins.has(b), `node:${b} loaded`);
+      }
+    });
+  }
 });

@@ -76,6 +76,7 @@ describe('the npm package', { skip: built ? false : 'dist/ not built (npm run bu
       'dist/nfd.mjs',
       'dist/cli.cjs',
       'dist/nfd.cjs',
+      'dist/short-run.cjs',
       'dist/index.mjs',
       'dist/core.mjs',
       'dist/types/index.d.ts',
@@ -88,7 +89,7 @@ describe('the npm package', { skip: built ? false : 'dist/ not built (npm run bu
       (f) =>
         !/^(LICENSE|README\.md|package\.json)$/.test(f) &&
         !/^dist\/(chunks\/)?[\w-]+\.mjs$/.test(f) &&
-        !/^dist\/(cli|nfd)\.cjs$/.test(f) &&
+        !/^dist\/(cli|nfd|short-run)\.cjs$/.test(f) &&
         !/^dist\/types\/.+\.d\.ts$/.test(f) &&
         !/^dist\/native\/linux-(x64|arm64)\/imgcompat_cpuid\.node$/.test(f) &&
         f !== 'dist/THIRD-PARTY-LICENSES.txt',
