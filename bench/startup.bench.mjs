@@ -1,10 +1,11 @@
 // Issue 12: start-up side by side with NFD's own client, in one run.
 //
 // NFD's `nfd` (Go, sigs.k8s.io/node-feature-discovery/cmd/nfd v0.19.0, .cache/go-bin/nfd) against
-// imgcompat three ways: `node dist/cli.cjs` (the installed `imgcompat` executable, which imports
-// dist/cli.mjs after setting a short run's V8 flags) on the system Node (20) and on Node 24
-// (.cache/node24; its compile cache in a scratch XDG_CACHE_HOME, filled by the warm-up runs as on any user's second run), and
-// the single executable (scripts/build-sea.mjs, built into dist-sea/ when missing). Commands:
+// imgcompat three ways: `node dist/cli.cjs` (the installed `imgcompat` executable, which runs short
+// runs from dist/short-run.cjs with its code cache, src/cli/launcher.ts) on the system Node (20) and on
+// Node 24 (.cache/node24), and the single executable (scripts/build-sea.mjs, built into dist-sea/ when
+// missing); their caches in a scratch XDG_CACHE_HOME, filled by the warm-up runs as on any user's second
+// run. Commands:
 //   - validateNode:        validate-node --image REG/example/app:app --plain-http, against docker-registry
 //                          2.8 on 127.0.0.1 holding the example image (examples/layout, copied byte-exact
 //                          with skopeo) and its artifact (examples/image-spec.yaml, `imgcompat attach`).
@@ -15,6 +16,8 @@
 //   - exportFeatures:      export features.
 //   - help:                --help.
 //   - nodeBaseline:        `node -e 0` on each Node, for imgcompat's own cost over bare Node.
+//   - validateNodeUncached: validateNode with NODE_DISABLE_COMPILE_CACHE=1 (Node 24 and the single
+//                          executable): a first run, before any compile or code cache exists.
 // All commands run round-robin (A, B, C, ..., A, B, C, ...) so they share the machine's load alike; the
 // figures are medians, and ratios are ours / NFD's of those medians. Everything is measured with
 // NODE_EXTRA_CA_CERTS set (to this environment's value, or the system CA bundle when unset: what a
@@ -190,6 +193,15 @@ export async function run() {
       for (const [job, j] of Object.entries(jobs)) {
         commands.push({ name: `${runtime}.${job}`, ...make(j.args), accept: j.accept });
       }
+    }
+    // A first run on a machine: no compile cache and no code cache (src/cli/code-cache.ts) yet.
+    for (const runtime of ['node24', 'sea']) {
+      commands.push({
+        name: `${runtime}.validateNodeUncached`,
+        ...ours[runtime](jobs.validateNode.args),
+        env: { NODE_DISABLE_COMPILE_CACHE: '1' },
+        accept: any,
+      });
     }
 
     const summarize = (m) => {

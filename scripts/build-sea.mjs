@@ -9,14 +9,15 @@
 //
 // Steps (Node's docs, "Single executable applications", v24):
 //   1. esbuild bundles the whole CLI (src/cli/bundle-entry.ts) into ONE CommonJS file, imgcompat.cjs,
-//      an asset of the executable, and src/cli/sea-main.ts into the main script, which runs that asset
+//      and the short runs alone into short-run.cjs (as the npm package's dist/short-run.cjs), both
+//      assets of the executable, and src/cli/sea-main.ts into the main script, which runs one of them
 //      through the code cache of src/cli/code-cache.ts (src/cli/launcher.ts `launchBundle`): the second
 //      run of a command starts with its functions compiled, as `imgcompat` from npm does for short runs.
 //      No startup snapshot: it saved module initialisation but cost more to deserialise at every start
 //      than it saved (`--help` 55-73 ms against 45 ms with the code cache; bench/results/startup.json),
 //      and it doubled the resident memory (90 MB against 55 MB for validate-node).
 //   2. `node --experimental-sea-config sea-config.json` writes the preparation blob (`useCodeCache` for
-//      the small main script, the bundle as asset `imgcompat.cjs`).
+//      the small main script, the bundles as assets).
 //   3. postject (npm package `postject`, installed into .cache/postject) injects the blob into a copy of
 //      the same Node binary as the NODE_SEA_BLOB note, flipping the SEA fuse.
 // A blob in another Node build still runs: V8 refuses code caches made by another V8 (their names carry
@@ -30,7 +31,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { commanderAsEsm, errorClassNames, yamlEsm } from './lib/esbuild-plugins.mjs';
+import { commanderAsEsm, errorClassNames, otherCommandsLeftOut, yamlEsm } from './lib/esbuild-plugins.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts, positionals } = parseArgs({
@@ -71,6 +72,7 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const main = join(work, 'sea-main.cjs');
 const bundle = join(work, 'imgcompat.cjs');
+const shortRun = join(work, 'short-run.cjs');
 
 /**
  * commander loads node:child_process for "executable" subcommands, which imgcompat never uses (the same
@@ -132,23 +134,37 @@ module.exports = new Proxy({}, {
   },
 };
 
-await build({
-  entryPoints: [join(root, 'src', 'cli', 'bundle-entry.ts')],
-  outfile: bundle,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node24',
-  minify: true,
-  legalComments: 'none',
-  plugins: [commanderAsEsm, yamlEsm, commanderWithoutChildProcess, lazyBuiltins, errorClassNames],
-  // A CommonJS file has no import.meta: the modules that locate files next to themselves (the cpuid
-  // addon) get the bundle's name, which is the executable's path (src/cli/sea-main.ts).
-  define: { 'import.meta.url': '__icModuleUrl' },
-  banner: { js: 'var __icModuleUrl=require("node:url").pathToFileURL(__filename).href;' },
-  logLevel: 'warning',
-});
-const bundleId = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 16);
+/** One CommonJS bundle of the CLI (src/cli/bundle-entry.ts) into `outfile`; returns its hash. */
+async function bundleCli(outfile, extraPlugins) {
+  await build({
+    entryPoints: [join(root, 'src', 'cli', 'bundle-entry.ts')],
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node24',
+    minify: true,
+    legalComments: 'none',
+    plugins: [
+      commanderAsEsm,
+      yamlEsm,
+      commanderWithoutChildProcess,
+      lazyBuiltins,
+      ...extraPlugins,
+      errorClassNames,
+    ],
+    // A CommonJS file has no import.meta: the modules that locate files next to themselves (the cpuid
+    // addon) get the bundle's name, which is the executable's path (src/cli/sea-main.ts).
+    define: { 'import.meta.url': '__icModuleUrl' },
+    banner: { js: 'var __icModuleUrl=require("node:url").pathToFileURL(__filename).href;' },
+    logLevel: 'warning',
+  });
+  return createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 16);
+}
+// Every command; and the short runs alone (as dist/short-run.cjs of the npm package, with the RE2
+// engine inlined: an executable has no chunk files), which start with less to read and keep in memory.
+const bundleId = await bundleCli(bundle, []);
+const shortRunId = await bundleCli(shortRun, [otherCommandsLeftOut]);
 
 await build({
   entryPoints: [join(root, 'src', 'cli', 'sea-main.ts')],
@@ -159,7 +175,10 @@ await build({
   target: 'node24',
   minify: true,
   legalComments: 'none',
-  define: { __IC_SEA_BUNDLE_ID__: JSON.stringify(bundleId) },
+  define: {
+    __IC_SEA_BUNDLE_ID__: JSON.stringify(bundleId),
+    __IC_SEA_SHORT_RUN_ID__: JSON.stringify(shortRunId),
+  },
   logLevel: 'warning',
 });
 
@@ -173,7 +192,7 @@ writeFileSync(
       output: blob,
       disableExperimentalSEAWarning: true,
       useCodeCache: true,
-      assets: { 'imgcompat.cjs': bundle },
+      assets: { 'imgcompat.cjs': bundle, 'short-run.cjs': shortRun },
     },
     null,
     2,

@@ -9,7 +9,7 @@ import { chmod, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { commanderAsEsm, errorClassNames, yamlEsm } from './lib/esbuild-plugins.mjs';
+import { commanderAsEsm, errorClassNames, otherCommandsLeftOut, yamlEsm } from './lib/esbuild-plugins.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -199,28 +199,6 @@ async function giveRuntimeARequire(outputs) {
  * the lazily loaded ES module chunk of the main build (it shares nothing); node:child_process and
  * node:zlib are loaded on first use, as in the main build.
  */
-const SHORT_RUN_COMMANDS = new Set(['validate-node.ts', 'export-features.ts', 'export-labels.ts']);
-const commandsDir = join(root, 'src', 'cli', 'commands') + sep;
-const LEFT_OUT = new Set([
-  join(root, 'src', 'cli', 'completion.ts'),
-  join(root, 'src', 'lint', 'json-schema.ts'),
-]);
-const otherCommandsLeftOut = {
-  name: 'other-commands-left-out',
-  setup(b) {
-    b.onResolve({ filter: /\.ts$/ }, (args) => {
-      if (args.kind !== 'dynamic-import') return undefined;
-      const path = resolve(args.resolveDir, args.path);
-      const command = path.startsWith(commandsDir) ? path.slice(commandsDir.length) : undefined;
-      if (command !== undefined ? SHORT_RUN_COMMANDS.has(command) : !LEFT_OUT.has(path)) return undefined;
-      return { path: path.slice(root.length + 1), namespace: 'left-out' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`${args.path} is not in the short-run bundle`)});`,
-      loader: 'js',
-    }));
-  },
-};
 const shortRunBuild = await build({
   entryPoints: { 'short-run': 'src/cli/bundle-entry.ts' },
   outdir: 'dist',

@@ -1,8 +1,10 @@
 // esbuild plugins shared by scripts/bundle.mjs (the npm package's bundles) and scripts/build-sea.mjs
 // (the single executable's bundle).
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * commander (CommonJS) rewritten as ES modules at build time. esbuild wraps a CommonJS file in a
@@ -86,5 +88,33 @@ export const yamlEsm = {
     // `yaml/util` too: its CommonJS build would bring a second copy of yaml whose log.js calls
     // `require('process')`, which an ES module chunk without `require` cannot do.
     b.onResolve({ filter: /^yaml\/util$/ }, () => ({ path: join(browser, 'dist', 'util.js') }));
+  },
+};
+
+/**
+ * The short-run bundles (scripts/bundle.mjs, scripts/build-sea.mjs; src/cli/bundle-entry.ts) hold the
+ * implementations of the commands that must start fast only: every dynamic import of another command's
+ * module gets a stand-in that fails (the launchers never send those commands there).
+ */
+const SHORT_RUN_COMMANDS = new Set(['validate-node.ts', 'export-features.ts', 'export-labels.ts']);
+const commandsDir = join(root, 'src', 'cli', 'commands') + sep;
+const LEFT_OUT = new Set([
+  join(root, 'src', 'cli', 'completion.ts'),
+  join(root, 'src', 'lint', 'json-schema.ts'),
+]);
+export const otherCommandsLeftOut = {
+  name: 'other-commands-left-out',
+  setup(b) {
+    b.onResolve({ filter: /\.ts$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const path = resolve(args.resolveDir, args.path);
+      const command = path.startsWith(commandsDir) ? path.slice(commandsDir.length) : undefined;
+      if (command !== undefined ? SHORT_RUN_COMMANDS.has(command) : !LEFT_OUT.has(path)) return undefined;
+      return { path: path.slice(root.length + 1), namespace: 'left-out' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in the short-run bundle`)});`,
+      loader: 'js',
+    }));
   },
 };

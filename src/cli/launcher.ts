@@ -10,8 +10,8 @@
  * Both sets of files are built from the same sources; a run uses one of them, never both, so no module
  * exists twice in one process.
  *
- * The single executable (scripts/build-sea.mjs) runs `launchBundle` with its one bundle of every command,
- * an asset of the executable.
+ * The single executable (scripts/build-sea.mjs) runs `launchBundle` with its two bundles (the short runs;
+ * every command), assets of the executable.
  *
  * V8's flags for short runs (short-run.ts) are set first, before anything is compiled.
  */
@@ -136,17 +136,23 @@ export async function launch(program: Program, distDir: string, shortRunId: stri
   await runFrom(program, argv, bundle);
 }
 
+/** A bundle of the single executable: its hash and its text. */
+export interface EmbeddedBundle {
+  id: string;
+  source(): string;
+}
+
 /**
- * The single executable: runs the command of `process.argv` from the bundle `source` (every command),
- * named `file`, whose hash is `bundleId`.
+ * The single executable: runs the command of `process.argv` from its short-run bundle or from the
+ * bundle of every command, named `file`.
  */
 export async function launchBundle(
   program: Program,
   file: string,
-  source: string,
-  bundleId: string,
+  bundles: { shortRun: EmbeddedBundle; all: EmbeddedBundle },
 ): Promise<void> {
   const argv = process.argv.slice(2);
   tuneForShortRun(argv);
-  await runFrom(program, argv, loadBundle(file, cacheFileFor(program, argv, `sea.${bundleId}`), source));
+  const [name, b] = inShortRunBundle(argv) ? ['seashort', bundles.shortRun] : ['sea', bundles.all];
+  await runFrom(program, argv, loadBundle(file, cacheFileFor(program, argv, `${name}.${b.id}`), b.source()));
 }

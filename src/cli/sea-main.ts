@@ -1,9 +1,9 @@
 /**
  * The main script of the single executable (scripts/build-sea.mjs): Node's single executable
- * application whose asset `imgcompat.cjs` is the whole CLI as one CommonJS bundle (bundle-entry.ts).
- * The bundle runs through the code cache of code-cache.ts like the npm package's short runs, for every
- * command: a second run of the same kind starts with its functions compiled (Node's docs, "Single
- * executable applications": assets, `sea.getAsset()`).
+ * application with the CLI as two CommonJS bundles in its assets (bundle-entry.ts): `short-run.cjs`,
+ * the short runs alone (as the npm package's dist/short-run.cjs), and `imgcompat.cjs`, every command.
+ * Either runs through the code cache of code-cache.ts: a second run of the same kind starts with its
+ * functions compiled (Node's docs, "Single executable applications": assets, `sea.getAsset()`).
  *
  * Invoked through a link named `nfd` (process.argv0), it is NFD's client drop-in (nfd.ts).
  */
@@ -11,13 +11,16 @@ import { basename } from 'node:path';
 import { getAsset } from 'node:sea';
 import { launchBundle } from './launcher.ts';
 
-/** The bundle's hash, set by scripts/build-sea.mjs (the cache files' names). */
+/** The bundles' hashes, set by scripts/build-sea.mjs (the cache files' names). */
 declare const __IC_SEA_BUNDLE_ID__: string;
+declare const __IC_SEA_SHORT_RUN_ID__: string;
 
 void launchBundle(
   basename(process.argv0) === 'nfd' ? 'nfd' : 'imgcompat',
-  // The bundle's name: `__filename` (the cpuid addon is looked for next to the executable), stack traces.
+  // The bundles' name: `__filename` (the cpuid addon is looked for next to the executable), stack traces.
   process.execPath,
-  getAsset('imgcompat.cjs', 'utf8'),
-  __IC_SEA_BUNDLE_ID__,
+  {
+    shortRun: { id: __IC_SEA_SHORT_RUN_ID__, source: () => getAsset('short-run.cjs', 'utf8') },
+    all: { id: __IC_SEA_BUNDLE_ID__, source: () => getAsset('imgcompat.cjs', 'utf8') },
+  },
 );

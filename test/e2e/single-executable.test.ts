@@ -166,7 +166,11 @@ describe('single executable', { skip }, () => {
     await same('no cache');
     const files = readdirSync(cacheDir);
     assert.equal(files.length, 1, files.join(', '));
-    assert.match(files[0] as string, /-sea\.[0-9a-f]{16}-imgcompat-validate-node-features-image-oci\.bin$/);
+    // A short run: from the executable's short-run bundle.
+    assert.match(
+      files[0] as string,
+      /-seashort\.[0-9a-f]{16}-imgcompat-validate-node-features-image-oci\.bin$/,
+    );
     const file = join(cacheDir, files[0] as string);
     const written = statSync(file).mtimeMs;
     await same('cached');
@@ -187,6 +191,10 @@ describe('single executable', { skip }, () => {
       const r = await exec(SEA, spec, { env: cacheEnv, cwd: REPO_ROOT });
       assert.deepEqual([r.code, r.stdout, r.stderr], [wantSpec.code, wantSpec.stdout, wantSpec.stderr], what);
     }
+    assert.ok(
+      readdirSync(cacheDir).some((f) => /-sea\.[0-9a-f]{16}-imgcompat-validate-spec\.bin$/.test(f)),
+      'validate-spec runs from the bundle of every command',
+    );
   });
 
   test('the blob in another Node 24 release: runs the same, compiles its own code cache', {
