@@ -4,7 +4,7 @@
  * machine and against the same real registries.
  *
  * - `nfd export features` / `nfd export labels`: the same bytes as `imgcompat export ...` and as our
- *   `nfd` drop-in (dist/nfd.mjs), discovered live on this machine, unmasked (no value NFD reports
+ *   `nfd` drop-in (dist/nfd.cjs, the installed executable), discovered live on this machine, unmasked (no value NFD reports
  *   changes between two runs on this machine).
  * - Known difference, not exercised here: NFD's validate-node does not discover the `local` source
  *   (node-validator.go registers cpu, kernel, memory, network, pci, storage, system and usb only), we
@@ -41,7 +41,8 @@ import {
 const skip = missingTools('docker-registry', 'skopeo', 'imgcompat-ggcr-registry', 'oras', 'nfd');
 const registries = useBothRegistries(skip);
 
-const NFD_ALIAS = join(REPO_ROOT, 'dist', 'nfd.mjs');
+// The installed `nfd` executable (package.json `bin`): its short runs come from dist/short-run.cjs.
+const NFD_ALIAS = join(REPO_ROOT, 'dist', 'nfd.cjs');
 const EXAMPLE_SPEC = readFileSync(join(REPO_ROOT, 'examples', 'image-spec.yaml'), 'utf8');
 
 /**

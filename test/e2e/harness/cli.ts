@@ -46,13 +46,18 @@ export async function imgcompat(
   return { code, out: io.out(), err: io.err() };
 }
 
-/** Runs `imgcompat ARGV` as its own Node process (the compiled bin). */
+/**
+ * The installed `imgcompat` executable (package.json `bin`, dist/cli.cjs): what users run, short runs
+ * from dist/short-run.cjs, the rest from dist/cli.mjs. `npm run build` makes it.
+ */
+export const INSTALLED_CLI = join(REPO_ROOT, 'dist', 'cli.cjs');
+
+/** Runs `imgcompat ARGV` as its own Node process (the installed executable). */
 export function imgcompatProcess(
   argv: string[],
   opts: { stdin?: string; env?: Record<string, string> } = {},
 ): Promise<ExecResult> {
-  const bin = join(REPO_ROOT, 'build', 'src', 'cli', 'bin.js');
-  return exec(process.execPath, [bin, ...argv], {
+  return exec(process.execPath, [INSTALLED_CLI, ...argv], {
     env: opts.env ?? isolatedEnv(),
     input: opts.stdin ?? '',
     timeoutMs: 120_000,

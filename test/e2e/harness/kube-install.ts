@@ -8,9 +8,9 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
+import { INSTALLED_CLI } from './cli.ts';
 import type { KubeApiServer } from './kube.ts';
 import { type Service, startService, tempDir, waitFor } from './proc.ts';
-import { REPO_ROOT } from './tools.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are arbitrary JSON
 export type KubeObj = any;
@@ -111,10 +111,9 @@ export async function startWebhookProcess(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningWebhookProcess> {
-  const bin = join(REPO_ROOT, 'build', 'src', 'cli', 'bin.js');
   const svc = startService(
     process.execPath,
-    [bin, 'webhook', 'serve', '--address', '127.0.0.1', '--port', '0', ...args],
+    [INSTALLED_CLI, 'webhook', 'serve', '--address', '127.0.0.1', '--port', '0', ...args],
     { env },
   );
   let url = '';
