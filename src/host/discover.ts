@@ -30,6 +30,12 @@ export interface DiscoverOptions {
   signal?: AbortSignal;
   /** Also name the features that could not be read (`DiscoveryResult.unavailable`). */
   reportUnavailable?: boolean;
+  /**
+   * Only these features are needed (`<source>.<feature>`, lower-case, as core/match/features-read.ts
+   * gives them for a spec): sources that produce none of them do not run, and a source skips work for
+   * the others where it can (kernel.config, ~10 ms of a validate-node). Absent: every feature.
+   */
+  wanted?: ReadonlySet<string>;
 }
 
 export interface DiscoveryResult {
@@ -39,6 +45,8 @@ export interface DiscoveryResult {
   bySource: Record<string, Features>;
   /** The sources that ran, in name order. */
   sources: string[];
+  /** Sources selected but not run: none of their features was wanted (`DiscoverOptions.wanted`). */
+  notNeeded: string[];
   /** `--sources` entries that name no source (NFD ignores them with a log line). */
   unknownSources: string[];
   problems: SourceProblem[];
@@ -88,10 +96,22 @@ export async function discoverHost(opts: DiscoverOptions = {}): Promise<Discover
     SOURCES.map((e) => ({ name: e.source.name, disableByDefault: e.disableByDefault })),
   );
   const problems: SourceProblem[] = [];
-  const ctx: DiscoveryContext = { files, host, problem: (p) => problems.push(p), trace };
+  const wanted = opts.wanted;
+  const ctx: DiscoveryContext = {
+    files,
+    host,
+    problem: (p) => problems.push(p),
+    trace,
+    ...(wanted ? { wants: (name: string) => wanted.has(name) } : {}),
+  };
+  const neededBy = (source: string) =>
+    wanted === undefined || [...wanted].some((f) => f.startsWith(`${source}.`));
+  const toRun = selection.enabled.filter(neededBy);
+  const notNeeded = selection.enabled.filter((s) => !neededBy(s));
+  if (notNeeded.length > 0) trace(`not needed: ${notNeeded.join(', ')}`);
 
   const results = await Promise.all(
-    selection.enabled.map(async (name) => {
+    toRun.map(async (name) => {
       const entry = SOURCES.find((e) => e.source.name === name)!;
       // Not performance.now(): the `performance` global loads node:perf_hooks (~11 modules) on first use.
       const started = Number(process.hrtime.bigint()) / 1e6;
@@ -123,14 +143,15 @@ export async function discoverHost(opts: DiscoverOptions = {}): Promise<Discover
   const result: DiscoveryResult = {
     features,
     bySource,
-    sources: selection.enabled,
+    sources: toRun,
+    notNeeded,
     unknownSources: selection.unknown,
     problems,
   };
-  const method = selection.enabled.includes('cpu') ? lastCpuidMethod() : undefined;
+  const method = toRun.includes('cpu') ? lastCpuidMethod() : undefined;
   if (method !== undefined) result.cpuidMethod = method;
   if (opts.reportUnavailable) {
-    result.unavailable = await findUnavailable(files, features, selection.enabled, problems);
+    result.unavailable = await findUnavailable(files, features, toRun, problems, wanted);
   }
   return result;
 }

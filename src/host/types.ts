@@ -62,6 +62,11 @@ export interface DiscoveryContext {
   problem(p: SourceProblem): void;
   /** Verbose trace line (printed with --verbose). */
   trace(message: string): void;
+  /**
+   * Whether the caller needs feature `name` (`<source>.<feature>`, lower-case): a source may skip
+   * costly work for a feature nobody reads (kernel.config). Absent: every feature is needed.
+   */
+  wants?(name: string): boolean;
 }
 
 /**

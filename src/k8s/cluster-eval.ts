@@ -6,7 +6,6 @@
  * skipped with the reason.
  */
 import { executeGroupRule } from '../core/match/rule.ts';
-import { parseFeatureName } from '../core/match/term.ts';
 import type { Features } from '../core/model/features.ts';
 import type { CompatibilityStatus, ProcessedRuleStatus } from '../core/model/report.ts';
 import type { Spec } from '../core/model/spec.ts';
@@ -63,23 +62,6 @@ export function selectedSets(spec: Spec, tags: readonly string[]): SetInfo[] {
     if (c.weight) info.weight = c.weight;
     if (c.description) info.description = c.description;
     out.push(info);
-  }
-  return out;
-}
-
-/**
- * The feature names the kept sets' rules look up (lower-cased, as the engine looks them up: term.ts
- * `lookupFeature`). Evaluation reads no other feature set, so objects held while the rest of their node
- * is being listed keep only these.
- */
-export function featuresRead(spec: Spec, tags: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (const c of spec.compatibilities ?? []) {
-    if (tags.length > 0 && !tags.includes(c.tag ?? '')) continue;
-    for (const rule of c.rules ?? []) {
-      const matchers = [rule.matchFeatures ?? [], ...(rule.matchAny ?? []).map((a) => a.matchFeatures ?? [])];
-      for (const terms of matchers) for (const t of terms) out.add(parseFeatureName(t.feature ?? '').lowered);
-    }
   }
   return out;
 }

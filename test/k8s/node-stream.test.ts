@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { loadSpec } from '../../src/core/load/load-spec.ts';
+import { featuresRead } from '../../src/core/match/features-read.ts';
 import { KubeApiError } from '../../src/errors.ts';
-import { evaluateNode, featuresRead } from '../../src/k8s/cluster-eval.ts';
+import { evaluateNode } from '../../src/k8s/cluster-eval.ts';
 import type {
   NodeFeatureListOptions,
   NodeFeatureObject,

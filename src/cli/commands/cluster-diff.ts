@@ -3,8 +3,10 @@
  * the same NodeFeature snapshot and list the nodes that gain or lose compatibility. Exit 1 when any node
  * loses compatibility (so a pipeline can stop the rollout), 0 otherwise.
  */
+
+import { featuresRead } from '../../core/match/features-read.ts';
 import { UsageError } from '../../errors.ts';
-import { byNodeName, evaluateNode, featuresRead, type NodeVerdict } from '../../k8s/cluster-eval.ts';
+import { byNodeName, evaluateNode, type NodeVerdict } from '../../k8s/cluster-eval.ts';
 import { toKubeYaml } from '../../k8s/kube-yaml.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CommandContext } from '../program.ts';

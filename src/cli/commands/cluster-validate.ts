@@ -6,13 +6,13 @@
  * matrix with the first failing expression of each failed set is printed, sorted by node, then totals.
  */
 
+import { featuresRead } from '../../core/match/features-read.ts';
 import type { ExplainedReport } from '../../core/report/explain.ts';
 import { UsageError } from '../../errors.ts';
 import {
   byNodeName,
   type ClusterResult,
   evaluateNode,
-  featuresRead,
   missingNode,
   type NodeVerdict,
   selectedSets,

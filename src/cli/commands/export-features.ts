@@ -22,6 +22,8 @@ export interface ExportOptions {
   verbose?: boolean;
   /** Name the features the host's files could not tell (`DiscoveryResult.unavailable`). */
   reportUnavailable?: boolean;
+  /** Discover only these features (`DiscoverOptions.wanted`; validate-node: what the spec reads). */
+  wanted?: ReadonlySet<string>;
 }
 
 function describeProblem(p: SourceProblem): string {
@@ -55,11 +57,12 @@ export async function discoverForExport(
     ...(opts.hostPrefix !== undefined ? { hostPrefix: opts.hostPrefix } : {}),
     env: io.env,
     ...(opts.reportUnavailable ? { reportUnavailable: true } : {}),
+    ...(opts.wanted ? { wanted: opts.wanted } : {}),
     ...(opts.verbose ? { onTrace: (m: string) => io.stderr.write(`trace: ${m}\n`) } : {}),
   });
   for (const u of result.unknownSources.filter((x) => !alsoKnown.includes(x.replace(/^-/, ''))))
     io.stderr.write(`warning: --sources: skipping unknown source "${u}"\n`);
-  if (result.sources.length === 0) {
+  if (result.sources.length === 0 && result.notNeeded.length === 0) {
     io.stderr.write(
       'warning: --sources selects no source (to drop one source from the default, write all,-name)\n',
     );

@@ -11,6 +11,7 @@ import { loadFeatures, singleFeatures } from '../../core/load/load-features.ts';
 import { loadSpec } from '../../core/load/load-spec.ts';
 import { specTextOf } from '../../core/load/spec-text.ts';
 import type { UnavailableFeature } from '../../core/match/explain.ts';
+import { featuresRead } from '../../core/match/features-read.ts';
 import type { Features } from '../../core/model/features.ts';
 import type { Spec } from '../../core/model/spec.ts';
 import { validateNodeExplained } from '../../core/report/explain.ts';
@@ -115,6 +116,8 @@ export async function hostDiscovery(
   opts: Omit<ValidateNodeOptions, 'tags' | 'output' | 'image' | 'spec'>,
   ctx: CommandContext,
   reportUnavailable = false,
+  /** Discover only these features (what the spec reads): see `DiscoverOptions.wanted`. */
+  wanted?: ReadonlySet<string>,
 ): Promise<{ features: Features; unavailable: UnavailableFeature[] }> {
   if (opts.features !== undefined) {
     const text = await readFlagFile(ctx.io.cwd, opts.features, '--features', ctx.io.readStdin);
@@ -126,7 +129,14 @@ export async function hostDiscovery(
   const result = await withProgress(
     ctx.io,
     'discovering host features',
-    discoverForExport({ ...opts, ...(reportUnavailable ? { reportUnavailable: true } : {}) }, ctx),
+    discoverForExport(
+      {
+        ...opts,
+        ...(reportUnavailable ? { reportUnavailable: true } : {}),
+        ...(wanted ? { wanted } : {}),
+      },
+      ctx,
+    ),
   );
   return { features: result.features, unavailable: result.unavailable ?? [] };
 }
@@ -168,7 +178,14 @@ export async function run(opts: ValidateNodeOptions, ctx: CommandContext): Promi
     opts.image !== undefined
       ? await specFromRegistry(opts, ctx, opts.image)
       : await specFromFile(ctx.io, opts.spec!);
-  const { features, unavailable } = await hostDiscovery(opts, ctx, true);
+  // Only what the kept sets read: NFD's validate-node discovers every source, but no other feature
+  // can change the report (core/match/features-read.ts); the kernel config alone is ~10 ms.
+  const { features, unavailable } = await hostDiscovery(
+    opts,
+    ctx,
+    true,
+    featuresRead(loaded.spec, opts.tags ?? []),
+  );
   const vopts = { tags: opts.tags, source: opts.image ?? opts.spec };
   // The traces are needed for --explain, and to tell "undetermined" from "incompatible" when some
   // features could not be read.

@@ -104,8 +104,12 @@ async function discoverKernel(ctx: DiscoveryContext): Promise<Features> {
   const osrelease = await r.trimmed('/proc/sys/kernel/osrelease');
   const kver = osrelease;
 
+  // The kernel config (/proc/config.gz: inflate and parse ~10,000 lines) only when kernel.config is
+  // wanted: it feeds nothing else.
+  const wantsConfig = ctx.wants?.('kernel.config') ?? true;
+  if (!wantsConfig) r.trace('kernel.config not needed: kconfig not read');
   const [kconfig, modules, builtin, sysFs, enforce, kvm] = await Promise.all([
-    readKconfig(r, kver),
+    wantsConfig ? readKconfig(r, kver) : undefined,
     r.text('/proc/modules'),
     kver === undefined ? undefined : r.text(`/lib/modules/${kver}/modules.builtin`),
     r.exists('/sys/fs'),
