@@ -134,17 +134,23 @@ module.exports = new Proxy({}, {
   },
 };
 
+/** What every esbuild run of this script shares: one minified CommonJS file for Node 24. */
+const COMMON = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node24',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
 /** One CommonJS bundle of the CLI (src/cli/bundle-entry.ts) into `outfile`; returns its hash. */
 async function bundleCli(outfile, extraPlugins) {
   await build({
+    ...COMMON,
     entryPoints: [join(root, 'src', 'cli', 'bundle-entry.ts')],
     outfile,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node24',
-    minify: true,
-    legalComments: 'none',
     plugins: [
       commanderAsEsm,
       yamlEsm,
@@ -157,7 +163,6 @@ async function bundleCli(outfile, extraPlugins) {
     // addon) get the bundle's name, which is the executable's path (src/cli/sea-main.ts).
     define: { 'import.meta.url': '__icModuleUrl' },
     banner: { js: 'var __icModuleUrl=require("node:url").pathToFileURL(__filename).href;' },
-    logLevel: 'warning',
   });
   return createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 16);
 }
@@ -167,19 +172,13 @@ const bundleId = await bundleCli(bundle, []);
 const shortRunId = await bundleCli(shortRun, [otherCommandsLeftOut]);
 
 await build({
+  ...COMMON,
   entryPoints: [join(root, 'src', 'cli', 'sea-main.ts')],
   outfile: main,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node24',
-  minify: true,
-  legalComments: 'none',
   define: {
     __IC_SEA_BUNDLE_ID__: JSON.stringify(bundleId),
     __IC_SEA_SHORT_RUN_ID__: JSON.stringify(shortRunId),
   },
-  logLevel: 'warning',
 });
 
 const blob = join(work, 'sea-prep.blob');

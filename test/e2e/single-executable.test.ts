@@ -82,6 +82,15 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const env = isolatedEnv({ NO_COLOR: '1' });
 
+/** validate-node on the example layout with saved features: the same report on every machine. */
+const LAYOUT_RUN = [
+  'validate-node',
+  '--image',
+  'oci:examples/layout:app',
+  '--features',
+  'examples/features.json',
+];
+
 /** The executable and `node dist/<entry>` with the same arguments: same stdout, stderr and exit code. */
 async function sameAsNode(argv: string[], entry: 'cli' | 'nfd' = 'cli') {
   const sea = await exec(entry === 'cli' ? SEA : NFD, argv, { env, cwd: REPO_ROOT });
@@ -148,13 +157,7 @@ describe('single executable', { skip }, () => {
     const home = mkdtempSync(join(dir, 'home-'));
     const cacheEnv = { ...env, XDG_CACHE_HOME: home };
     const cacheDir = join(home, 'imgcompat', 'code-cache');
-    const argv = [
-      'validate-node',
-      '--image',
-      'oci:examples/layout:app',
-      '--features',
-      'examples/features.json',
-    ];
+    const argv = LAYOUT_RUN;
     const want = await exec(process.execPath, [join(REPO_ROOT, 'dist', 'cli.mjs'), ...argv], {
       env,
       cwd: REPO_ROOT,
@@ -219,13 +222,7 @@ describe('single executable', { skip }, () => {
       { timeoutMs: 600_000 },
     );
     const home = mkdtempSync(join(dir, 'home-'));
-    const argv = [
-      'validate-node',
-      '--image',
-      'oci:examples/layout:app',
-      '--features',
-      'examples/features.json',
-    ];
+    const argv = LAYOUT_RUN;
     const want = await exec(SEA, argv, { env: { ...env, XDG_CACHE_HOME: home }, cwd: REPO_ROOT });
     for (const what of ['cold', 'warm']) {
       const r = await exec(mismatched, argv, { env: { ...env, XDG_CACHE_HOME: home }, cwd: REPO_ROOT });
