@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { codeCacheDir, codeCacheFile, type LoadedBundle, loadBundle } from './code-cache.ts';
 import { enableCompileCache } from './compile-cache.ts';
+import { EXIT } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { inShortRunBundle, tuneForShortRun } from './short-run.ts';
 
@@ -109,10 +110,23 @@ async function runFrom(program: Program, argv: string[], bundle: LoadedBundle): 
 }
 
 /**
+ * run/runNfd turn every error into an exit code (main.ts); this is a last resort for a failure around
+ * them (a bundle that cannot be loaded): one line and the internal-error code, never a stack trace.
+ */
+function lastResort(err: unknown): void {
+  process.stderr.write(`imgcompat: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = EXIT.internal;
+}
+
+/**
  * The npm package's executables: runs the command of `process.argv` for `program`; `distDir` holds the
  * bundles, `shortRunId` is the short-run bundle's hash, fixed when it was built (the cache file's name).
  */
-export async function launch(program: Program, distDir: string, shortRunId: string): Promise<void> {
+export function launch(program: Program, distDir: string, shortRunId: string): Promise<void> {
+  return launchNpm(program, distDir, shortRunId).catch(lastResort);
+}
+
+async function launchNpm(program: Program, distDir: string, shortRunId: string): Promise<void> {
   const argv = process.argv.slice(2);
   tuneForShortRun(argv);
   let bundle: LoadedBundle | undefined;
@@ -151,8 +165,13 @@ export async function launchBundle(
   file: string,
   bundles: { shortRun: EmbeddedBundle; all: EmbeddedBundle },
 ): Promise<void> {
-  const argv = process.argv.slice(2);
-  tuneForShortRun(argv);
-  const [name, b] = inShortRunBundle(argv) ? ['seashort', bundles.shortRun] : ['sea', bundles.all];
-  await runFrom(program, argv, loadBundle(file, cacheFileFor(program, argv, `${name}.${b.id}`), b.source()));
+  try {
+    const argv = process.argv.slice(2);
+    tuneForShortRun(argv);
+    const [name, b] = inShortRunBundle(argv) ? ['seashort', bundles.shortRun] : ['sea', bundles.all];
+    const cacheFile = cacheFileFor(program, argv, `${name}.${b.id}`);
+    await runFrom(program, argv, loadBundle(file, cacheFile, b.source()));
+  } catch (err) {
+    lastResort(err);
+  }
 }

@@ -273,5 +273,11 @@ describe('the launcher and the short-run bundle', { skip: built ? undefined : 'n
     const xdg = mkdtempSync(join(scratch, 'partial-'));
     assert.deepEqual(run(join(copy, 'cli.cjs'), SPEC_RUN, { XDG_CACHE_HOME: xdg }), uncached(SPEC_RUN));
     assert.deepEqual(cacheFiles(xdg), []);
+    // Neither bundle: one line, the internal-error code, no stack trace.
+    rmSync(join(copy, 'cli.mjs'));
+    const broken = run(join(copy, 'cli.cjs'), SPEC_RUN, { XDG_CACHE_HOME: xdg });
+    assert.equal(broken.status, 70, broken.stderr);
+    assert.match(broken.stderr, /^imgcompat: internal error: .*cli\.mjs.*\n$/);
+    assert.equal(broken.stdout, '');
   });
 });
