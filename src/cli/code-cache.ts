@@ -54,7 +54,12 @@ export function codeCacheFile(dir: string, bundleId: string, key: string): strin
   return join(dir, `${runtimePrefix()}${safe(bundleId)}-${safe(key).replace(/\./g, '_').slice(0, 120)}.bin`);
 }
 
-export type CodeCacheState = 'hit' | 'rejected' | 'missing' | 'off';
+/**
+ * `untrusted`: the cache file or its directory belongs to another user or others may write it (a
+ * shared XDG_CACHE_HOME such as /tmp): a code cache is compiled code, so it is neither read nor written
+ * there (the checks OpenSSH makes of ~/.ssh).
+ */
+export type CodeCacheState = 'hit' | 'rejected' | 'missing' | 'untrusted' | 'off';
 
 export interface LoadedBundle {
   /** The bundle's `module.exports`. */
@@ -76,9 +81,11 @@ export interface LoadedBundle {
 export function loadBundle(file: string, cacheFile: string | undefined, source?: string): LoadedBundle {
   source ??= readFileSync(file, 'utf8');
   let cachedData: Buffer | undefined;
+  let trusted = true;
   if (cacheFile !== undefined) {
+    trusted = ownedAndPrivate(dirname(cacheFile)) && ownedAndPrivate(cacheFile);
     process.getBuiltinModule('node:v8').setFlagsFromString('--verify-snapshot-checksum');
-    cachedData = readCache(cacheFile);
+    if (trusted) cachedData = readCache(cacheFile);
   }
   const script = new Script(Module.wrap(source), {
     filename: file,
@@ -87,11 +94,13 @@ export function loadBundle(file: string, cacheFile: string | undefined, source?:
   const state: CodeCacheState =
     cacheFile === undefined
       ? 'off'
-      : cachedData === undefined
-        ? 'missing'
-        : script.cachedDataRejected
-          ? 'rejected'
-          : 'hit';
+      : !trusted
+        ? 'untrusted'
+        : cachedData === undefined
+          ? 'missing'
+          : script.cachedDataRejected
+            ? 'rejected'
+            : 'hit';
   const wrapper = script.runInThisContext() as (
     exports: unknown,
     require: NodeJS.Require,
@@ -106,11 +115,26 @@ export function loadBundle(file: string, cacheFile: string | undefined, source?:
     exports: mod.exports,
     state,
     save() {
-      if (saved || cacheFile === undefined || state === 'hit') return false;
+      if (saved || cacheFile === undefined || state === 'hit' || state === 'untrusted') return false;
       saved = true;
       return writeCache(cacheFile, script);
     },
   };
+}
+
+/**
+ * Whether `path` is missing (it will be created private), or belongs to this user and no one else may
+ * write it. Always true where there are no user ids (Windows).
+ */
+function ownedAndPrivate(path: string): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined) return true;
+  try {
+    const st = statSync(path);
+    return st.uid === uid && (st.mode & 0o022) === 0;
+  } catch {
+    return true;
+  }
 }
 
 function readCache(cacheFile: string): Buffer | undefined {

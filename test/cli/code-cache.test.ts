@@ -112,6 +112,21 @@ describe('loadBundle', () => {
     });
   }
 
+  test('a directory or file others may write is not trusted: neither read nor written', () => {
+    const d = join(scratch, 'shared');
+    mkdirSync(d);
+    const f = codeCacheFile(d, 'unit.b1', 'shared');
+    assert.deepEqual(load(f).saved, [true]);
+    chmodSync(d, 0o777);
+    const r = load(f);
+    assert.equal(r.state, 'untrusted');
+    assert.deepEqual(r.saved, [false]);
+    chmodSync(d, 0o700);
+    assert.equal(load(f).state, 'hit');
+    chmodSync(f, 0o666);
+    assert.equal(load(f).state, 'untrusted');
+  });
+
   test('no cache file: state off, nothing written', () => {
     const r = load(undefined);
     assert.equal(r.state, 'off');
