@@ -20,7 +20,7 @@
  *   artifactType is NFD's. We read the artifact there. Pinned as where we are ahead, not as parity.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -220,6 +220,63 @@ describe('NFD parity: nfd compat validate-node on docker-registry 2.8', { skip }
         [["sees the first set's vars", true]],
       ],
     );
+  });
+});
+
+/** A module loaded on this machine and the vendor of one of its PCI devices, when it has them. */
+function hostFacts(): { module?: string; pciVendor?: string } {
+  const out: { module?: string; pciVendor?: string } = {};
+  try {
+    const first = readFileSync('/proc/modules', 'utf8').split('\n')[0]?.split(' ')[0];
+    if (first) out.module = first;
+  } catch {
+    // no /proc/modules (a container): no module rule
+  }
+  try {
+    const dev = readdirSync('/sys/bus/pci/devices')[0];
+    if (dev)
+      out.pciVendor = readFileSync(`/sys/bus/pci/devices/${dev}/vendor`, 'utf8').trim().replace(/^0x/, '');
+  } catch {
+    // no PCI bus in sysfs: no PCI rule
+  }
+  return out;
+}
+
+describe('NFD reads the spec imgcompat init writes', { skip }, () => {
+  test('init --from-host on this machine: NFD evaluates every rule as passing, our nfd prints the same bytes', async () => {
+    const facts = hostFacts();
+    const init = await imgcompat([
+      'init',
+      '--from-host',
+      ...(facts.module ? ['--module', facts.module] : []),
+      ...(facts.pciVendor ? ['--pci-vendor', facts.pciVendor] : []),
+    ]);
+    assert.equal(init.code, 0, init.err);
+    const reg = registries['docker-registry']!;
+    const ref = await imageWith(reg, 'parity/init', init.out, 'imgcompat');
+    const flags = ['--image', ref, '--plain-http', '--output-json'];
+    const e = env();
+    const theirs = await nfd(['compat', 'validate-node', ...flags], e);
+    assert.equal(theirs.code, 0, `${theirs.stdout}\n${theirs.stderr}`);
+    const sets = JSON.parse(theirs.stdout) as { rules: { name: string; isMatch: boolean }[] }[];
+    assert.ok(sets.length > 0);
+    for (const set of sets) {
+      for (const rule of set.rules)
+        assert.ok(rule.isMatch, `NFD: rule "${rule.name}" did not match: ${theirs.stdout}`);
+    }
+    const names = sets.flatMap((x) => x.rules.map((r) => r.name));
+    if (facts.module)
+      assert.ok(
+        names.some((n) => /module/i.test(n)),
+        names.join(', '),
+      );
+    if (facts.pciVendor)
+      assert.ok(
+        names.some((n) => /pci/i.test(n)),
+        names.join(', '),
+      );
+    const alias = await nfdAlias(['compat', 'validate-node', ...flags], e);
+    assertSameBytes(alias.stdout, theirs.stdout, 'JSON, our nfd');
   });
 });
 
