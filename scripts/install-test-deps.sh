@@ -16,6 +16,8 @@ declare -A APT_PACKAGES=(
   [docker-registry]=docker-registry
   [skopeo]=skopeo
   [htpasswd]=apache2-utils
+  # A SOCKS5 proxy (RFC 1928/1929) for the proxy tests (test/e2e/proxy.test.ts).
+  [microsocks]=microsocks
   # The container-image test (test/e2e/container-image.test.ts): builds, runs and pushes the image.
   [buildah]=buildah
   # The package's prebuilt linux-arm64 cpuid addon (src/host/native/build.mjs cross-compiles it).

@@ -2,6 +2,8 @@
  * HTTPS_PROXY / HTTP_PROXY / NO_PROXY (Go's ProxyFromEnvironment rules) against a real docker-registry
  * behind the harness proxy (harness/proxy.ts). Loopback is never proxied, so the registry is addressed as
  * `registry.proxy.test:PORT`, a name only the proxy resolves: a request that succeeds went through it.
+ * SOCKS5 (socks5://, socks5h://) through microsocks, a real SOCKS5 proxy demanding a password, in front
+ * of the registries at this machine's non-loopback address.
  */
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
@@ -13,7 +15,9 @@ import {
   isolatedEnv,
   missingTools,
   pushImage,
+  type SocksProxy,
   startDockerRegistry,
+  startSocksProxy,
   startTcpForwarder,
   startTestProxy,
   type TcpForwarder,
@@ -221,5 +225,116 @@ describe('registry requests through a proxy', { skip }, () => {
       'unreachable proxy',
       new RegExp(`proxy http://127\\.0\\.0\\.1:${port}: connection refused`),
     );
+  });
+});
+
+describe('registry requests through a SOCKS5 proxy (microsocks)', {
+  skip: missingTools('docker-registry', 'skopeo', 'htpasswd', 'openssl', 'microsocks'),
+}, () => {
+  const SOCKS_USER = 'socks-user';
+  const SOCKS_SECRET = 'socks-canary-9Zp4';
+  let tlsReg: TestRegistry;
+  let plainReg: TestRegistry;
+  let socks: SocksProxy;
+  let ip: string | undefined;
+  const forwarders: TcpForwarder[] = [];
+  /** The registry at this machine's non-loopback address (loopback is never proxied). */
+  let plainHost: string;
+  let tlsHost: string;
+
+  before(async () => {
+    ip = externalIpv4();
+    if (!ip) return;
+    [tlsReg, plainReg] = await Promise.all([
+      startDockerRegistry({ auth: 'basic', tls: true }),
+      startDockerRegistry(),
+    ]);
+    await Promise.all([pushImage(tlsReg, 'socks/app', 'v1'), pushImage(plainReg, 'socks/plain', 'v1')]);
+    for (const reg of [plainReg, tlsReg]) forwarders.push(await startTcpForwarder(ip, reg.host));
+    [plainHost, tlsHost] = [forwarders[0]!.host, forwarders[1]!.host];
+    socks = await startSocksProxy({ username: SOCKS_USER, password: SOCKS_SECRET });
+  });
+  after(async () => {
+    await socks?.stop();
+    await Promise.all(forwarders.map((f) => f.close()));
+    await tlsReg?.stop();
+    await plainReg?.stop();
+  });
+
+  const socksUrl = (scheme: string, secret = SOCKS_SECRET) =>
+    `${scheme}://${SOCKS_USER}:${secret}@127.0.0.1:${socks.port}`;
+
+  test('http through socks5: attach and get; a wrong password is refused by the proxy, exit 4', async (t) => {
+    if (!ip) return t.skip('no non-loopback IPv4 address on this machine');
+    const ref = `${plainHost}/socks/plain:v1`;
+    const spec = validSpec('through-socks');
+    const env = isolatedEnv({ HTTP_PROXY: socksUrl('socks5'), NO_PROXY: 'example.com' });
+    assertExit(await imgcompat(['attach', ref, writeSpec(spec), '--plain-http'], { env }), 0, 'attach');
+    const got = await imgcompat(['get', ref, '--plain-http', '--verbose'], { env });
+    assertExit(got, 0, 'get through socks5');
+    assert.equal(got.out, spec);
+    assert.match(got.err, new RegExp(`via proxy socks5://127\\.0\\.0\\.1:${socks.port}`));
+    // microsocks demands the password: only requests that went through it can have succeeded above.
+    const refused = await imgcompat(['get', ref, '--plain-http'], {
+      env: isolatedEnv({ HTTP_PROXY: socksUrl('socks5', `wrong-${SOCKS_SECRET}`) }),
+    });
+    assertCleanFailure(
+      refused,
+      4,
+      'wrong SOCKS password',
+      new RegExp(`proxy socks5://127\\.0\\.0\\.1:${socks.port}: the proxy rejected the username/password`),
+    );
+    for (const text of [got.out, got.err, refused.out, refused.err]) {
+      assert.doesNotMatch(text, new RegExp(`${SOCKS_SECRET}|${SOCKS_USER}`));
+    }
+  });
+
+  test('https through socks5h: TLS to the registry inside the tunnel', async (t) => {
+    if (!ip) return t.skip('no non-loopback IPv4 address on this machine');
+    const password = tlsReg.credentials!.password;
+    const flags = ['--registry-username', tlsReg.credentials!.username, '--registry-password-stdin'];
+    const ref = `${tlsHost}/socks/app:v1`;
+    const env = isolatedEnv({ HTTPS_PROXY: socksUrl('socks5h') });
+    // The test registry's certificate names 127.0.0.1, not this address: checked, it is refused...
+    const checked = await imgcompat(['get', ref, '--ca-file', tlsReg.tls!.caCert, ...flags], {
+      env,
+      stdin: password,
+    });
+    assertCleanFailure(
+      checked,
+      4,
+      'certificate for another address',
+      /not trusted \(ERR_TLS_CERT_ALTNAME_INVALID\)/,
+    );
+    // ...so the TLS handshake did reach the registry through the tunnel; with --insecure the exchange runs.
+    const spec = validSpec('tls-through-socks');
+    const attach = await imgcompat(['attach', ref, writeSpec(spec), '--insecure', ...flags], {
+      env,
+      stdin: password,
+    });
+    assertExit(attach, 0, 'attach over TLS through socks5h');
+    const got = await imgcompat(['get', ref, '--insecure', ...flags], { env, stdin: password });
+    assertExit(got, 0, 'get over TLS through socks5h');
+    assert.equal(got.out, spec);
+  });
+
+  test('an unreachable SOCKS proxy and an unsupported scheme: clear exit-4 errors', async (t) => {
+    if (!ip) return t.skip('no non-loopback IPv4 address on this machine');
+    const ref = `${plainHost}/socks/plain:v1`;
+    const gone = await startSocksProxy();
+    await gone.stop();
+    const down = await imgcompat(['get', ref, '--plain-http'], {
+      env: isolatedEnv({ HTTP_PROXY: `socks5://127.0.0.1:${gone.port}` }),
+    });
+    assertCleanFailure(
+      down,
+      4,
+      'SOCKS proxy down',
+      new RegExp(`proxy socks5://127\\.0\\.0\\.1:${gone.port}: connection refused`),
+    );
+    const socks4 = await imgcompat(['get', ref, '--plain-http'], {
+      env: isolatedEnv({ HTTP_PROXY: `socks4://127.0.0.1:${socks.port}` }),
+    });
+    assertCleanFailure(socks4, 4, 'socks4', /unsupported proxy scheme socks4:/);
   });
 });

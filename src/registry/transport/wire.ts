@@ -18,6 +18,7 @@ import type * as Https from 'node:https';
 import type * as Net from 'node:net';
 import type * as Tls from 'node:tls';
 import { type ProxyConfig, parseIp, proxyFor, showProxy } from './proxy.ts';
+import { SocksError, socksConnect } from './socks.ts';
 import type { TlsSettings } from './tls.ts';
 
 export interface WireRequest {
@@ -140,9 +141,9 @@ export function createSender(opts: SenderOptions): Send {
     const path = `${url.pathname}${url.search}`;
 
     if (proxy) {
-      if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+      if (!PROXY_SCHEMES.has(proxy.protocol)) {
         throw new ProxyConnectError(
-          `proxy ${showProxy(proxy)}: unsupported proxy scheme ${proxy.protocol} (http and https proxies are supported)`,
+          `proxy ${showProxy(proxy)}: unsupported proxy scheme ${proxy.protocol} (http, https, socks5 and socks5h proxies are supported)`,
           'E_PROXY_SCHEME',
           showProxy(proxy),
         );
@@ -172,6 +173,32 @@ export function createSender(opts: SenderOptions): Send {
     }
 
     const p = proxy!;
+    if (p.protocol === 'socks5:' || p.protocol === 'socks5h:') {
+      // A SOCKS5 tunnel per request, closed with it; TLS to the registry inside it for https.
+      const tunnel = await openSocksTunnel(m, p, hostname, port, req.signal);
+      const socket =
+        url.protocol === 'https:'
+          ? m.tls.connect({
+              socket: tunnel,
+              host: hostname,
+              ...(parseIp(hostname) ? {} : { servername: hostname }),
+              ...m.settings,
+            })
+          : tunnel;
+      return exchange(
+        req,
+        (h) =>
+          m.http.request({
+            createConnection: () => socket as unknown as Net.Socket,
+            host: hostname,
+            port,
+            path,
+            method: req.method,
+            headers: h,
+          }),
+        headers,
+      );
+    }
     const auth = proxyAuthorization(p);
     if (url.protocol === 'http:') {
       // Absolute-form request to the proxy; only the proxy reads Proxy-Authorization (hop-by-hop).
@@ -265,6 +292,50 @@ function proxyFailure(proxy: URL, e: unknown): unknown {
     undefined,
     e,
   );
+}
+
+/** The proxy schemes Go's net/http takes from HTTPS_PROXY/HTTP_PROXY (net/http transport.go). */
+const PROXY_SCHEMES = new Set(['http:', 'https:', 'socks5:', 'socks5h:']);
+
+/**
+ * Connects to a SOCKS5 proxy (default port 1080, as Go's) and has it connect to host:port (socks.ts);
+ * the proxy URL's user-info is the RFC 1929 username and password, sent to the proxy only.
+ */
+async function openSocksTunnel(
+  m: Modules,
+  proxy: URL,
+  host: string,
+  port: number,
+  signal: AbortSignal,
+): Promise<Net.Socket> {
+  const shown = showProxy(proxy);
+  const socket = m.net.connect({ host: unbracket(proxy.hostname), port: Number(proxy.port || 1080) });
+  try {
+    await socksConnect(
+      socket,
+      {
+        host,
+        port,
+        ...(proxy.username || proxy.password
+          ? { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) }
+          : {}),
+      },
+      signal,
+    );
+    return socket;
+  } catch (e) {
+    socket.destroy();
+    if (e instanceof SocksError) {
+      throw new ProxyConnectError(
+        `proxy ${shown}: ${e.message} (${host}:${port})`,
+        e.code,
+        shown,
+        undefined,
+        e,
+      );
+    }
+    throw proxyFailure(proxy, e);
+  }
 }
 
 /** Connects to the proxy and asks it for a tunnel to host:port (RFC 9110 §9.3.6 CONNECT). */

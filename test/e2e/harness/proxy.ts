@@ -13,6 +13,8 @@
  */
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
+import { freePort, startService, waitFor } from './proc.ts';
+import { mustTool } from './tools.ts';
 
 export interface ProxyRecord {
   method: string;
@@ -178,4 +180,37 @@ export async function startTcpForwarder(address: string, target: string): Promis
         server.close(() => r());
       }),
   };
+}
+
+export interface SocksProxy {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * microsocks (Debian package `microsocks`), a real SOCKS5 proxy, on 127.0.0.1: with `credentials` it
+ * accepts only RFC 1929 username/password authentication with them.
+ */
+export async function startSocksProxy(credentials?: {
+  username: string;
+  password: string;
+}): Promise<SocksProxy> {
+  const port = await freePort();
+  const args = ['-i', '127.0.0.1', '-p', String(port)];
+  if (credentials) args.push('-u', credentials.username, '-P', credentials.password);
+  const svc = startService(mustTool('microsocks'), args);
+  await waitFor(
+    () =>
+      new Promise<boolean>((resolve) => {
+        if (svc.child.exitCode !== null) throw new Error(`microsocks exited: ${svc.output()}`);
+        const s = connect({ host: '127.0.0.1', port });
+        s.once('connect', () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.once('error', () => resolve(false));
+      }),
+    () => `microsocks on 127.0.0.1:${port}`,
+  );
+  return { port, stop: () => svc.stop() };
 }

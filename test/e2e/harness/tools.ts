@@ -16,6 +16,7 @@ export type Tool =
   | 'skopeo'
   | 'htpasswd'
   | 'openssl'
+  | 'microsocks'
   | 'imgcompat-ggcr-registry'
   | 'oras'
   | 'nfd-master'
