@@ -91,10 +91,18 @@ describe('registry requests through a proxy', { skip }, () => {
       stdin: password,
     });
     assertExit(attach, 0, 'attach through the proxy');
+    const beforeGet = proxy.requests.length;
     const got = await imgcompat(['get', ref, ...registryFlags(), '--verbose'], { env, stdin: password });
     assertExit(got, 0, 'get through the proxy');
     assert.equal(got.out, spec);
     assert.match(got.err, new RegExp(`via proxy http://127\\.0\\.0\\.1:${proxy.port}`));
+    // Proxied connections are kept alive: get's requests share their tunnels (6 requests, 1-2 tunnels).
+    const requests = got.err
+      .split('\n')
+      .filter((l) => /> [A-Z]+ https:\/\/registry\.proxy\.test:/.test(l)).length;
+    assert.ok(requests >= 3, `get made ${requests} requests:\n${got.err}`);
+    const connects = proxy.requests.length - beforeGet;
+    assert.ok(connects >= 1 && connects <= 2, `${connects} CONNECTs for ${requests} requests:\n${got.err}`);
     const seen = proxy.requests.slice(before);
     assert.ok(seen.length >= 2, `the proxy saw ${seen.length} requests`);
     for (const r of seen) {

@@ -16,6 +16,7 @@
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import type * as Net from 'node:net';
+import type * as Stream from 'node:stream';
 import type * as Tls from 'node:tls';
 import { type ProxyConfig, parseIp, proxyFor, showProxy } from './proxy.ts';
 import { SocksError, socksConnect } from './socks.ts';
@@ -117,6 +118,7 @@ export function createSender(opts: SenderOptions): Send {
   let secure: Promise<TlsSettings> | undefined;
   let httpAgent: Http.Agent | undefined;
   let httpsAgent: Https.Agent | undefined;
+  const tunnelAgents = new Map<string, Http.Agent>();
   const loadSecure = async (): Promise<Modules & { settings: TlsSettings }> => {
     // A failed read (an unreadable --ca-file) is not kept: every request reports it.
     secure ??= opts.tls().catch((e) => {
@@ -174,30 +176,8 @@ export function createSender(opts: SenderOptions): Send {
 
     const p = proxy!;
     if (p.protocol === 'socks5:' || p.protocol === 'socks5h:') {
-      // A SOCKS5 tunnel per request, closed with it; TLS to the registry inside it for https.
-      const tunnel = await openSocksTunnel(m, p, hostname, port, req.signal);
-      const socket =
-        url.protocol === 'https:'
-          ? m.tls.connect({
-              socket: tunnel,
-              host: hostname,
-              ...(parseIp(hostname) ? {} : { servername: hostname }),
-              ...m.settings,
-            })
-          : tunnel;
-      return exchange(
-        req,
-        (h) =>
-          m.http.request({
-            createConnection: () => socket as unknown as Net.Socket,
-            host: hostname,
-            port,
-            path,
-            method: req.method,
-            headers: h,
-          }),
-        headers,
-      );
+      const agent = tunnelAgent(m, p, url, () => (signal) => openSocksTunnel(m, p, hostname, port, signal));
+      return exchange(req, (h) => viaTunnel(m, agent, req, hostname, port, path, h), headers);
     }
     const auth = proxyAuthorization(p);
     if (url.protocol === 'http:') {
@@ -231,28 +211,83 @@ export function createSender(opts: SenderOptions): Send {
       return withProxyErrors(p, exchange(req, send, h));
     }
 
-    // https through a CONNECT tunnel: one tunnel per request, closed with it.
-    const tunnel = await openTunnel(m, p, auth, hostname, port, req.signal);
-    const tlsSocket = m.tls.connect({
-      socket: tunnel,
-      host: hostname,
-      ...(parseIp(hostname) ? {} : { servername: hostname }),
-      ...m.settings,
-    });
-    return exchange(
-      req,
-      (h) =>
-        m.http.request({
-          createConnection: () => tlsSocket as unknown as Net.Socket,
-          host: hostname,
-          port,
-          path,
-          method: req.method,
-          headers: h,
-        }),
-      headers,
-    );
+    // https through a CONNECT tunnel, TLS to the registry inside it.
+    const agent = tunnelAgent(m, p, url, () => (signal) => openTunnel(m, p, auth, hostname, port, signal));
+    return exchange(req, (h) => viaTunnel(m, agent, req, hostname, port, path, h), headers);
   };
+
+  /**
+   * The connection pool to `url`'s origin through `proxy`: each connection is a tunnel (CONNECT or
+   * SOCKS5) opened by `open()`, with TLS to the registry inside it for https, and kept alive for the
+   * next request to the same origin, as Go's Transport keeps its proxied connections.
+   */
+  function tunnelAgent(
+    m: Modules & { settings: TlsSettings },
+    proxy: URL,
+    url: URL,
+    open: () => (signal: AbortSignal) => Promise<Net.Socket>,
+  ): Http.Agent {
+    const key = `${proxy.href} ${url.protocol}//${url.host}`;
+    const agent = tunnelAgents.get(key);
+    if (agent) return agent;
+    const openTunnelTo = open();
+    const hostname = unbracket(url.hostname);
+    const tlsInside = url.protocol === 'https:';
+    class TunnelAgent extends m.http.Agent {
+      override createConnection(
+        options: Http.ClientRequestArgs,
+        done?: (err: Error | null, socket: Stream.Duplex) => void,
+      ): undefined {
+        // The request that asked for the connection bounds its opening (its deadline, its abort).
+        const signal =
+          (options as { [REQUEST_SIGNAL]?: AbortSignal })[REQUEST_SIGNAL] ??
+          AbortSignal.timeout(TUNNEL_OPEN_TIMEOUT_MS);
+        openTunnelTo(signal).then(
+          (tunnel) => {
+            if (!tlsInside) return done?.(null, tunnel);
+            const tls = m.tls.connect({
+              socket: tunnel,
+              host: hostname,
+              ...(parseIp(hostname) ? {} : { servername: hostname }),
+              ...m.settings,
+            });
+            done?.(null, tls);
+          },
+          (err: Error) => done?.(err, undefined as unknown as Stream.Duplex),
+        );
+        return undefined;
+      }
+    }
+    const created = new TunnelAgent({ keepAlive: true });
+    tunnelAgents.set(key, created);
+    return created;
+  }
+}
+
+/** A tunnel not opened within this time is given up (a request's own deadline usually ends it first). */
+const TUNNEL_OPEN_TIMEOUT_MS = 30_000;
+/** The request option that carries the request's signal to the agent opening its connection. */
+const REQUEST_SIGNAL = Symbol('imgcompat.requestSignal');
+
+/** An HTTP request to host:port through a tunnel agent (origin-form target, as inside any tunnel). */
+function viaTunnel(
+  m: Modules,
+  agent: Http.Agent,
+  req: WireRequest,
+  host: string,
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Http.ClientRequest {
+  return m.http.request({
+    agent,
+    host,
+    port,
+    path,
+    method: req.method,
+    headers,
+    [REQUEST_SIGNAL]: req.signal,
+  } as Http.RequestOptions);
 }
 
 function unbracket(h: string): string {
