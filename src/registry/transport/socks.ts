@@ -8,6 +8,7 @@
  * Every answer is bounded (at most 262 bytes per reply) and checked; the signal ends the handshake.
  */
 import type { Socket } from 'node:net';
+import { type HandshakeStep, runHandshake } from './handshake.ts';
 import { parseIp } from './proxy.ts';
 
 /** Why a SOCKS handshake failed: `code` is E_PROXY_REFUSED, E_PROXY_AUTH or E_PROXY_RESPONSE. */
@@ -90,111 +91,68 @@ export function connectReplyLength(buf: Uint8Array): number | undefined {
 
 /**
  * Runs the handshake on `socket` (connected or connecting to the proxy). Resolves once the proxy has
- * connected to the target (the socket is then the tunnel). Rejects with a
- * SocksError, the socket's error, or the signal's reason; the socket is destroyed then.
+ * connected to the target (the socket is then the tunnel). Rejects with a SocksError, the socket's
+ * error, or the signal's reason; the socket is destroyed then.
  */
 export function socksConnect(socket: Socket, target: SocksTarget, signal: AbortSignal): Promise<void> {
   const withAuth = target.username !== undefined || target.password !== undefined;
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      socket.destroy();
-      reject(signal.reason);
-      return;
-    }
-    let stage: 'method' | 'auth' | 'connect' = 'method';
-    let buffered = new Uint8Array(0);
-    const done = (err?: unknown) => {
-      signal.removeEventListener('abort', onAbort);
-      socket.off('data', onData);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      if (err !== undefined) {
-        socket.destroy();
-        reject(err);
-      } else resolve();
-    };
-    const onAbort = () => done(signal.reason);
-    const onError = (e: Error) => done(e);
-    const onClose = () =>
-      done(new SocksError('the proxy closed the connection during the SOCKS5 handshake', 'ECONNRESET'));
-    /** Takes `n` bytes off the buffer, or undefined when fewer have come. */
-    const take = (n: number): Uint8Array | undefined => {
-      if (buffered.length < n) return undefined;
-      const out = buffered.subarray(0, n);
-      buffered = buffered.subarray(n);
-      return out;
-    };
-    const step = (): boolean => {
-      if (stage === 'method') {
-        const r = take(2);
-        if (!r) return false;
-        if (r[0] !== 0x05)
-          throw new SocksError('not a SOCKS5 proxy (bad version in its answer)', 'E_PROXY_RESPONSE');
-        if (r[1] === NO_ACCEPTABLE)
-          throw new SocksError(
-            withAuth
-              ? 'the proxy accepts none of the offered authentication methods'
-              : 'the proxy requires authentication (give a username and password in the proxy URL)',
-            'E_PROXY_AUTH',
-          );
-        if (r[1] === USER_PASS && withAuth) {
-          socket.write(encodeUserPass(target.username ?? '', target.password ?? ''));
-          stage = 'auth';
-          return true;
-        }
-        if (r[1] !== NO_AUTH)
-          throw new SocksError(
-            `the proxy chose authentication method ${r[1]}, not offered`,
-            'E_PROXY_RESPONSE',
-          );
-        socket.write(encodeConnect(target.host, target.port));
-        stage = 'connect';
-        return true;
-      }
-      if (stage === 'auth') {
-        const r = take(2);
-        if (!r) return false;
-        if (r[0] !== 0x01) throw new SocksError('bad answer to the username/password', 'E_PROXY_RESPONSE');
-        if (r[1] !== 0x00) throw new SocksError('the proxy rejected the username/password', 'E_PROXY_AUTH');
-        socket.write(encodeConnect(target.host, target.port));
-        stage = 'connect';
-        return true;
-      }
-      const n = connectReplyLength(buffered);
-      if (n === undefined || buffered.length < n) return false;
-      const r = take(n)!;
-      const rep = r[1] as number;
+  let stage: 'method' | 'auth' | 'connect' = 'method';
+  const step: HandshakeStep = (pending) => {
+    if (stage === 'connect') {
+      const n = connectReplyLength(pending);
+      if (n === undefined || pending.length < n) return { used: 0, complete: false };
+      const rep = pending[1] as number;
       if (rep !== 0x00)
         throw new SocksError(
           `the proxy could not connect: ${REPLIES[rep] ?? `reply code ${rep}`}`,
           'E_PROXY_REFUSED',
         );
-      // Neither HTTP nor TLS lets the server speak first: bytes already here are not the registry's.
-      if (buffered.length)
-        throw new SocksError('the proxy sent data before the tunnel was used', 'E_PROXY_RESPONSE');
-      done();
-      return false;
-    };
-    const onData = (chunk: Buffer) => {
-      // Every answer is short (at most 262 bytes): a proxy that sends more is not speaking SOCKS5.
-      if (buffered.length + chunk.length > MAX_ANSWER_BYTES) {
-        done(new SocksError('the proxy sent more than a SOCKS5 answer', 'E_PROXY_RESPONSE'));
-        return;
+      return { used: n, complete: true };
+    }
+    if (pending.length < 2) return { used: 0, complete: false };
+    const [version, answer] = [pending[0], pending[1]];
+    if (stage === 'auth') {
+      if (version !== 0x01) throw new SocksError('bad answer to the username/password', 'E_PROXY_RESPONSE');
+      if (answer !== 0x00) throw new SocksError('the proxy rejected the username/password', 'E_PROXY_AUTH');
+    } else {
+      if (version !== 0x05)
+        throw new SocksError('not a SOCKS5 proxy (bad version in its answer)', 'E_PROXY_RESPONSE');
+      if (answer === NO_ACCEPTABLE)
+        throw new SocksError(
+          withAuth
+            ? 'the proxy accepts none of the offered authentication methods'
+            : 'the proxy requires authentication (give a username and password in the proxy URL)',
+          'E_PROXY_AUTH',
+        );
+      if (answer === USER_PASS && withAuth) {
+        socket.write(encodeUserPass(target.username ?? '', target.password ?? ''));
+        stage = 'auth';
+        return { used: 2, complete: false };
       }
-      const next = new Uint8Array(buffered.length + chunk.length);
-      next.set(buffered);
-      next.set(chunk, buffered.length);
-      buffered = next;
-      try {
-        while (step()) {}
-      } catch (e) {
-        done(e);
-      }
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    socket.write(Uint8Array.from(withAuth ? [0x05, 0x02, NO_AUTH, USER_PASS] : [0x05, 0x01, NO_AUTH]));
-  });
+      if (answer !== NO_AUTH)
+        throw new SocksError(
+          `the proxy chose authentication method ${answer}, not offered`,
+          'E_PROXY_RESPONSE',
+        );
+    }
+    socket.write(encodeConnect(target.host, target.port));
+    stage = 'connect';
+    return { used: 2, complete: false };
+  };
+  return runHandshake(
+    socket,
+    Uint8Array.from(withAuth ? [0x05, 0x02, NO_AUTH, USER_PASS] : [0x05, 0x01, NO_AUTH]),
+    step,
+    {
+      signal,
+      maxBytes: MAX_ANSWER_BYTES,
+      errors: {
+        tooLarge: () => new SocksError('the proxy sent more than a SOCKS5 answer', 'E_PROXY_RESPONSE'),
+        closed: () =>
+          new SocksError('the proxy closed the connection during the SOCKS5 handshake', 'ECONNRESET'),
+        // Neither HTTP nor TLS lets the server speak first: bytes already here are not the registry's.
+        early: () => new SocksError('the proxy sent data before the tunnel was used', 'E_PROXY_RESPONSE'),
+      },
+    },
+  );
 }

@@ -18,6 +18,7 @@ import type * as Https from 'node:https';
 import type * as Net from 'node:net';
 import type * as Stream from 'node:stream';
 import type * as Tls from 'node:tls';
+import { runHandshake } from './handshake.ts';
 import { type ProxyConfig, parseIp, proxyFor, showProxy } from './proxy.ts';
 import { SocksError, socksConnect } from './socks.ts';
 import type { TlsSettings } from './tls.ts';
@@ -374,7 +375,7 @@ async function openSocksTunnel(
 }
 
 /** Connects to the proxy and asks it for a tunnel to host:port (RFC 9110 §9.3.6 CONNECT). */
-function openTunnel(
+async function openTunnel(
   m: Modules & { settings: TlsSettings },
   proxy: URL,
   auth: string | undefined,
@@ -386,85 +387,45 @@ function openTunnel(
   const ph = unbracket(proxy.hostname);
   const pport = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
   const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  return new Promise<Net.Socket>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const socket: Net.Socket =
-      proxy.protocol === 'https:'
-        ? m.tls.connect({ host: ph, port: pport, ...(parseIp(ph) ? {} : { servername: ph }), ...m.settings })
-        : m.net.connect({ host: ph, port: pport });
-    let buffered = Buffer.alloc(0);
-    const done = (err?: unknown) => {
-      signal.removeEventListener('abort', onAbort);
-      socket.off('data', onData);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      if (err !== undefined) {
-        socket.destroy();
-        reject(err);
-      }
-    };
-    const onAbort = () => done(signal.reason);
-    const onError = (e: Error) => done(proxyFailure(proxy, e));
-    const onClose = () =>
-      done(
-        new ProxyConnectError(
-          `proxy ${shown} closed the connection before answering CONNECT`,
-          'ECONNRESET',
-          shown,
-        ),
+  signal.throwIfAborted();
+  const socket: Net.Socket =
+    proxy.protocol === 'https:'
+      ? m.tls.connect({ host: ph, port: pport, ...(parseIp(ph) ? {} : { servername: ph }), ...m.settings })
+      : m.net.connect({ host: ph, port: pport });
+  const failure = (message: string, code: string, status?: number) =>
+    new ProxyConnectError(`proxy ${shown}${message}`, code, shown, status);
+  const answered = (pending: Uint8Array) => {
+    const text = Buffer.from(pending.buffer, pending.byteOffset, pending.byteLength);
+    const end = text.indexOf('\r\n\r\n');
+    if (end < 0) return { used: 0, complete: false };
+    const statusLine = text.subarray(0, text.indexOf('\r\n')).toString('latin1');
+    const m2 = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+    if (!m2) throw failure(': not an HTTP answer to CONNECT', 'E_PROXY_RESPONSE');
+    const status = Number(m2[1]);
+    if (status < 200 || status > 299) {
+      const reason = (m2[2] ?? '').replace(/[^\x20-\x7e]/g, '').slice(0, 100);
+      throw failure(
+        ` refused CONNECT to ${authority}: HTTP ${status}${reason ? ` ${reason}` : ''}`,
+        'E_PROXY_REFUSED',
+        status,
       );
-    const onData = (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      const end = buffered.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (buffered.length > CONNECT_RESPONSE_CAP) {
-          done(
-            new ProxyConnectError(
-              `proxy ${shown}: CONNECT response headers too large`,
-              'E_PROXY_RESPONSE',
-              shown,
-            ),
-          );
-        }
-        return;
-      }
-      const statusLine = buffered.subarray(0, buffered.indexOf('\r\n')).toString('latin1');
-      const m2 = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
-      if (!m2) {
-        done(
-          new ProxyConnectError(`proxy ${shown}: not an HTTP answer to CONNECT`, 'E_PROXY_RESPONSE', shown),
-        );
-        return;
-      }
-      const status = Number(m2[1]);
-      if (status < 200 || status > 299) {
-        const reason = (m2[2] ?? '').replace(/[^\x20-\x7e]/g, '').slice(0, 100);
-        done(
-          new ProxyConnectError(
-            `proxy ${shown} refused CONNECT to ${authority}: HTTP ${status}${reason ? ` ${reason}` : ''}`,
-            'E_PROXY_REFUSED',
-            shown,
-            status,
-          ),
-        );
-        return;
-      }
-      done();
-      const rest = buffered.subarray(end + 4);
-      if (rest.length) socket.unshift(rest);
-      resolve(socket);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
-    if (auth) lines.push(`Proxy-Authorization: ${auth}`);
-    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    }
+    return { used: end + 4, complete: true };
+  };
+  const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
+  if (auth) lines.push(`Proxy-Authorization: ${auth}`);
+  await runHandshake(socket, `${lines.join('\r\n')}\r\n\r\n`, answered, {
+    signal,
+    maxBytes: CONNECT_RESPONSE_CAP,
+    errors: {
+      tooLarge: () => failure(': CONNECT response headers too large', 'E_PROXY_RESPONSE'),
+      closed: () => failure(' closed the connection before answering CONNECT', 'ECONNRESET'),
+      // Neither HTTP nor TLS lets the registry speak first: bytes after the answer are the proxy's.
+      early: () => failure(': sent data after its answer to CONNECT', 'E_PROXY_RESPONSE'),
+      socket: (e) => proxyFailure(proxy, e),
+    },
   });
+  return socket;
 }
 
 /** Sends the request made by `make`, resolves with the response; the signal ends both. */
