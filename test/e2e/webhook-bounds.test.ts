@@ -70,8 +70,10 @@ let templates = 0;
  * Puts `pod` in a PodTemplate, has the API server apply the webhook's patch to it, and returns the
  * stored template (status and body).
  */
-async function throughApiServer(pod: { metadata: Record<string, unknown>; spec: Record<string, unknown> }) {
-  const { outcome, view } = current;
+async function throughApiServer(
+  { outcome, view }: ReturnType<typeof image>,
+  pod: { metadata: Record<string, unknown>; spec: Record<string, unknown> },
+) {
   const review = JSON.stringify({
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
@@ -102,11 +104,22 @@ async function throughApiServer(pod: { metadata: Record<string, unknown>; spec: 
     undefined,
     'application/json-patch+json',
   );
+  assert.equal(patched.status, 200, JSON.stringify(patched.body).slice(0, 2000));
   return { patched, bytes: JSON.stringify(patched.body).length };
 }
-let current: ReturnType<typeof image>;
 
 const baseSpec = { containers: [{ name: 'c', image: 'app' }] };
+
+/** A pod with the user's own required node affinity terms. */
+function podRequiring(nodeSelectorTerms: unknown[], metadata: Record<string, unknown> = {}) {
+  return {
+    metadata,
+    spec: {
+      ...baseSpec,
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms } } },
+    },
+  };
+}
 
 describe('the webhook affinity at its bounds, applied and stored by the API server', () => {
   test('required terms at the bounds: 64 terms, 512 expressions, 1,856 values of the longest keys', async () => {
@@ -119,17 +132,10 @@ describe('the webhook affinity at its bounds, applied and stored by the API serv
         values: [0, 1, 2, 3].map((v) => longValue(v)),
       })),
     }));
-    current = image(8);
-    const { patched, bytes } = await throughApiServer({
-      metadata: { labels: { app: 'x' } },
-      spec: {
-        ...baseSpec,
-        affinity: {
-          nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: userTerms } },
-        },
-      },
-    });
-    assert.equal(patched.status, 200, JSON.stringify(patched.body).slice(0, 2000));
+    const { patched, bytes } = await throughApiServer(
+      image(8),
+      podRequiring(userTerms, { labels: { app: 'x' } }),
+    );
     const na = patched.body.template.spec.affinity.nodeAffinity;
     const terms = na.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms as {
       matchExpressions: { values?: string[] }[];
@@ -149,9 +155,7 @@ describe('the webhook affinity at its bounds, applied and stored by the API serv
   });
 
   test('past the bounds: 100 sets become 64 preferred terms and a reason, stored as is', async () => {
-    current = image(100);
-    const { patched } = await throughApiServer({ metadata: {}, spec: baseSpec });
-    assert.equal(patched.status, 200, JSON.stringify(patched.body).slice(0, 2000));
+    const { patched } = await throughApiServer(image(100), { metadata: {}, spec: baseSpec });
     const na = patched.body.template.spec.affinity.nodeAffinity;
     assert.equal(na.requiredDuringSchedulingIgnoredDuringExecution, undefined);
     assert.equal(na.preferredDuringSchedulingIgnoredDuringExecution.length, MAX_PREFERRED_TERMS);
@@ -168,17 +172,7 @@ describe('the webhook affinity at its bounds, applied and stored by the API serv
         operator: 'Exists',
       })),
     }));
-    current = image(6);
-    const { patched } = await throughApiServer({
-      metadata: {},
-      spec: {
-        ...baseSpec,
-        affinity: {
-          nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: userTerms } },
-        },
-      },
-    });
-    assert.equal(patched.status, 200, JSON.stringify(patched.body).slice(0, 2000));
+    const { patched } = await throughApiServer(image(6), podRequiring(userTerms));
     const na = patched.body.template.spec.affinity.nodeAffinity;
     assert.deepEqual(na.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, userTerms);
     assert.equal(na.preferredDuringSchedulingIgnoredDuringExecution.length, 6);
