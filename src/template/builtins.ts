@@ -45,7 +45,10 @@ function stringBytes(s: string): Uint8Array {
 function indexItem(item: GoValue, indexes: GoValue[]): GoValue {
   let cur = item;
   if (cur === undefined || cur === null) throw new FuncError('index of untyped nil');
-  for (const index of indexes) {
+  for (const arg of indexes) {
+    // Go's `index` unwraps each index from its interface first (funcs.go `indirectInterface`): a nil
+    // one (JSON null) is then no value at all, not an interface{}.
+    const index = arg === null ? undefined : arg;
     if (cur === null || cur === undefined) throw new FuncError('index of nil pointer');
     if (cur instanceof GoSlice || typeof cur === 'string') {
       if (typeof cur === 'string') {

@@ -119,6 +119,18 @@ describe('execution', () => {
     );
   });
 
+  test('index with a nil key: the interface is unwrapped first, as Go does', () => {
+    // Found by the oracle property test (seed -96880894); Go's own message.
+    assert.equal(
+      execError('{{if index $ .Value}}{{end}}', { Value: null }).message,
+      'template: :1:5: executing "" at <index $ .Value>: error calling index: value is nil; should be of type string',
+    );
+    assert.equal(
+      execError('{{index .a .Value}}', { a: [1], Value: null }).message,
+      'template: :1:2: executing "" at <index .a .Value>: error calling index: cannot index slice/array with nil',
+    );
+  });
+
   test('names that are not identifiers are reached with index', () => {
     assert.equal(run('{{range index . "domain-1" "kf-1"}}{{.Name}}{{end}}'), 'x');
   });
