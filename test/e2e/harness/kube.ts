@@ -74,24 +74,44 @@ export interface KubeApiServerOptions {
   scheduler?: boolean;
 }
 
+/** How often kube-testenv is started again when a port it picked was taken before it bound it. */
+const PORT_RACE_ATTEMPTS = 3;
+
+/**
+ * kube-testenv (tools/kube-testenv) until it is READY. It picks free ports for etcd and the API server
+ * and binds them moments later; another test process may take one in between ("address already in
+ * use"): it is then started again on new ports. Any other exit fails at once, with its output.
+ */
+async function startTestenv(
+  args: string[],
+): Promise<{ svc: Service; ready: { kubeconfig: string; server: string; caFile: string } }> {
+  for (let attempt = 1; ; attempt++) {
+    const svc = startService(KUBE_TESTENV, [...args, '-dir', tempDir('imgcompat-kube-')]);
+    let ready: { kubeconfig: string; server: string; caFile: string } | undefined;
+    let exited = false;
+    await waitFor(
+      async () => {
+        const m = /^READY (\{.*\})$/m.exec(svc.output());
+        if (m?.[1]) ready = JSON.parse(m[1]);
+        exited = ready === undefined && svc.child.exitCode !== null;
+        return ready !== undefined || exited;
+      },
+      () => `kube-apiserver to start; output:\n${svc.output().slice(-2000)}`,
+      240_000,
+    );
+    if (ready) return { svc, ready };
+    const output = svc.output().slice(-2000);
+    if (!/address already in use/.test(output) || attempt >= PORT_RACE_ATTEMPTS) {
+      throw new Error(`kube-testenv exited (attempt ${attempt}): ${output}`);
+    }
+  }
+}
+
 export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promise<KubeApiServer> {
-  const dir = tempDir('imgcompat-kube-');
-  const args = ['-dir', dir];
+  const args: string[] = [];
   if (opts.scheduler) args.push('-scheduler');
   if (opts.apiserverArgs?.length) args.push('-apiserver-args', JSON.stringify(opts.apiserverArgs));
-  const svc = startService(KUBE_TESTENV, args);
-  let ready: { kubeconfig: string; server: string; caFile: string } | undefined;
-  await waitFor(
-    async () => {
-      if (svc.child.exitCode !== null) throw new Error(`kube-testenv exited: ${svc.output().slice(-2000)}`);
-      const m = /^READY (\{.*\})$/m.exec(svc.output());
-      if (m?.[1]) ready = JSON.parse(m[1]);
-      return ready !== undefined;
-    },
-    () => `kube-apiserver to start; output:\n${svc.output().slice(-2000)}`,
-    240_000,
-  );
-  if (!ready) throw new Error('unreachable');
+  const { svc, ready } = await startTestenv(args);
   const ca = readFileSync(ready.caFile, 'utf8');
   const tokens = tokensFrom(ready.kubeconfig);
   const url = new URL(ready.server);
