@@ -22,6 +22,7 @@ import {
   respond,
 } from '../../src/k8s/webhook/admission.ts';
 import { type KubeApiServer, startKubeApiServer } from './harness/kube.ts';
+import { podReview } from './harness/webhook-client.ts';
 
 let kube: KubeApiServer;
 before(async () => {
@@ -74,17 +75,13 @@ async function throughApiServer(
   { outcome, view }: ReturnType<typeof image>,
   pod: { metadata: Record<string, unknown>; spec: Record<string, unknown> },
 ) {
-  const review = JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: 'u1',
-      kind: { group: '', version: 'v1', kind: 'Pod' },
-      operation: 'CREATE',
-      object: pod,
-    },
-  });
-  const { answer } = respond(parseReview(review), new Map([['app', outcome]]), 'Fail', 'required', view);
+  const { answer } = respond(
+    parseReview(JSON.stringify(podReview(pod))),
+    new Map([['app', outcome]]),
+    'Fail',
+    'required',
+    view,
+  );
   assert.equal(answer.response.allowed, true);
   const ops = JSON.parse(Buffer.from(answer.response.patch!, 'base64').toString()) as PatchOp[];
   const name = `t${++templates}`;

@@ -14,6 +14,7 @@ import {
   makeTlsMaterial,
   missingTools,
   type PushedImage,
+  podReview,
   pushImage,
   startDockerRegistry,
   type TestRegistry,
@@ -32,16 +33,8 @@ const logs: string[] = [];
 
 const call = (method: string, path: string, body?: unknown) => callWebhook(hook.port, ca, method, path, body);
 
-const review = (uid: string, ref: string) => ({
-  apiVersion: 'admission.k8s.io/v1',
-  kind: 'AdmissionReview',
-  request: {
-    uid,
-    kind: { group: '', version: 'v1', kind: 'Pod' },
-    operation: 'CREATE',
-    object: { metadata: { name: uid }, spec: { containers: [{ image: ref }] } },
-  },
-});
+const review = (uid: string, ref: string) =>
+  podReview({ metadata: { name: uid }, spec: { containers: [{ image: ref }] } }, { uid });
 
 describe('webhook: a hostile spec', { skip }, () => {
   before(async () => {

@@ -24,3 +24,21 @@ export function callWebhook(
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
+
+/**
+ * An AdmissionReview (admission.k8s.io/v1) asking to CREATE `pod`, as the API server sends it;
+ * `request` adds or replaces fields of its request (uid, operation, ...).
+ */
+export function podReview<P>(pod: P, request: Record<string, unknown> = {}) {
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'u1',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      operation: 'CREATE',
+      object: pod,
+      ...request,
+    },
+  };
+}

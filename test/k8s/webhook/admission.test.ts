@@ -13,6 +13,7 @@ import {
   REASON_ANNOTATION,
   respond,
 } from '../../../src/k8s/webhook/admission.ts';
+import { podReview } from '../../e2e/harness/webhook-client.ts';
 
 const D = `sha256:${'cd'.repeat(32)}`;
 const S = `sha256:${'ab'.repeat(32)}`;
@@ -52,17 +53,7 @@ const preferredBoth = [
 ];
 
 function review(pod: unknown, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: 'u1',
-      kind: { group: '', version: 'v1', kind: 'Pod' },
-      operation: 'CREATE',
-      object: pod,
-      ...extra,
-    },
-  });
+  return JSON.stringify(podReview(pod, extra));
 }
 
 /** A minimal RFC 6902 `add`/`replace` applier, enough to check our patches. */

@@ -5,7 +5,7 @@ import { request } from 'node:https';
 import { after, before, test } from 'node:test';
 import type { Lookup } from '../../../src/k8s/webhook/artifact-cache.ts';
 import { type ImageCompat, type RunningWebhook, startWebhook } from '../../../src/k8s/webhook/server.ts';
-import { callWebhook, makeTlsMaterial, tempDir } from '../../e2e/harness/index.ts';
+import { callWebhook, makeTlsMaterial, podReview, tempDir } from '../../e2e/harness/index.ts';
 
 let hook: RunningWebhook;
 let ca: string;
@@ -45,16 +45,8 @@ after(() => hook?.close());
 
 const call = (method: string, path: string, body?: unknown) => callWebhook(hook.port, ca, method, path, body);
 
-const review = (image: string) => ({
-  apiVersion: 'admission.k8s.io/v1',
-  kind: 'AdmissionReview',
-  request: {
-    uid: 'u',
-    kind: { group: '', version: 'v1', kind: 'Pod' },
-    operation: 'CREATE',
-    object: { metadata: {}, spec: { containers: [{ image }] } },
-  },
-});
+const review = (...images: string[]) =>
+  podReview({ metadata: {}, spec: { containers: images.map((image) => ({ image })) } }, { uid: 'u' });
 
 test('health and routing', async () => {
   assert.deepEqual(await call('GET', '/healthz'), { status: 200, text: 'ok\n' });
@@ -124,9 +116,7 @@ test('a body over the cap gets HTTP 400 with an AdmissionReview-shaped error, no
 test('a pod with 3,000 images: 64 looked up, the rest named, annotations well under 256 KiB', async () => {
   const before = lookups;
   const images = Array.from({ length: 3000 }, (_, i) => `registry.example/team/app-${i}:v${i}`);
-  const body = review('x');
-  body.request.object.spec.containers = images.map((image) => ({ image }));
-  const r = await call('POST', '/mutate', body);
+  const r = await call('POST', '/mutate', review(...images));
   assert.equal(r.status, 200);
   assert.equal(lookups - before, 64);
   const res = JSON.parse(r.text).response;
