@@ -18,21 +18,28 @@
  *   an uncached run. Files are written to a temporary name and renamed, so a reader never sees half of
  *   one; files larger than MAX_CACHE_BYTES are not read.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import Module from 'node:module';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { imgcompatCacheDir } from './compile-cache.ts';
 
 /** A cache larger than this is not read (the short-run bundle's is ~1 MB). */
 export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
-/** `$XDG_CACHE_HOME/imgcompat/code-cache` or `~/.cache/imgcompat/code-cache` (as compile-cache.ts). */
+/** `$XDG_CACHE_HOME/imgcompat/code-cache` or `$HOME/.cache/imgcompat/code-cache`. */
 export function codeCacheDir(env: Record<string, string | undefined>): string | undefined {
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'imgcompat', 'code-cache');
-  const home = env.HOME;
-  return home && isAbsolute(home) ? join(home, '.cache', 'imgcompat', 'code-cache') : undefined;
+  return imgcompatCacheDir(env, 'code-cache');
 }
 
 /** At most this many cache files per bundle (one per kind of run: see launcher.ts `cacheKey`). */
@@ -83,9 +90,8 @@ export function loadBundle(file: string, cacheFile: string | undefined, source?:
   let cachedData: Buffer | undefined;
   let trusted = true;
   if (cacheFile !== undefined) {
-    trusted = ownedAndPrivate(dirname(cacheFile)) && ownedAndPrivate(cacheFile);
     process.getBuiltinModule('node:v8').setFlagsFromString('--verify-snapshot-checksum');
-    if (trusted) cachedData = readCache(cacheFile);
+    ({ trusted, data: cachedData } = readCache(cacheFile));
   }
   const script = new Script(Module.wrap(source), {
     filename: file,
@@ -122,27 +128,36 @@ export function loadBundle(file: string, cacheFile: string | undefined, source?:
   };
 }
 
-/**
- * Whether `path` is missing (it will be created private), or belongs to this user and no one else may
- * write it. Always true where there are no user ids (Windows).
- */
-function ownedAndPrivate(path: string): boolean {
-  const uid = process.getuid?.();
-  if (uid === undefined) return true;
+function statOf(path: string): Stats | undefined {
   try {
-    const st = statSync(path);
-    return st.uid === uid && (st.mode & 0o022) === 0;
+    return statSync(path);
   } catch {
-    return true;
+    return undefined;
   }
 }
 
-function readCache(cacheFile: string): Buffer | undefined {
+/**
+ * Whether a file or directory is missing (it will be created private), or belongs to this user and no
+ * one else may write it. Always true where there are no user ids (Windows).
+ */
+function ownedAndPrivate(st: Stats | undefined): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || st === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
+}
+
+/**
+ * Whether the cache file and its directory can be trusted, and the file's bytes when it exists, can be
+ * read and is within MAX_CACHE_BYTES. The file is looked at once.
+ */
+function readCache(cacheFile: string): { trusted: boolean; data?: Buffer | undefined } {
+  if (!ownedAndPrivate(statOf(dirname(cacheFile)))) return { trusted: false };
+  const st = statOf(cacheFile);
+  if (!ownedAndPrivate(st)) return { trusted: false };
+  if (st === undefined || st.size > MAX_CACHE_BYTES) return { trusted: true };
   try {
-    if (statSync(cacheFile).size > MAX_CACHE_BYTES) return undefined;
-    return readFileSync(cacheFile);
+    return { trusted: true, data: readFileSync(cacheFile) };
   } catch {
-    return undefined;
+    return { trusted: true };
   }
 }
 

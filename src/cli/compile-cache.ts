@@ -32,19 +32,32 @@ export interface CompileCacheResult {
   message?: string;
 }
 
-/** The cache directory for this environment, or undefined when no user cache directory is known. */
-export function compileCacheDir(env: Record<string, string | undefined>): string | undefined {
+/**
+ * `$XDG_CACHE_HOME/imgcompat/<name>`, else `<home>/.cache/imgcompat/<name>` (XDG Base Directory: a
+ * relative XDG_CACHE_HOME is ignored), or undefined without an absolute home. `home` is asked only
+ * when XDG_CACHE_HOME does not decide (default: HOME).
+ */
+export function imgcompatCacheDir(
+  env: Record<string, string | undefined>,
+  name: string,
+  home: () => string | undefined = () => env.HOME,
+): string | undefined {
   const xdg = env.XDG_CACHE_HOME;
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'imgcompat', 'compile-cache');
-  let home = env.HOME;
-  if (!home) {
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'imgcompat', name);
+  const h = home();
+  return h && isAbsolute(h) ? join(h, '.cache', 'imgcompat', name) : undefined;
+}
+
+/** The compile cache directory for this environment (HOME, else the user's home from the system). */
+export function compileCacheDir(env: Record<string, string | undefined>): string | undefined {
+  return imgcompatCacheDir(env, 'compile-cache', () => {
+    if (env.HOME) return env.HOME;
     try {
-      home = homedir();
+      return homedir();
     } catch {
       return undefined;
     }
-  }
-  return home && isAbsolute(home) ? join(home, '.cache', 'imgcompat', 'compile-cache') : undefined;
+  });
 }
 
 /** Node's compileCacheStatus constants (module.constants.compileCacheStatus) by value. */
