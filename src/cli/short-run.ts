@@ -25,10 +25,16 @@ const SHORT = new Set([
   '-V',
 ]);
 
+/** Whether the first argument asks for help (or there is none: help too), or is one of `commands`. */
+function helpOr(commands: ReadonlySet<string>, first: string | undefined): boolean {
+  return (
+    first === undefined || first === 'help' || first === '--help' || first === '-h' || commands.has(first)
+  );
+}
+
 /** Whether `argv` (the arguments after the program name) is a short run: also help and no arguments. */
 export function isShortRun(argv: readonly string[]): boolean {
-  const first = argv[0];
-  return first === undefined || first === 'help' || first === '--help' || first === '-h' || SHORT.has(first);
+  return helpOr(SHORT, argv[0]);
 }
 
 /**
@@ -40,14 +46,7 @@ const IN_SHORT_RUN_BUNDLE = new Set(['validate-node', 'export', 'compat', '--ver
 
 /** Whether the command `argv` asks for is in the short-run bundle (also help and no arguments). */
 export function inShortRunBundle(argv: readonly string[]): boolean {
-  const first = argv[0];
-  return (
-    first === undefined ||
-    first === 'help' ||
-    first === '--help' ||
-    first === '-h' ||
-    IN_SHORT_RUN_BUNDLE.has(first)
-  );
+  return helpOr(IN_SHORT_RUN_BUNDLE, argv[0]);
 }
 
 let interpreterOnly = false;

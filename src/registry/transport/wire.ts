@@ -177,7 +177,7 @@ export function createSender(opts: SenderOptions): Send {
 
     const p = proxy!;
     if (p.protocol === 'socks5:' || p.protocol === 'socks5h:') {
-      const agent = tunnelAgent(m, p, url, () => (signal) => openSocksTunnel(m, p, hostname, port, signal));
+      const agent = tunnelAgent(m, p, url, (signal) => openSocksTunnel(m, p, hostname, port, signal));
       return exchange(req, (h) => viaTunnel(m, agent, req, hostname, port, path, h), headers);
     }
     const auth = proxyAuthorization(p);
@@ -213,25 +213,25 @@ export function createSender(opts: SenderOptions): Send {
     }
 
     // https through a CONNECT tunnel, TLS to the registry inside it.
-    const agent = tunnelAgent(m, p, url, () => (signal) => openTunnel(m, p, auth, hostname, port, signal));
+    const agent = tunnelAgent(m, p, url, (signal) => openTunnel(m, p, auth, hostname, port, signal));
     return exchange(req, (h) => viaTunnel(m, agent, req, hostname, port, path, h), headers);
   };
 
   /**
    * The connection pool to `url`'s origin through `proxy`: each connection is a tunnel (CONNECT or
-   * SOCKS5) opened by `open()`, with TLS to the registry inside it for https, and kept alive for the
-   * next request to the same origin, as Go's Transport keeps its proxied connections.
+   * SOCKS5) opened by `openTunnelTo` (the first request's: the same proxy and origin for the whole
+   * pool), with TLS to the registry inside it for https, and kept alive for the next request to the
+   * same origin, as Go's Transport keeps its proxied connections.
    */
   function tunnelAgent(
     m: Modules & { settings: TlsSettings },
     proxy: URL,
     url: URL,
-    open: () => (signal: AbortSignal) => Promise<Net.Socket>,
+    openTunnelTo: (signal: AbortSignal) => Promise<Net.Socket>,
   ): Http.Agent {
     const key = `${proxy.href} ${url.protocol}//${url.host}`;
     const agent = tunnelAgents.get(key);
     if (agent) return agent;
-    const openTunnelTo = open();
     const hostname = unbracket(url.hostname);
     const tlsInside = url.protocol === 'https:';
     class TunnelAgent extends m.http.Agent {
