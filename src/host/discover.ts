@@ -10,7 +10,7 @@ import { selectSources } from './source-selection.ts';
 import { lastCpuidMethod } from './sources/cpu/index.ts';
 import { SOURCES } from './sources/index.ts';
 import type { DiscoveryContext, HostFiles, HostInfo, SourceProblem } from './types.ts';
-import { findUnavailable, type UnavailableFeature } from './unavailable.ts';
+import { findUnavailable, isWanted, type UnavailableFeature } from './unavailable.ts';
 
 export interface DiscoverOptions {
   /** NFD `-feature-sources` syntax (`all`, `all,-pci`, `cpu,kernel`); default `all`. */
@@ -104,8 +104,7 @@ export async function discoverHost(opts: DiscoverOptions = {}): Promise<Discover
     trace,
     ...(wanted ? { wants: (name: string) => wanted.has(name) } : {}),
   };
-  const neededBy = (source: string) =>
-    wanted === undefined || [...wanted].some((f) => f.startsWith(`${source}.`));
+  const neededBy = (source: string) => isWanted(wanted, `${source}.*`);
   const toRun = selection.enabled.filter(neededBy);
   const notNeeded = selection.enabled.filter((s) => !neededBy(s));
   if (notNeeded.length > 0) trace(`not needed: ${notNeeded.join(', ')}`);

@@ -62,6 +62,18 @@ function has(features: Features, name: string): boolean {
 }
 
 /**
+ * Whether discovery was asked for `feature` (`wanted` absent: for everything); `source.*` asks whether
+ * it was asked for any feature of the source.
+ */
+export function isWanted(wanted: ReadonlySet<string> | undefined, feature: string): boolean {
+  if (wanted === undefined) return true;
+  if (!feature.endsWith('.*')) return wanted.has(feature);
+  const prefix = feature.slice(0, -1);
+  for (const w of wanted) if (w.startsWith(prefix)) return true;
+  return false;
+}
+
+/**
  * The features discovery could not read. `sources` are the sources that ran; `problems` are theirs;
  * `wanted`, when given, the only features discovery was asked for (the others were not read on
  * purpose). Reads only a directory's existence (`/sys/devices`) besides what discovery already found.
@@ -75,10 +87,6 @@ export async function findUnavailable(
 ): Promise<UnavailableFeature[]> {
   const out: UnavailableFeature[] = [];
   const ran = new Set(sources);
-  // `source.*` stands for every feature of the source.
-  const isWanted = (f: string) =>
-    wanted === undefined ||
-    (f.endsWith('.*') ? [...wanted].some((w) => w.startsWith(f.slice(0, -1))) : wanted.has(f));
   const failed = new Set<string>();
   // A source that failed as a whole contributed nothing.
   for (const p of problems) {
@@ -91,7 +99,7 @@ export async function findUnavailable(
     problems.find((p) => p.source === source && p.path !== undefined && p.path === path);
   for (const e of EXPECTED) {
     if (!ran.has(e.source) || failed.has(e.source) || has(features, e.feature)) continue;
-    if (!isWanted(e.feature)) continue;
+    if (!isWanted(wanted, e.feature)) continue;
     const p = problemFor(e.source, e.from);
     out.push({
       feature: e.feature,
@@ -104,7 +112,7 @@ export async function findUnavailable(
     if (kind === undefined) {
       for (const f of SYSFS_FEATURES) {
         const source = f.slice(0, f.indexOf('.'));
-        if (!ran.has(source) || failed.has(source) || !isWanted(f)) continue;
+        if (!ran.has(source) || failed.has(source) || !isWanted(wanted, f)) continue;
         if (out.some((u) => u.feature === f)) continue;
         out.push({
           feature: f,
