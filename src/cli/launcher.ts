@@ -107,6 +107,18 @@ async function runFrom(program: Program, argv: string[], bundle: LoadedBundle): 
   // A short run that turned V8's optimising tiers back on (a large input) now has other flags than the
   // next run will have: V8 would refuse its cache, so none is written.
   if (!short || exports.isInterpreterOnly()) bundle.save();
+  exitOnceWritten();
+}
+
+/**
+ * Ends the process as soon as the command's output is written. A short run has nothing left to do when
+ * its command returns (no server, no child, no pending file write), but a natural exit would still close
+ * the pooled registry connections and free V8's heap page by page (Node's FreeEnvironment), ~4-8 ms
+ * of every run; process.exit() skips that teardown. Output still queued (standard output a pipe or a
+ * terminal the reader is slow to drain) is never cut short: then the process ends the usual way.
+ */
+function exitOnceWritten(): void {
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
 }
 
 /**

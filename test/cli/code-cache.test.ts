@@ -5,7 +5,7 @@
  * state the cache is in (none, good, corrupt, truncated, garbage, read-only, switched off).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -233,6 +233,49 @@ describe('the launcher and the short-run bundle', { skip: built ? undefined : 'n
       assert.equal(statSync(file).mtimeMs, written.mtimeMs, 'a hit rewrites nothing');
     });
   }
+
+  // The launcher ends a short run with process.exit() once its output is written (launcher.ts
+  // exitOnceWritten): output larger than any pipe buffer, read late, must still arrive whole.
+  test('output larger than a pipe buffer arrives whole when the reader is slow (socket pair and pipe)', async () => {
+    const spec = join(scratch, 'big-spec.yaml');
+    const sets = Array.from(
+      { length: 2000 },
+      (_, i) =>
+        `- description: "set ${i}"\n  rules:\n  - name: "rule ${i}"\n    matchFeatures:\n    - feature: kernel.loadedmodule\n      matchExpressions:\n        module-${i}: {op: Exists}\n        other-${i}: {op: DoesNotExist}\n`,
+    );
+    writeFileSync(spec, `version: v1alpha1\ncompatibilities:\n${sets.join('')}`);
+    const args = ['validate-node', '--spec', spec, '--features', 'examples/features.json', '-o', 'json'];
+    const want = uncached(args);
+    assert.ok(want.stdout.length > 512 * 1024, `${want.stdout.length} bytes: more than a pipe holds`);
+    const xdg = mkdtempSync(join(scratch, 'slow-'));
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', XDG_CACHE_HOME: xdg };
+    // Node's 'pipe' is a socket pair; nothing is read for a second.
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 1000));
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+    });
+    child.stdout.resume();
+    const status = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    assert.equal(status, want.status);
+    assert.equal(out, want.stdout, 'socket pair');
+    // A pipe made by the shell, read a second late.
+    const viaPipe = spawnSync('sh', ['-c', `"$0" "$@" | { sleep 1; cat; }`, process.execPath, cli, ...args], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(viaPipe.stdout, want.stdout, 'pipe');
+    // An input this large turns V8's optimising tiers back on (short-run.ts): no cache file is written.
+    assert.deepEqual(cacheFiles(xdg), []);
+  });
 
   test('the cache file name has the command words and option names, never a value', () => {
     const xdg = mkdtempSync(join(scratch, 'names-'));

@@ -31,7 +31,7 @@ export interface TransportOptions {
    * without it no proxy is used.
    */
   proxyEnv?: Record<string, string | undefined>;
-  /** Injected wire function (tests); default: node:http/node:https per wire.ts. */
+  /** Injected wire function (tests); default: HTTP/1.1 over node:net/node:tls per wire.ts. */
   send?: Send;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;

@@ -14,7 +14,7 @@ export interface TlsOptions {
   caFile?: string;
 }
 
-/** Options for tls.connect / https.Agent. */
+/** Options for tls.connect. */
 export interface TlsSettings {
   rejectUnauthorized: boolean;
   ca?: string[];

@@ -1,9 +1,10 @@
 /**
- * One HTTP/1.1 exchange over node:http / node:https: no redirects, retries or size policy (http-client.ts
- * has those), just the request on the wire, the status and headers, and the body as a stream.
- * - node:http, node:https, node:net and node:tls are loaded when the first request needs them (node:http
- *   alone for plain http), so a command that makes no request (help, OCI layouts) does not load them;
- * - keep-alive connections per client, TLS verified per tls.ts;
+ * One HTTP/1.1 exchange (h1.ts) on a connection of node:net / node:tls: no redirects, retries or size
+ * policy (http-client.ts has those), just the request on the wire, the status and headers, and the body
+ * as a stream.
+ * - node:net and node:tls are loaded when the first request needs them (node:net alone for plain http),
+ *   so a command that makes no request (help, OCI layouts) does not load them;
+ * - keep-alive connections per client and origin (h1.ts), TLS verified per tls.ts;
  * - any port is allowed (fetch refuses the ports of fetch.spec.whatwg.org "port blocking"; a registry
  *   may listen on them and the user named it);
  * - proxies per proxy.ts: https through an HTTP CONNECT tunnel (TLS to the registry inside it, its
@@ -13,11 +14,9 @@
  * The request's signal cancels everything, including the body stream; the promise and the stream then
  * reject with the signal's reason.
  */
-import type * as Http from 'node:http';
-import type * as Https from 'node:https';
 import type * as Net from 'node:net';
-import type * as Stream from 'node:stream';
 import type * as Tls from 'node:tls';
+import { type Connect, type H1Response, Http1Pool } from './h1.ts';
 import { runHandshake } from './handshake.ts';
 import { type ProxyConfig, parseIp, proxyFor, showProxy } from './proxy.ts';
 import { SocksError, socksConnect } from './socks.ts';
@@ -94,8 +93,6 @@ export class ProxyConnectError extends Error {
 const CONNECT_RESPONSE_CAP = 16 * 1024;
 
 interface Modules {
-  http: typeof Http;
-  https: typeof Https;
   net: typeof Net;
   tls: typeof Tls;
 }
@@ -106,20 +103,13 @@ interface Modules {
  * CommonJS bundles.
  */
 function modules(): Modules {
-  return {
-    http: process.getBuiltinModule('node:http'),
-    https: process.getBuiltinModule('node:https'),
-    net: process.getBuiltinModule('node:net'),
-    tls: process.getBuiltinModule('node:tls'),
-  };
+  return { net: process.getBuiltinModule('node:net'), tls: process.getBuiltinModule('node:tls') };
 }
 
 /** A `Send` with its own connection pools. */
 export function createSender(opts: SenderOptions): Send {
   let secure: Promise<TlsSettings> | undefined;
-  let httpAgent: Http.Agent | undefined;
-  let httpsAgent: Https.Agent | undefined;
-  const tunnelAgents = new Map<string, Http.Agent>();
+  const pool = new Http1Pool();
   const loadSecure = async (): Promise<Modules & { settings: TlsSettings }> => {
     // A failed read (an unreadable --ca-file) is not kept: every request reports it.
     secure ??= opts.tls().catch((e) => {
@@ -142,6 +132,17 @@ export function createSender(opts: SenderOptions): Send {
     const hostname = unbracket(url.hostname);
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     const path = `${url.pathname}${url.search}`;
+    const origin = `${url.protocol}//${url.host}`;
+    const send = (key: string, connect: Connect, target: string, h: Record<string, string>) =>
+      wireResponse(
+        pool.send(key, connect, {
+          method: req.method,
+          target,
+          headers: h,
+          body: req.body,
+          signal: req.signal,
+        }),
+      );
 
     if (proxy) {
       if (!PROXY_SCHEMES.has(proxy.protocol)) {
@@ -155,140 +156,100 @@ export function createSender(opts: SenderOptions): Send {
     }
 
     if (url.protocol === 'http:' && !proxy) {
-      const http = process.getBuiltinModule('node:http');
-      httpAgent ??= new http.Agent({ keepAlive: true });
-      return exchange(
-        req,
-        (h) => http.request({ agent: httpAgent, host: hostname, port, path, method: req.method, headers: h }),
+      const net = process.getBuiltinModule('node:net');
+      return send(
+        origin,
+        (signal) => connected(net.connect({ host: hostname, port }), signal),
+        path,
         headers,
       );
     }
 
     const m = await loadSecure();
     if (url.protocol === 'https:' && !proxy) {
-      httpsAgent ??= new m.https.Agent({ keepAlive: true, ...m.settings });
-      return exchange(
-        req,
-        (h) =>
-          m.https.request({ agent: httpsAgent, host: hostname, port, path, method: req.method, headers: h }),
-        headers,
-      );
+      return send(origin, (signal) => connected(tlsTo(m, hostname, port), signal), path, headers);
     }
 
     const p = proxy!;
+    const tlsInside = url.protocol === 'https:';
+    /** A connection through a tunnel the proxy opened to the registry, with TLS to the registry inside. */
+    const viaTunnel =
+      (open: (signal: AbortSignal) => Promise<Net.Socket>): Connect =>
+      async (signal) => {
+        const tunnel = await open(signal);
+        return tlsInside ? connected(tlsTo(m, hostname, port, tunnel), signal) : tunnel;
+      };
+    // Tunnels are kept alive per proxy and origin, as Go's Transport keeps its proxied connections.
+    const tunnelKey = `${p.href} ${origin}`;
     if (p.protocol === 'socks5:' || p.protocol === 'socks5h:') {
-      const agent = tunnelAgent(m, p, url, (signal) => openSocksTunnel(m, p, hostname, port, signal));
-      return exchange(req, (h) => viaTunnel(m, agent, req, hostname, port, path, h), headers);
+      const connect = viaTunnel((signal) => openSocksTunnel(m, p, hostname, port, signal));
+      return send(tunnelKey, connect, path, headers);
     }
     const auth = proxyAuthorization(p);
     if (url.protocol === 'http:') {
       // Absolute-form request to the proxy; only the proxy reads Proxy-Authorization (hop-by-hop).
-      const ph = unbracket(p.hostname);
-      const pport = Number(p.port || (p.protocol === 'https:' ? 443 : 80));
       const h = auth ? { ...headers, 'proxy-authorization': auth } : headers;
-      const target = `${url.protocol}//${url.host}${path}`;
-      const send = () => {
-        if (p.protocol === 'https:') {
-          httpsAgent ??= new m.https.Agent({ keepAlive: true, ...m.settings });
-          return m.https.request({
-            agent: httpsAgent,
-            host: ph,
-            port: pport,
-            path: target,
-            method: req.method,
-            headers: h,
-          });
-        }
-        httpAgent ??= new m.http.Agent({ keepAlive: true });
-        return m.http.request({
-          agent: httpAgent,
-          host: ph,
-          port: pport,
-          path: target,
-          method: req.method,
-          headers: h,
-        });
-      };
-      return withProxyErrors(p, exchange(req, send, h));
+      const connect: Connect = (signal) => connected(connectToProxy(m, p), signal);
+      return withProxyErrors(p, send(`${p.href} absolute-form`, connect, `${origin}${path}`, h));
     }
-
     // https through a CONNECT tunnel, TLS to the registry inside it.
-    const agent = tunnelAgent(m, p, url, (signal) => openTunnel(m, p, auth, hostname, port, signal));
-    return exchange(req, (h) => viaTunnel(m, agent, req, hostname, port, path, h), headers);
+    const connect = viaTunnel((signal) => openTunnel(m, p, auth, hostname, port, signal));
+    return send(tunnelKey, connect, path, headers);
   };
-
-  /**
-   * The connection pool to `url`'s origin through `proxy`: each connection is a tunnel (CONNECT or
-   * SOCKS5) opened by `openTunnelTo` (the first request's: the same proxy and origin for the whole
-   * pool), with TLS to the registry inside it for https, and kept alive for the next request to the
-   * same origin, as Go's Transport keeps its proxied connections.
-   */
-  function tunnelAgent(
-    m: Modules & { settings: TlsSettings },
-    proxy: URL,
-    url: URL,
-    openTunnelTo: (signal: AbortSignal) => Promise<Net.Socket>,
-  ): Http.Agent {
-    const key = `${proxy.href} ${url.protocol}//${url.host}`;
-    const agent = tunnelAgents.get(key);
-    if (agent) return agent;
-    const hostname = unbracket(url.hostname);
-    const tlsInside = url.protocol === 'https:';
-    class TunnelAgent extends m.http.Agent {
-      override createConnection(
-        options: Http.ClientRequestArgs,
-        done?: (err: Error | null, socket: Stream.Duplex) => void,
-      ): undefined {
-        // The request that asked for the connection bounds its opening (its deadline, its abort).
-        const signal =
-          (options as { [REQUEST_SIGNAL]?: AbortSignal })[REQUEST_SIGNAL] ??
-          AbortSignal.timeout(TUNNEL_OPEN_TIMEOUT_MS);
-        openTunnelTo(signal).then(
-          (tunnel) => {
-            if (!tlsInside) return done?.(null, tunnel);
-            const tls = m.tls.connect({
-              socket: tunnel,
-              host: hostname,
-              ...(parseIp(hostname) ? {} : { servername: hostname }),
-              ...m.settings,
-            });
-            done?.(null, tls);
-          },
-          (err: Error) => done?.(err, undefined as unknown as Stream.Duplex),
-        );
-        return undefined;
-      }
-    }
-    const created = new TunnelAgent({ keepAlive: true });
-    tunnelAgents.set(key, created);
-    return created;
-  }
 }
 
-/** A tunnel not opened within this time is given up (a request's own deadline usually ends it first). */
-const TUNNEL_OPEN_TIMEOUT_MS = 30_000;
-/** The request option that carries the request's signal to the agent opening its connection. */
-const REQUEST_SIGNAL = Symbol('imgcompat.requestSignal');
+async function wireResponse(pending: Promise<H1Response>): Promise<WireResponse> {
+  const r = await pending;
+  return { status: r.status, headers: new ResponseHeaders(r.fields), body: r.body, discard: r.discard };
+}
 
-/** An HTTP request to host:port through a tunnel agent (origin-form target, as inside any tunnel). */
-function viaTunnel(
-  m: Modules,
-  agent: Http.Agent,
-  req: WireRequest,
+/** A TLS connection to host:port (over `socket`, a tunnel, when given), verified per tls.ts. */
+function tlsTo(
+  m: Modules & { settings: TlsSettings },
   host: string,
   port: number,
-  path: string,
-  headers: Record<string, string>,
-): Http.ClientRequest {
-  return m.http.request({
-    agent,
-    host,
-    port,
-    path,
-    method: req.method,
-    headers,
-    [REQUEST_SIGNAL]: req.signal,
-  } as Http.RequestOptions);
+  socket?: Net.Socket,
+): Tls.TLSSocket {
+  return m.tls.connect({
+    // With a socket, `host` is still the name the certificate is checked against (tls.connect).
+    ...(socket ? { socket, host } : { host, port }),
+    // SNI names a host, never an address (RFC 6066 §3).
+    ...(parseIp(host) ? {} : { servername: host }),
+    ...m.settings,
+  });
+}
+
+/** The connection to a proxy: TCP, or TLS for an https:// proxy. */
+function connectToProxy(m: Modules & { settings: TlsSettings }, proxy: URL): Net.Socket {
+  const host = unbracket(proxy.hostname);
+  const port = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
+  return proxy.protocol === 'https:' ? tlsTo(m, host, port) : m.net.connect({ host, port });
+}
+
+/**
+ * Resolves with `socket` once it is connected (a TLS socket: once its handshake is done and the peer
+ * verified); its error, its closing and the signal reject, and destroy it.
+ */
+function connected(socket: Net.Socket, signal: AbortSignal): Promise<Net.Socket> {
+  const event = 'encrypted' in socket ? 'secureConnect' : 'connect';
+  return new Promise<Net.Socket>((resolve, reject) => {
+    const done = (err?: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      socket.off(event, onConnect).off('error', onError).off('close', onClose);
+      if (err === undefined) resolve(socket);
+      else {
+        socket.destroy();
+        reject(err);
+      }
+    };
+    const onConnect = () => done();
+    const onError = (e: Error) => done(e);
+    const onClose = () => done(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const onAbort = () => done(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once(event, onConnect).once('error', onError).once('close', onClose);
+  });
 }
 
 function unbracket(h: string): string {
@@ -426,77 +387,4 @@ async function openTunnel(
     },
   });
   return socket;
-}
-
-/** Sends the request made by `make`, resolves with the response; the signal ends both. */
-function exchange(
-  req: WireRequest,
-  make: (headers: Record<string, string>) => Http.ClientRequest,
-  headers: Record<string, string>,
-): Promise<WireResponse> {
-  const { signal } = req;
-  return new Promise<WireResponse>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const creq = make(headers);
-    let res: Http.IncomingMessage | undefined;
-    let settled = false;
-    const onAbort = () => {
-      const reason = signal.reason;
-      if (res) res.destroy(reason);
-      creq.destroy(reason);
-      if (!settled) {
-        settled = true;
-        reject(reason);
-      }
-    };
-    const cleanup = () => signal.removeEventListener('abort', onAbort);
-    signal.addEventListener('abort', onAbort, { once: true });
-    creq.on('error', (e) => {
-      if (res) return; // reported through the body stream
-      cleanup();
-      if (!settled) {
-        settled = true;
-        reject(signal.aborted ? signal.reason : e);
-      }
-    });
-    creq.on('response', (r) => {
-      res = r;
-      settled = true;
-      const stream = r;
-      resolve({
-        status: r.statusCode ?? 0,
-        headers: new ResponseHeaders(r.rawHeaders),
-        body: (async function* () {
-          try {
-            for await (const chunk of stream) yield chunk as Uint8Array;
-          } catch (e) {
-            throw signal.aborted ? signal.reason : e;
-          } finally {
-            cleanup();
-            // A message is released to the connection pool at its 'end', which needs it read to the end.
-            if (stream.complete) stream.resume();
-            else stream.destroy();
-          }
-        })(),
-        discard() {
-          cleanup();
-          const declared = Number(r.headers['content-length']);
-          // A short body (none for HEAD) is read to the end so the connection can be reused; anything
-          // else is cut.
-          if (
-            stream.complete ||
-            req.method === 'HEAD' ||
-            (Number.isFinite(declared) && declared <= 64 * 1024)
-          ) {
-            stream.resume();
-          } else stream.destroy();
-        },
-      });
-    });
-    if (req.body?.byteLength) creq.end(req.body);
-    else creq.end();
-  });
 }
