@@ -16,12 +16,21 @@ function decode(table: string): readonly number[] {
   return table.split(',').map((n) => Number.parseInt(n, 36));
 }
 
-const CASE_RANGES = decode(tables.CASE_RANGES);
-const PRINT = decode(tables.PRINT);
-const LETTER = decode(tables.LETTER);
-const DIGIT = decode(tables.DIGIT);
-const SPACE = decode(tables.SPACE);
-const FOLD = decode(tables.FOLD);
+/**
+ * Each table decoded on first use: decoding them all costs ~1.5 ms, paid at every start of the CLI
+ * otherwise, while most runs see only ASCII (answered without a table).
+ */
+function lazyTable(table: string): () => readonly number[] {
+  let decoded: readonly number[] | undefined;
+  return () => (decoded ??= decode(table));
+}
+
+const caseRangeTable = lazyTable(tables.CASE_RANGES);
+const printTable = lazyTable(tables.PRINT);
+const letterTable = lazyTable(tables.LETTER);
+const digitTable = lazyTable(tables.DIGIT);
+const spaceTable = lazyTable(tables.SPACE);
+const foldTable = lazyTable(tables.FOLD);
 
 /** `unicode.MaxRune + 1`: the delta that marks an alternating upper/lower run in CASE_RANGES. */
 const UPPER_LOWER = 0x110000;
@@ -48,29 +57,30 @@ function inTable(table: readonly number[], r: number): boolean {
 /** `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space. */
 export function isPrint(r: number): boolean {
   if (r < 0x80) return r >= 0x20 && r < 0x7f;
-  return inTable(PRINT, r);
+  return inTable(printTable(), r);
 }
 
 /** `unicode.IsLetter`. */
 export function isLetter(r: number): boolean {
   if (r < 0x80) return (r | 0x20) >= 0x61 && (r | 0x20) <= 0x7a;
-  return inTable(LETTER, r);
+  return inTable(letterTable(), r);
 }
 
 /** `unicode.IsDigit` (category Nd). */
 export function isDigit(r: number): boolean {
   if (r < 0x80) return r >= 0x30 && r <= 0x39;
-  return inTable(DIGIT, r);
+  return inTable(digitTable(), r);
 }
 
 /** `unicode.IsSpace`: `\t \n \v \f \r`, space, U+0085, U+00A0 and the White_Space runes above Latin-1. */
 export function isSpace(r: number): boolean {
   if (r <= 0xff) return r === 0x20 || (r >= 0x09 && r <= 0x0d) || r === 0x85 || r === 0xa0;
-  return inTable(SPACE, r);
+  return inTable(spaceTable(), r);
 }
 
 /** Go's `unicode.to`: the simple (one-to-one) case mapping of `r`, or `r` itself. */
 function to(c: Case, r: number): number {
+  const CASE_RANGES = caseRangeTable();
   let lo = 0;
   let hi = CASE_RANGES.length / 5;
   while (lo < hi) {
@@ -115,6 +125,7 @@ export function toTitle(r: number): number {
  * to `S`, the Kelvin sign and `k` to `K`).
  */
 export function foldRune(r: number): number {
+  const FOLD = foldTable();
   let lo = 0;
   let hi = FOLD.length / 2;
   while (lo < hi) {
