@@ -256,6 +256,7 @@ function exchange(socket: Socket, req: H1Request, head: string, release: () => v
     let interim = 0;
     let chunkLeft = -1; // chunked: bytes of the current chunk still to come; -1: a size line is next
     let inTrailers = false;
+    let trailerBytes = 0; // the trailer section so far, bounded as a header section
     let complete = false;
     let failure: unknown;
     let draining = false;
@@ -346,16 +347,20 @@ function exchange(socket: Socket, req: H1Request, head: string, release: () => v
           continue;
         }
         const nl = rest.indexOf(0x0a);
-        const cap = inTrailers ? MAX_HEADER_BYTES : MAX_CHUNK_LINE_BYTES;
+        const seen = nl < 0 ? rest.length : nl;
+        if (inTrailers ? trailerBytes + seen > MAX_HEADER_BYTES : seen > MAX_CHUNK_LINE_BYTES) {
+          throw inTrailers
+            ? malformed('HPE_HEADER_OVERFLOW', 'trailer section too large')
+            : malformed('HPE_CHUNK_EXTENSIONS_OVERFLOW', 'chunk line too long');
+        }
         if (nl < 0) {
-          if (rest.length > cap) throw malformed('HPE_CHUNK_EXTENSIONS_OVERFLOW', 'chunk line too long');
           pending = Buffer.from(rest);
           return undefined;
         }
-        if (nl > cap) throw malformed('HPE_CHUNK_EXTENSIONS_OVERFLOW', 'chunk line too long');
         const line = rest.subarray(0, nl).toString('latin1').replace(/\r$/, '');
         at += nl + 1;
         if (inTrailers) {
+          trailerBytes += nl + 1;
           if (line === '') return data.subarray(at); // trailers are read and ignored
           continue;
         }
