@@ -35,31 +35,91 @@ export function oraclePath(): string {
   return process.env.IMGCOMPAT_ORACLE ?? path.join(repoRoot(), '.cache', 'go-bin', 'imgcompat-oracle');
 }
 
+/** An answer slower than this is a hang of the oracle (a Go-side loop): the query fails, naming itself. */
+const ANSWER_TIMEOUT_MS = 20_000;
+
+/** The oracle gave no answer in time to `query` (it was replaced by a new process). */
+export class OracleTimeout extends Error {
+  readonly query: string;
+
+  constructor(query: string) {
+    super(`the Go oracle gave no answer in ${ANSWER_TIMEOUT_MS / 1000} s to ${query.slice(0, 2000)}`);
+    this.name = 'OracleTimeout';
+    this.query = query;
+  }
+}
+
+interface Pending {
+  query: string;
+  resolve: (a: OracleAnswer) => void;
+  reject: (e: Error) => void;
+}
+
 export class Oracle {
-  private readonly proc: ChildProcessWithoutNullStreams;
-  private readonly pending: Array<{ resolve: (a: OracleAnswer) => void; reject: (e: Error) => void }> = [];
+  private proc!: ChildProcessWithoutNullStreams;
+  private pending: Pending[] = [];
   private buf = '';
   private exited: Error | undefined;
   private stderr = '';
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly bin: string;
 
   private constructor(bin: string) {
-    this.proc = spawn(bin, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stdout.setEncoding('utf8');
-    this.proc.stdout.on('data', (chunk: string) => this.onData(chunk));
-    this.proc.stderr.setEncoding('utf8');
-    this.proc.stderr.on('data', (c: string) => {
-      this.stderr += c;
+    this.bin = bin;
+    this.spawn();
+  }
+
+  private spawn(): void {
+    const proc = spawn(this.bin, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = proc;
+    this.pending = [];
+    this.buf = '';
+    this.stderr = '';
+    this.exited = undefined;
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk: string) => {
+      if (proc === this.proc) this.onData(chunk);
     });
-    this.proc.on('exit', (code, signal) => {
+    proc.stderr.setEncoding('utf8');
+    proc.stderr.on('data', (c: string) => {
+      if (proc === this.proc) this.stderr += c;
+    });
+    proc.on('exit', (code, signal) => {
+      if (proc !== this.proc) return;
       this.exited = new Error(
         `oracle exited (code ${code}, signal ${signal}): ${this.stderr.slice(0, 2000)}`,
       );
-      for (const p of this.pending.splice(0)) p.reject(this.exited);
+      this.fail(this.exited);
     });
-    this.proc.on('error', (e) => {
+    proc.on('error', (e) => {
+      if (proc !== this.proc) return;
       this.exited = e;
-      for (const p of this.pending.splice(0)) p.reject(e);
+      this.fail(e);
     });
+  }
+
+  private fail(e: Error): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    for (const p of this.pending.splice(0)) p.reject(e);
+  }
+
+  /**
+   * Watches the oldest unanswered query: no answer within ANSWER_TIMEOUT_MS fails it, naming the query,
+   * and a new oracle process serves the next ones (so a property can still shrink the case).
+   */
+  private arm(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    const oldest = this.pending[0];
+    if (!oldest) return;
+    this.watchdog = setTimeout(() => {
+      const stuck = this.proc;
+      this.fail(new OracleTimeout(oldest.query));
+      this.spawn();
+      stuck.kill('SIGKILL');
+    }, ANSWER_TIMEOUT_MS);
+    this.watchdog.unref();
   }
 
   /**
@@ -84,6 +144,7 @@ export class Oracle {
       const line = this.buf.slice(0, nl);
       this.buf = this.buf.slice(nl + 1);
       const p = this.pending.shift();
+      this.arm();
       if (!p) continue;
       try {
         p.resolve(JSON.parse(line) as OracleAnswer);
@@ -93,28 +154,32 @@ export class Oracle {
     }
   }
 
+  private ask(qs: Array<Record<string, unknown>>): Array<Promise<OracleAnswer>> {
+    const lines = qs.map((q) => `${JSON.stringify(q)}\n`);
+    const answers = lines.map(
+      (query) =>
+        new Promise<OracleAnswer>((resolve, reject) => {
+          this.pending.push({ query, resolve, reject });
+        }),
+    );
+    if (this.watchdog === undefined) this.arm();
+    this.proc.stdin.write(lines.join(''));
+    return answers;
+  }
+
   query(q: Record<string, unknown>): Promise<OracleAnswer> {
     if (this.exited) return Promise.reject(this.exited);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.proc.stdin.write(`${JSON.stringify(q)}\n`);
-    });
+    return this.ask([q])[0] as Promise<OracleAnswer>;
   }
 
   /** Sends a batch in one write and resolves with the answers in order. */
   batch(qs: Array<Record<string, unknown>>): Promise<OracleAnswer[]> {
     if (this.exited) return Promise.reject(this.exited);
-    const ps = qs.map(
-      (_q) =>
-        new Promise<OracleAnswer>((resolve, reject) => {
-          this.pending.push({ resolve, reject });
-        }),
-    );
-    this.proc.stdin.write(qs.map((q) => `${JSON.stringify(q)}\n`).join(''));
-    return Promise.all(ps);
+    return Promise.all(this.ask(qs));
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.watchdog);
     if (this.exited) return;
     const done = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
     this.proc.stdin.end();

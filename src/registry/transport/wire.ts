@@ -106,18 +106,33 @@ function modules(): Modules {
   return { net: process.getBuiltinModule('node:net'), tls: process.getBuiltinModule('node:tls') };
 }
 
+/** What a TLS connection of one sender needs. */
+interface Secure extends Modules {
+  settings: TlsSettings;
+  /** The trusted CAs as one secure context, made once rather than for every connection. */
+  context: Tls.SecureContext;
+  /** TLS sessions by server (`host:port`), resumed by the next connection to it, as https.Agent does. */
+  sessions: Map<string, Buffer>;
+}
+
 /** A `Send` with its own connection pools. */
 export function createSender(opts: SenderOptions): Send {
   let secure: Promise<TlsSettings> | undefined;
+  let loaded: Secure | undefined;
   const pool = new Http1Pool();
-  const loadSecure = async (): Promise<Modules & { settings: TlsSettings }> => {
+  const loadSecure = async (): Promise<Secure> => {
     // A failed read (an unreadable --ca-file) is not kept: every request reports it.
     secure ??= opts.tls().catch((e) => {
       secure = undefined;
       throw e;
     });
     const settings = await secure;
-    return { ...modules(), settings };
+    if (loaded) return loaded;
+    const m = modules();
+    // Without `ca`, the context trusts Node's roots and NODE_EXTRA_CA_CERTS (tls.createSecureContext).
+    const context = m.tls.createSecureContext(settings.ca ? { ca: settings.ca } : {});
+    loaded = { ...m, settings, context, sessions: new Map() };
+    return loaded;
   };
 
   return async (req) => {
@@ -203,24 +218,29 @@ async function wireResponse(pending: Promise<H1Response>): Promise<WireResponse>
   return { status: r.status, headers: new ResponseHeaders(r.fields), body: r.body, discard: r.discard };
 }
 
-/** A TLS connection to host:port (over `socket`, a tunnel, when given), verified per tls.ts. */
-function tlsTo(
-  m: Modules & { settings: TlsSettings },
-  host: string,
-  port: number,
-  socket?: Net.Socket,
-): Tls.TLSSocket {
-  return m.tls.connect({
+/**
+ * A TLS connection to host:port (over `socket`, a tunnel, when given), verified per tls.ts, resuming the
+ * server's last session when there is one (a failed connection forgets it, as https.Agent does).
+ */
+function tlsTo(m: Secure, host: string, port: number, socket?: Net.Socket): Tls.TLSSocket {
+  const server = `${host}:${port}`;
+  const session = m.sessions.get(server);
+  const tls = m.tls.connect({
     // With a socket, `host` is still the name the certificate is checked against (tls.connect).
     ...(socket ? { socket, host } : { host, port }),
     // SNI names a host, never an address (RFC 6066 §3).
     ...(parseIp(host) ? {} : { servername: host }),
-    ...m.settings,
+    rejectUnauthorized: m.settings.rejectUnauthorized,
+    secureContext: m.context,
+    ...(session ? { session } : {}),
   });
+  tls.on('session', (s: Buffer) => m.sessions.set(server, s));
+  tls.on('error', () => m.sessions.delete(server));
+  return tls;
 }
 
 /** The connection to a proxy: TCP, or TLS for an https:// proxy. */
-function connectToProxy(m: Modules & { settings: TlsSettings }, proxy: URL): Net.Socket {
+function connectToProxy(m: Secure, proxy: URL): Net.Socket {
   const host = unbracket(proxy.hostname);
   const port = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
   return proxy.protocol === 'https:' ? tlsTo(m, host, port) : m.net.connect({ host, port });
@@ -337,7 +357,7 @@ async function openSocksTunnel(
 
 /** Connects to the proxy and asks it for a tunnel to host:port (RFC 9110 §9.3.6 CONNECT). */
 async function openTunnel(
-  m: Modules & { settings: TlsSettings },
+  m: Secure,
   proxy: URL,
   auth: string | undefined,
   host: string,
@@ -350,9 +370,7 @@ async function openTunnel(
   const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   signal.throwIfAborted();
   const socket: Net.Socket =
-    proxy.protocol === 'https:'
-      ? m.tls.connect({ host: ph, port: pport, ...(parseIp(ph) ? {} : { servername: ph }), ...m.settings })
-      : m.net.connect({ host: ph, port: pport });
+    proxy.protocol === 'https:' ? tlsTo(m, ph, pport) : m.net.connect({ host: ph, port: pport });
   const failure = (message: string, code: string, status?: number) =>
     new ProxyConnectError(`proxy ${shown}${message}`, code, shown, status);
   const answered = (pending: Uint8Array) => {

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createNetServer, type Socket as NetSocket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import type { TLSSocket } from 'node:tls';
 import { HttpClient } from '../../../src/registry/transport/http-client.ts';
 import { NO_RETRY } from '../../../src/registry/transport/retry.ts';
 import { createSender, ResponseHeaders } from '../../../src/registry/transport/wire.ts';
+import { makeTlsMaterial } from '../../e2e/harness/certs.ts';
 
 // Ports on fetch.spec.whatwg.org's bad-port list, all above 1023 (no privilege needed to bind).
 const BAD_PORTS = [10080, 6666, 6667, 6668, 6669, 6665, 6000, 6566, 6679, 6697, 4190, 5060, 5061];
@@ -214,4 +220,42 @@ test('a hostile proxy: endless CONNECT headers, a non-HTTP answer, silence — e
       await new Promise<void>((r) => proxy.close(() => r()));
     }
   }
+});
+
+test('https: the next connection to a registry resumes its TLS session (as https.Agent did), with one CA context', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'imgcompat-wire-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const material = await makeTlsMaterial(dir);
+  const resumed: boolean[] = [];
+  const server = createHttpsServer(
+    { cert: readFileSync(material.serverCert), key: readFileSync(material.serverKey) },
+    // Slow enough that two requests at once need two connections.
+    (_req, res) => setTimeout(() => res.writeHead(200, { 'content-length': '2' }).end('ok'), 100),
+  );
+  server.on('secureConnection', (s: TLSSocket) => resumed.push(s.isSessionReused()));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const { port } = server.address() as AddressInfo;
+  const send = createSender({
+    tls: async () => ({ rejectUnauthorized: true, ca: [material.caPem] }),
+  });
+  const get = async () => {
+    const res = await send({
+      method: 'GET',
+      url: new URL(`https://127.0.0.1:${port}/v2/`),
+      headers: {},
+      signal: AbortSignal.timeout(10_000),
+    });
+    let body = '';
+    for await (const c of res.body) body += Buffer.from(c).toString();
+    return `${res.status} ${body}`;
+  };
+  assert.equal(await get(), '200 ok');
+  // A TLS 1.3 session ticket arrives after the handshake: let it land before the next connection.
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(await Promise.all([get(), get()]), ['200 ok', '200 ok']);
+  assert.deepEqual(resumed, [false, true], "the second connection resumed the first one's session");
 });
