@@ -48,8 +48,12 @@ export function runHandshake(
       socket.off('data', onData);
       socket.off('error', onError);
       socket.off('close', onClose);
-      if (err === undefined) resolve();
-      else {
+      if (err === undefined) {
+        // The tunnel's user listens from its next step on; until then an error is not an uncaught
+        // 'error' event (the user finds the socket destroyed).
+        socket.on('error', () => {});
+        resolve();
+      } else {
         socket.destroy();
         reject(err);
       }

@@ -256,8 +256,12 @@ function connected(socket: Net.Socket, signal: AbortSignal): Promise<Net.Socket>
     const done = (err?: unknown) => {
       signal.removeEventListener('abort', onAbort);
       socket.off(event, onConnect).off('error', onError).off('close', onClose);
-      if (err === undefined) resolve(socket);
-      else {
+      if (err === undefined) {
+        // Until the exchange (h1.ts) listens, an error must not be an uncaught 'error' event: the
+        // exchange finds the socket destroyed and reports it.
+        socket.on('error', ignore);
+        resolve(socket);
+      } else {
         socket.destroy();
         reject(err);
       }
@@ -271,6 +275,8 @@ function connected(socket: Net.Socket, signal: AbortSignal): Promise<Net.Socket>
     socket.once(event, onConnect).once('error', onError).once('close', onClose);
   });
 }
+
+function ignore(): void {}
 
 function unbracket(h: string): string {
   return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
