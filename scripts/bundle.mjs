@@ -248,7 +248,7 @@ for (const [name, program] of [
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    minify: true,
+    minify: process.env.IMGCOMPAT_BUNDLE_MINIFY !== '0',
     legalComments: 'none',
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',
