@@ -248,7 +248,7 @@ for (const [name, program] of [
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    minify: process.env.IMGCOMPAT_BUNDLE_MINIFY !== '0',
+    ...minify,
     legalComments: 'none',
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',
