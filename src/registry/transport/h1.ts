@@ -66,7 +66,10 @@ const hangUp = () => codedError('socket hang up', 'ECONNRESET');
 const cutShort = () => codedError('aborted', 'ECONNRESET');
 const malformed = (code: string, what: string) => codedError(`malformed HTTP response: ${what}`, code);
 
-/** The connection failed before any byte of the response arrived (`reused`: it served an earlier one). */
+/**
+ * The connection failed before any byte of the response arrived: on a reused connection (the server
+ * may have closed it while idle) a replayable request is sent again on another.
+ */
 class NoResponse extends Error {
   readonly reason: unknown;
 
