@@ -259,3 +259,47 @@ test('https: the next connection to a registry resumes its TLS session (as https
   assert.deepEqual(await Promise.all([get(), get()]), ['200 ok', '200 ok']);
   assert.deepEqual(resumed, [false, true], "the second connection resumed the first one's session");
 });
+
+test('https: a CA from NODE_EXTRA_CA_CERTS is trusted (no --ca-file), and without it the certificate is not', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'imgcompat-wire-extra-ca-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const material = await makeTlsMaterial(dir);
+  const server = createHttpsServer(
+    { cert: readFileSync(material.serverCert), key: readFileSync(material.serverKey) },
+    (_req, res) => res.writeHead(200, { 'content-length': '2' }).end('ok'),
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const { port } = server.address() as AddressInfo;
+  // Node reads NODE_EXTRA_CA_CERTS when it starts: a child process per case.
+  const client = new URL('../../../src/registry/transport/http-client.js', import.meta.url).href;
+  const script = `
+    const { HttpClient } = await import(${JSON.stringify(client)});
+    const http = new HttpClient({ retry: { maxAttempts: 1 } });
+    try {
+      const res = await http.request({ method: 'GET', url: new URL('https://127.0.0.1:${port}/v2/'), maxBytes: 100, context: {} });
+      process.stdout.write(res.status + ' ' + Buffer.from(res.body).toString());
+    } catch (e) {
+      process.stdout.write('error: ' + e.message);
+    }
+  `;
+  const run = (extra: Record<string, string>) =>
+    new Promise<string>((resolve) => {
+      const env: Record<string, string | undefined> = { ...process.env, ...extra };
+      if (!extra.NODE_EXTRA_CA_CERTS) delete env.NODE_EXTRA_CA_CERTS;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c;
+      });
+      child.on('close', () => resolve(out));
+    });
+  assert.equal(await run({ NODE_EXTRA_CA_CERTS: material.caCert }), '200 ok');
+  assert.match(await run({}), /^error: .*certificate is not trusted/);
+});
