@@ -130,6 +130,11 @@ function isNilish(v: GoValue): boolean {
   );
 }
 
+/** reflect.Value.IsValid after `indirectInterface`: neither a missing value nor a nil interface. */
+function isValidValue(v: GoValue): boolean {
+  return v !== undefined && v !== null;
+}
+
 function kindOf(v: GoValue): string {
   if (v instanceof GoMap) return 'map';
   if (v instanceof GoSlice) return 'slice';
@@ -152,7 +157,9 @@ export function eq(arg1: GoValue, ...arg2: GoValue[]): boolean {
     if (k1 !== k2) {
       if (k1 === 'int' && k2 === 'uint') truth = (numOf(arg1) as bigint) === (numOf(arg) as bigint);
       else if (k1 === 'uint' && k2 === 'int') truth = (numOf(arg1) as bigint) === (numOf(arg) as bigint);
-      else if (arg1 !== undefined && arg !== undefined) {
+      // Go's eq unwraps each argument from its interface first (funcs.go `indirectInterface`): a nil
+      // interface (JSON null) becomes an invalid value, which compares unequal to anything, no error.
+      else if (isValidValue(arg1) && isValidValue(arg)) {
         throw new FuncError(
           `${errBadComparison}: ${typeString(typeOf(arg1))} and ${typeString(typeOf(arg))}`,
         );
@@ -170,7 +177,8 @@ export function eq(arg1: GoValue, ...arg2: GoValue[]): boolean {
           break;
         default: {
           // Non-basic kinds: nil-ness is comparable; maps and slices themselves are not.
-          if (kindOf(arg1) !== kindOf(arg) && arg1 !== undefined && arg !== undefined) {
+          // funcs.go `canCompare`: the same kind, or either one invalid (nil).
+          if (kindOf(arg1) !== kindOf(arg) && isValidValue(arg1) && isValidValue(arg)) {
             throw new FuncError(
               `non-comparable types ${sprintf('%s', [arg1])}: ${typeString(typeOf(arg1))}, ${typeString(typeOf(arg))}: ${formatV(arg)}`,
             );

@@ -185,6 +185,15 @@ describe('template engine vs Go text/template + Sprig (oracle)', () => {
       ['{{index .a .Value}}', { a: [1, 2], Value: null }],
       ['{{slice .a .Value}}', { a: [1, 2], Value: null }],
       ['{{slice .s 1 .Value}}', { s: 'abc', Value: null }],
+      // seed 1256298239: eq/ne unwrap a nil interface to an invalid value, comparable with anything.
+      ['{{$v := .}}{{$i := 0}}{{$e := ""}}{{range ne "" .Value}}{{end}}', { Value: null }],
+      ['{{ne "" .Value}} {{eq "" .Value}} {{eq .Value ""}} {{ne .Value 1}}', { Value: null }],
+      ['{{eq .Value .Value}} {{ne .Value .Value}} {{eq .Value .Missing}}', { Value: null }],
+      [
+        '{{eq 1 .Value 1}} {{eq .Value 2 .Value}} {{eq .m .Value}} {{eq .a .Value}}',
+        { Value: null, m: {}, a: [] },
+      ],
+      ['{{lt .Value 1}}', { Value: null }],
     ];
     for (const [template, data] of cases) await check(template, data, 'json');
   });
