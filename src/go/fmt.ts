@@ -84,15 +84,19 @@ interface Flags {
   prec: number | undefined;
 }
 
-function pad(s: string, f: Flags, allowZero = true): string {
+/**
+ * fmt's `pad`: to the width with spaces, or zeros with the 0 flag, whatever the text is (a string
+ * "-7" with %05v is "000-7"). `signed`: the text is a formatted float, whose zeros go after its sign
+ * (fmt's `fmtFloat`); integers place their zeros themselves (`fmtInteger`).
+ */
+function pad(s: string, f: Flags, signed = false): string {
   if (f.width === undefined) return s;
   const len = [...s].length;
   if (len >= f.width) return s;
   const fill = f.width - len;
   if (f.minus) return s + ' '.repeat(fill);
-  if (f.zero && allowZero) {
-    // Zero padding goes after the sign.
-    const m = /^[+\- ]/.exec(s);
+  if (f.zero) {
+    const m = signed ? /^[+\- ]/.exec(s) : null;
     if (m) return m[0] + '0'.repeat(fill) + s.slice(1);
     return '0'.repeat(fill) + s;
   }
@@ -300,7 +304,7 @@ function fmtFloat(x: number, verb: string, f: Flags): string {
     if (f.plus) s = `+${s}`;
     else if (f.space) s = ` ${s}`;
   }
-  return pad(s, f);
+  return pad(s, f, true);
 }
 
 function fmtString(s: string, verb: string, f: Flags): string {

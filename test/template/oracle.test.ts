@@ -194,6 +194,14 @@ describe('template engine vs Go text/template + Sprig (oracle)', () => {
         { Value: null, m: {}, a: [] },
       ],
       ['{{lt .Value 1}}', { Value: null }],
+      // seed 33187383: fmt pads a string with zeros before its text, sign or not (only floats and
+      // integers put their zeros after the sign).
+      [
+        '{{$v := .}}{{$i := 0}}{{$e := ""}}{{printf "%-5s|%05d|%+.1f" true $ 0}}',
+        { cpu: { cpuid: [{ Name: '-7' }] } },
+      ],
+      ['{{printf "%05v|%05s|%05q|%05c|%-05v|%05x" .s .p .s 45 .s .s}}', { s: '-7', p: '+x' }],
+      ['{{printf "%05.1f|%+06.1f|% 06.1f|%06v|%05d|%+05d" -1.5 2.5 2.5 -0.5 -7 7}}', {}],
     ];
     for (const [template, data] of cases) await check(template, data, 'json');
   });
