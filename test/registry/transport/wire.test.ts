@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createNetServer, type Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import { HttpClient } from '../../../src/registry/transport/http-client.ts';
 import { NO_RETRY } from '../../../src/registry/transport/retry.ts';
 import { createSender, ResponseHeaders } from '../../../src/registry/transport/wire.ts';
-import { makeTlsMaterial } from '../../e2e/harness/certs.ts';
+import { makeTlsMaterial, type TlsMaterial } from '../../e2e/harness/certs.ts';
 
 // Ports on fetch.spec.whatwg.org's bad-port list, all above 1023 (no privilege needed to bind).
 const BAD_PORTS = [10080, 6666, 6667, 6668, 6669, 6665, 6000, 6566, 6679, 6697, 4190, 5060, 5061];
@@ -25,6 +25,58 @@ async function listenOnBadPort(server: Server): Promise<number | undefined> {
     if (ok) return port;
   }
   return undefined;
+}
+
+/** Listens on 127.0.0.1, an ephemeral port, closed after the test; returns the port. */
+async function listen(t: TestContext, server: Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** An https server with a certificate from a throw-away CA (`material.caPem`, `material.caCert`). */
+async function tlsServer(
+  t: TestContext,
+  handler: RequestListener,
+): Promise<{ server: Server; material: TlsMaterial }> {
+  const dir = mkdtempSync(join(tmpdir(), 'imgcompat-wire-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const material = await makeTlsMaterial(dir);
+  const server = createHttpsServer(
+    { cert: readFileSync(material.serverCert), key: readFileSync(material.serverKey) },
+    handler,
+  );
+  return { server, material };
+}
+
+/**
+ * Runs `body` in a child Node process where `HttpClient` (http-client.ts) is imported: what it writes to
+ * standard output, and its exit code (a child still running after 20 s is killed: code null).
+ */
+function runClient(
+  body: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ out: string; code: number | null }> {
+  const client = new URL('../../../src/registry/transport/http-client.js', import.meta.url).href;
+  const script = `const { HttpClient } = await import(${JSON.stringify(client)});\n${body}`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => {
+    out += c;
+  });
+  const hang = setTimeout(() => child.kill(), 20_000);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(hang);
+      resolve({ out, code });
+    }),
+  );
 }
 
 test('a server on a port fetch blocks is reached: status, headers, body, HEAD, manual redirects', async (t) => {
@@ -69,13 +121,12 @@ test('ResponseHeaders: case-insensitive, repeated fields joined with ", " in ord
   assert.equal(h.get('missing'), null);
 });
 
-test("a signal fired while the body streams ends the read with the signal's reason", async () => {
+test("a signal fired while the body streams ends the read with the signal's reason", async (t) => {
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-length': '100' });
     res.write('partial');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(t, server);
   const send = createSender({ tls: async () => ({ rejectUnauthorized: true }) });
   const ac = new AbortController();
   const res = await send({
@@ -90,8 +141,6 @@ test("a signal fired while the body streams ends the read with the signal's reas
     for await (const _ of res.body) ac.abort(reason);
   })();
   await assert.rejects(read, (e) => e === reason);
-  server.closeAllConnections();
-  server.close();
 });
 
 test('a request to an unreachable proxy names the proxy, never its credentials', async () => {
@@ -137,16 +186,9 @@ test('connections are released after HEAD, redirects, error bodies and truncated
     res.writeHead(req.url === '/v2/' ? 200 : 404, { 'content-length': '2' }).end('ok');
   });
   server.on('connection', () => connections++);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(t, server);
   // A child process that must end by itself: a connection left attached to a request keeps it alive.
-  const client = new URL('../../../src/registry/transport/http-client.js', import.meta.url).href;
-  const script = `
-    const { HttpClient } = await import(${JSON.stringify(client)});
+  const { out, code } = await runClient(`
     const http = new HttpClient({ retry: { maxAttempts: 1 } });
     const statuses = [];
     for (const [method, path] of [['HEAD', '/v2/'], ['GET', '/moved'], ['GET', '/nope'], ['GET', '/big-error'], ['GET', '/v2/']]) {
@@ -154,17 +196,7 @@ test('connections are released after HEAD, redirects, error bodies and truncated
       statuses.push(res.status);
     }
     process.stdout.write(JSON.stringify(statuses));
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c;
-  });
-  const hang = setTimeout(() => child.kill(), 20_000);
-  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-  clearTimeout(hang);
+  `);
   assert.equal(code, 0, 'the client process did not end by itself');
   assert.deepEqual(JSON.parse(out), [200, 200, 404, 500, 200]);
   // The 500's body is cut at the error cap (a new connection after it); everything else reuses one.
@@ -223,22 +255,13 @@ test('a hostile proxy: endless CONNECT headers, a non-HTTP answer, silence — e
 });
 
 test('https: the next connection to a registry resumes its TLS session (as https.Agent did), with one CA context', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'imgcompat-wire-tls-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const material = await makeTlsMaterial(dir);
   const resumed: boolean[] = [];
-  const server = createHttpsServer(
-    { cert: readFileSync(material.serverCert), key: readFileSync(material.serverKey) },
+  const { server, material } = await tlsServer(t, (_req, res) => {
     // Slow enough that two requests at once need two connections.
-    (_req, res) => setTimeout(() => res.writeHead(200, { 'content-length': '2' }).end('ok'), 100),
-  );
-  server.on('secureConnection', (s: TLSSocket) => resumed.push(s.isSessionReused()));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
+    setTimeout(() => res.writeHead(200, { 'content-length': '2' }).end('ok'), 100);
   });
-  const { port } = server.address() as AddressInfo;
+  server.on('secureConnection', (s: TLSSocket) => resumed.push(s.isSessionReused()));
+  const port = await listen(t, server);
   const send = createSender({
     tls: async () => ({ rejectUnauthorized: true, ca: [material.caPem] }),
   });
@@ -261,45 +284,25 @@ test('https: the next connection to a registry resumes its TLS session (as https
 });
 
 test('https: a CA from NODE_EXTRA_CA_CERTS is trusted (no --ca-file), and without it the certificate is not', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'imgcompat-wire-extra-ca-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const material = await makeTlsMaterial(dir);
-  const server = createHttpsServer(
-    { cert: readFileSync(material.serverCert), key: readFileSync(material.serverKey) },
-    (_req, res) => res.writeHead(200, { 'content-length': '2' }).end('ok'),
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
+  const { server, material } = await tlsServer(t, (_req, res) => {
+    res.writeHead(200, { 'content-length': '2' }).end('ok');
   });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(t, server);
   // Node reads NODE_EXTRA_CA_CERTS when it starts: a child process per case.
-  const client = new URL('../../../src/registry/transport/http-client.js', import.meta.url).href;
-  const script = `
-    const { HttpClient } = await import(${JSON.stringify(client)});
-    const http = new HttpClient({ retry: { maxAttempts: 1 } });
-    try {
-      const res = await http.request({ method: 'GET', url: new URL('https://127.0.0.1:${port}/v2/'), maxBytes: 100, context: {} });
-      process.stdout.write(res.status + ' ' + Buffer.from(res.body).toString());
-    } catch (e) {
-      process.stdout.write('error: ' + e.message);
-    }
-  `;
-  const run = (extra: Record<string, string>) =>
-    new Promise<string>((resolve) => {
-      const env: Record<string, string | undefined> = { ...process.env, ...extra };
-      if (!extra.NODE_EXTRA_CA_CERTS) delete env.NODE_EXTRA_CA_CERTS;
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-        env,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c;
-      });
-      child.on('close', () => resolve(out));
-    });
+  const run = async (extra: Record<string, string>) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+    if (!extra.NODE_EXTRA_CA_CERTS) delete env.NODE_EXTRA_CA_CERTS;
+    const body = `
+      const http = new HttpClient({ retry: { maxAttempts: 1 } });
+      try {
+        const res = await http.request({ method: 'GET', url: new URL('https://127.0.0.1:${port}/v2/'), maxBytes: 100, context: {} });
+        process.stdout.write(res.status + ' ' + Buffer.from(res.body).toString());
+      } catch (e) {
+        process.stdout.write('error: ' + e.message);
+      }
+    `;
+    return (await runClient(body, env)).out;
+  };
   assert.equal(await run({ NODE_EXTRA_CA_CERTS: material.caCert }), '200 ok');
   assert.match(await run({}), /^error: .*certificate is not trusted/);
 });
