@@ -46,9 +46,7 @@ function indexItem(item: GoValue, indexes: GoValue[]): GoValue {
   let cur = item;
   if (cur === undefined || cur === null) throw new FuncError('index of untyped nil');
   for (const arg of indexes) {
-    // Go's `index` unwraps each index from its interface first (funcs.go `indirectInterface`): a nil
-    // one (JSON null) is then no value at all, not an interface{}.
-    const index = arg === null ? undefined : arg;
+    const index = indirectInterface(arg);
     if (cur === null || cur === undefined) throw new FuncError('index of nil pointer');
     if (cur instanceof GoSlice || typeof cur === 'string') {
       if (typeof cur === 'string') {
@@ -121,24 +119,23 @@ const errBadComparisonType = 'invalid type for comparison';
 const errBadComparison = 'incompatible types for comparison';
 const errNoComparison = 'missing argument for comparison';
 
+/** funcs.go `isNil` of an argument `eq` has unwrapped (indirectInterface: no null here). */
 function isNilish(v: GoValue): boolean {
-  return (
-    v === undefined ||
-    v === null ||
-    (v instanceof GoMap && v.m === null) ||
-    (v instanceof GoSlice && v.a === null)
-  );
+  return v === undefined || (v instanceof GoMap && v.m === null) || (v instanceof GoSlice && v.a === null);
 }
 
-/** reflect.Value.IsValid after `indirectInterface`: neither a missing value nor a nil interface. */
-function isValidValue(v: GoValue): boolean {
-  return v !== undefined && v !== null;
+/**
+ * funcs.go `indirectInterface`, which `index` and `eq` apply to each argument first: a value taken out
+ * of its interface, so a nil interface (JSON null) becomes no value at all (an invalid reflect.Value,
+ * our `undefined`), not an interface{}.
+ */
+function indirectInterface(v: GoValue): GoValue {
+  return v === null ? undefined : v;
 }
 
 function kindOf(v: GoValue): string {
   if (v instanceof GoMap) return 'map';
   if (v instanceof GoSlice) return 'slice';
-  if (v === null) return 'interface';
   return typeof v;
 }
 
@@ -148,18 +145,19 @@ function numOf(v: GoValue): bigint | number {
   return 0;
 }
 
-export function eq(arg1: GoValue, ...arg2: GoValue[]): boolean {
-  if (arg2.length === 0) throw new FuncError(errNoComparison);
+export function eq(first: GoValue, ...rest: GoValue[]): boolean {
+  const arg1 = indirectInterface(first);
+  if (rest.length === 0) throw new FuncError(errNoComparison);
   const k1 = basicKind(arg1);
-  for (const arg of arg2) {
+  for (const next of rest) {
+    const arg = indirectInterface(next);
     const k2 = basicKind(arg);
     let truth = false;
     if (k1 !== k2) {
       if (k1 === 'int' && k2 === 'uint') truth = (numOf(arg1) as bigint) === (numOf(arg) as bigint);
       else if (k1 === 'uint' && k2 === 'int') truth = (numOf(arg1) as bigint) === (numOf(arg) as bigint);
-      // Go's eq unwraps each argument from its interface first (funcs.go `indirectInterface`): a nil
-      // interface (JSON null) becomes an invalid value, which compares unequal to anything, no error.
-      else if (isValidValue(arg1) && isValidValue(arg)) {
+      // An invalid value (a nil interface, unwrapped) compares unequal to anything, without an error.
+      else if (arg1 !== undefined && arg !== undefined) {
         throw new FuncError(
           `${errBadComparison}: ${typeString(typeOf(arg1))} and ${typeString(typeOf(arg))}`,
         );
@@ -178,7 +176,7 @@ export function eq(arg1: GoValue, ...arg2: GoValue[]): boolean {
         default: {
           // Non-basic kinds: nil-ness is comparable; maps and slices themselves are not.
           // funcs.go `canCompare`: the same kind, or either one invalid (nil).
-          if (kindOf(arg1) !== kindOf(arg) && isValidValue(arg1) && isValidValue(arg)) {
+          if (kindOf(arg1) !== kindOf(arg) && arg1 !== undefined && arg !== undefined) {
             throw new FuncError(
               `non-comparable types ${sprintf('%s', [arg1])}: ${typeString(typeOf(arg1))}, ${typeString(typeOf(arg))}: ${formatV(arg)}`,
             );
