@@ -288,16 +288,8 @@ function exchange(socket: Socket, req: H1Request, head: string, release: () => v
       else socket.destroy();
       wake?.();
     };
-    const onAbort = () => {
-      if (response === undefined) {
-        failure = signal.reason;
-        detach();
-        socket.destroy();
-        reject(signal.reason);
-        return;
-      }
-      fail(signal.reason);
-    };
+    // Before the response too: send() never sends a request again once its signal has fired.
+    const onAbort = () => fail(signal.reason);
     const onError = (e: Error) => fail(e);
     const onEnd = () => {
       if (complete) return;

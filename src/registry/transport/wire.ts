@@ -239,10 +239,14 @@ function tlsTo(m: Secure, host: string, port: number, socket?: Net.Socket): Tls.
   return tls;
 }
 
-/** The connection to a proxy: TCP, or TLS for an https:// proxy. */
+/**
+ * The connection to a proxy: TCP, or TLS for an https:// proxy. Without a port in its URL, a proxy is
+ * on its scheme's port (1080 for SOCKS5, as Go's net/http).
+ */
 function connectToProxy(m: Secure, proxy: URL): Net.Socket {
   const host = unbracket(proxy.hostname);
-  const port = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
+  const defaultPort = proxy.protocol === 'https:' ? 443 : proxy.protocol === 'http:' ? 80 : 1080;
+  const port = Number(proxy.port || defaultPort);
   return proxy.protocol === 'https:' ? tlsTo(m, host, port) : m.net.connect({ host, port });
 }
 
@@ -325,14 +329,14 @@ const PROXY_SCHEMES = new Set(['http:', 'https:', 'socks5:', 'socks5h:']);
  * the proxy URL's user-info is the RFC 1929 username and password, sent to the proxy only.
  */
 async function openSocksTunnel(
-  m: Modules,
+  m: Secure,
   proxy: URL,
   host: string,
   port: number,
   signal: AbortSignal,
 ): Promise<Net.Socket> {
   const shown = showProxy(proxy);
-  const socket = m.net.connect({ host: unbracket(proxy.hostname), port: Number(proxy.port || 1080) });
+  const socket = connectToProxy(m, proxy);
   try {
     await socksConnect(
       socket,
@@ -371,12 +375,9 @@ async function openTunnel(
   signal: AbortSignal,
 ): Promise<Net.Socket> {
   const shown = showProxy(proxy);
-  const ph = unbracket(proxy.hostname);
-  const pport = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80));
   const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   signal.throwIfAborted();
-  const socket: Net.Socket =
-    proxy.protocol === 'https:' ? tlsTo(m, ph, pport) : m.net.connect({ host: ph, port: pport });
+  const socket = connectToProxy(m, proxy);
   const failure = (message: string, code: string, status?: number) =>
     new ProxyConnectError(`proxy ${shown}${message}`, code, shown, status);
   const answered = (pending: Uint8Array) => {
